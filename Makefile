@@ -1,0 +1,62 @@
+# Build of `behind`: the engine as a static library (src/*/ but cli/), the
+# binary as a thin caller of it, and the unit tests. Plain Make with
+# pkg-config: every dependency is a Debian package that ships a .pc file, so
+# there is nothing for a configure step to discover.
+#
+#   make            build/behind
+#   make check      unit + end-to-end tests (tests/run.sh)
+#   make SAN=1 ...  the same under ASan/UBSan, in build-san/
+#   make fuzz       libFuzzer harnesses (clang), in build-fuzz/
+
+PKGS    := sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto
+CC      ?= cc
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter -Wvla -Wformat=2
+OPT     ?= -O2 -g
+CFLAGS_PKG := $(shell pkg-config --cflags $(PKGS))
+LIBS_PKG   := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+
+ifeq ($(SAN),1)
+  BUILD := build-san
+  OPT   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDSAN := -fsanitize=address,undefined
+else
+  BUILD ?= build
+endif
+
+ALL_CFLAGS := $(CSTD) $(WARN) $(OPT) -Isrc $(CFLAGS_PKG) $(CFLAGS)
+LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+WEB_GEN  := $(wildcard src/serve/assets_gen.c)
+
+.PHONY: all check test clean fuzz
+all: $(BUILD)/behind $(TEST_BIN)
+
+$(BUILD)/libbehind.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/behind: $(CLI_OBJ) $(BUILD)/libbehind.a
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(BUILD)/libbehind.a $(LIBS_PKG)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbehind.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -o $@ $< \
+	  $(BUILD)/libbehind.a $(LIBS_PKG) $(shell pkg-config --libs cmocka) $(LDSAN)
+
+check test: all
+	BUILD=$(BUILD) tests/run.sh
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, whatever the build and the tests need and
+# the machine lacks. Safe to run again: it only calls apt-get when something
+# is missing. Needs root (or sudo) the first time.
+set -euo pipefail
+
+pkgs=(build-essential pkg-config sqlite3 libsqlite3-dev libutf8proc-dev
+      libarchive-dev libxml2-dev libxml2-utils libmicrohttpd-dev libcmocka-dev
+      libssl-dev zip)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

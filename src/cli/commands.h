@@ -1,0 +1,14 @@
+/* Declarations of every subcommand's entry point and usage text; the table
+ * that registers them is commands.c. One line per command. */
+#ifndef BH_COMMANDS_H
+#define BH_COMMANDS_H
+
+#define BH_CMD(name) \
+	extern const char bh_usage_##name[]; \
+	int bh_cmd_##name(int argc, char **argv);
+
+BH_CMD(ingest)
+BH_CMD(sources)
+BH_CMD(rejects)
+
+#endif

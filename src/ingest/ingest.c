@@ -1,0 +1,542 @@
+/* The ingest driver (see ingest.h): walks paths, detects kinds, and loads
+ * each input in one transaction, keeping ingest idempotent.
+ *
+ * Idempotence: a source is identified by its path (a zip member by
+ * "ZIP!MEMBER"). Before loading, an input whose path and size match a
+ * known source is hashed; the same hash means "already ingested". While
+ * loading, the input is hashed as it streams; content identical to a source
+ * at another path is rolled back and reported. Changed content at a known
+ * path first deletes everything the old version contributed, in the same
+ * transaction, so a failure leaves the old version in place. */
+#include "ingest/ingestInt.h"
+#include "util/err.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct {
+	bh_store *store;
+	const bh_ingest_opts *opts;
+	FILE *log;
+	bh_ingest_report *rep;
+	int explicit_path; /* the input was named by the user, not found in a walk */
+} walk;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const bh_kind_info *bh_ingest_kinds(void)
+{
+	static bh_kind_info kinds[64];
+	int n = 0;
+	for (const bh_format *const *f = bh_formats; *f && n < 63; f++, n++) {
+		kinds[n].name = (*f)->name;
+		kinds[n].title = (*f)->title;
+	}
+	kinds[n].name = NULL;
+	return kinds;
+}
+
+int bh_ingest_exit_status(const bh_ingest_report *r)
+{
+	if (r->files_failed && !r->files_loaded && !r->files_skipped)
+		return 2;
+	if (r->files_failed || r->rejected)
+		return 1;
+	return 0;
+}
+
+static const bh_format *detect(const bh_input *in, const char *force, int *score)
+{
+	const bh_format *best = NULL;
+	int top = 0;
+	for (const bh_format *const *f = bh_formats; *f; f++) {
+		if (force) {
+			if (strcmp((*f)->name, force) == 0) {
+				*score = 100;
+				return *f;
+			}
+			continue;
+		}
+		int s = (*f)->detect(in->head, in->head_len);
+		if (s > top) {
+			top = s;
+			best = *f;
+		}
+	}
+	*score = top;
+	return best;
+}
+
+/* ---- what a source contributed ------------------------------------ */
+
+/* Calls fn(table) for each table with a source_id column, but `source`. */
+static int each_source_table(bh_store *s, int (*fn)(bh_store *, const char *, void *), void *payload)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s,
+				  "SELECT m.name FROM sqlite_schema m, pragma_table_info(m.name) c"
+				  " WHERE m.type='table' AND c.name='source_id' AND m.name <> 'source'"
+				  " AND m.name NOT LIKE '%fts%'");
+	if (rc < 0)
+		return rc;
+	char names[64][64];
+	int n = 0;
+	while (sqlite3_step(q) == SQLITE_ROW && n < 64)
+		snprintf(names[n++], 64, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	for (int i = 0; i < n; i++)
+		if ((rc = fn(s, names[i], payload)) < 0)
+			return rc;
+	return 0;
+}
+
+/* The columns of fts table `fts` as "a, b, c" (empty if no such table). */
+static int fts_columns(bh_store *s, const char *fts, char *out, size_t cap)
+{
+	sqlite3_stmt *q = NULL;
+	char sql[256];
+	size_t o = 0;
+	out[0] = '\0';
+	snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s')", fts);
+	int rc = bh_store_prepare(&q, s, sql);
+	if (rc < 0)
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(q, 0);
+		o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? ", " : "", c);
+		if (o >= cap)
+			break;
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* Index maintenance of table -> table_fts (and statement -> name_fts) for
+ * one source: op "insert" after a load, "delete" before removing rows. */
+static int fts_sync(bh_store *s, const char *table, int64_t source_id, int insert)
+{
+	char fts[96], cols[512], sql[2048];
+	const char *where = "";
+	int rc;
+	if (strcmp(table, "statement") == 0) {
+		snprintf(fts, sizeof fts, "name_fts");
+		where = " AND prop = 'name'";
+	} else {
+		snprintf(fts, sizeof fts, "%s_fts", table);
+	}
+	if ((rc = fts_columns(s, fts, cols, sizeof cols)) < 0)
+		return rc;
+	if (!cols[0])
+		return 0;
+	if (insert)
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO %s(rowid, %s) SELECT rid, %s FROM %s WHERE source_id=%lld%s", fts,
+			 cols, cols, table, (long long)source_id, where);
+	else
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO %s(%s, rowid, %s) SELECT 'delete', rid, %s FROM %s"
+			 " WHERE source_id=%lld%s",
+			 fts, fts, cols, cols, table, (long long)source_id, where);
+	return bh_store_exec(s, sql);
+}
+
+typedef struct {
+	int64_t id;
+	int insert;
+} sync_arg;
+
+static int sync_one(bh_store *s, const char *table, void *payload)
+{
+	sync_arg *a = payload;
+	return fts_sync(s, table, a->id, a->insert);
+}
+
+static int delete_one(bh_store *s, const char *table, void *payload)
+{
+	sync_arg *a = payload;
+	char sql[256];
+	int rc = fts_sync(s, table, a->id, 0);
+	if (rc < 0)
+		return rc;
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE source_id=%lld", table, (long long)a->id);
+	return bh_store_exec(s, sql);
+}
+
+/* Removes everything source `id` contributed, and entities nothing else
+ * mentions any more. */
+static int delete_source(bh_store *s, int64_t id)
+{
+	sync_arg a = {id, 0};
+	char sql[128];
+	int rc = each_source_table(s, delete_one, &a);
+	if (rc < 0)
+		return rc;
+	snprintf(sql, sizeof sql, "DELETE FROM source WHERE id=%lld", (long long)id);
+	if ((rc = bh_store_exec(s, sql)) < 0)
+		return rc;
+	return bh_store_exec(s, "DELETE FROM entity WHERE NOT EXISTS"
+				"(SELECT 1 FROM statement st WHERE st.entity = entity.rid)");
+}
+
+/* ---- one input ----------------------------------------------------- */
+
+static int lookup_source(bh_store *s, const char *path, int64_t *id, char sha[65], int64_t *size)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s, "SELECT id, sha256, size FROM source WHERE path=?");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	*id = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		snprintf(sha, 65, "%s", (const char *)sqlite3_column_text(q, 1));
+		*size = sqlite3_column_int64(q, 2);
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+static int other_with_sha(bh_store *s, const char *sha, int64_t not_id, char *path, size_t cap)
+{
+	sqlite3_stmt *q = NULL;
+	int found = 0;
+	if (bh_store_prepare(&q, s, "SELECT path FROM source WHERE sha256=? AND id<>? LIMIT 1") < 0)
+		return 0;
+	sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, not_id);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(path, cap, "%s", (const char *)sqlite3_column_text(q, 0));
+		found = 1;
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
+static void say(walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(walk *w, const char *fmt, ...)
+{
+	va_list ap;
+	if (w->opts->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(w->log, fmt, ap);
+	va_end(ap);
+}
+
+static void fail(walk *w, int rc)
+{
+	(void)rc;
+	w->rep->files_failed++;
+	fprintf(w->log, "%s\n", bh_error_last());
+}
+
+/* Loads one input whose kind is known. The store is in no transaction. */
+static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, const char *old_sha)
+{
+	bh_store *s = w->store;
+	bh_ing g;
+	sqlite3_stmt *q = NULL;
+	char sha[65], other[PATH_MAX + 256];
+	double t0 = now();
+	int rc;
+
+	if ((rc = bh_store_begin(s)) < 0)
+		return rc;
+	if ((rc = bh_ing_init(&g, s, in, w->opts)) < 0)
+		goto fail;
+	g.fmt = fmt;
+	if (old_id && (rc = delete_source(s, old_id)) < 0)
+		goto fail;
+	if ((rc = bh_store_prepare(&q, s,
+				   "INSERT INTO source(path, sha256, size, kind, ingested_at)"
+				   " VALUES(?, '', ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))")) < 0)
+		goto fail;
+	sqlite3_bind_text(q, 1, in->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, in->size);
+	sqlite3_bind_text(q, 3, fmt->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		rc = bh_store_fail(s, "source insert");
+		goto fail;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	g.source_id = sqlite3_last_insert_rowid(s->db);
+
+	if ((rc = fmt->run(&g)) < 0 || (rc = bh_ing_finish(&g)) < 0 || (rc = bh_input_drain(in)) < 0)
+		goto fail;
+	bh_input_sha256(in, sha);
+	if (old_id && strcmp(sha, old_sha) == 0) {
+		snprintf(other, sizeof other, "%s", in->name);
+		old_id = -1;
+	}
+	if (old_id < 0 || other_with_sha(s, sha, g.source_id, other, sizeof other)) {
+		bh_ing_cleanup(&g);
+		bh_store_rollback(s);
+		w->rep->files_skipped++;
+		if (old_id < 0)
+			say(w, "%s: already ingested\n", in->name);
+		else
+			say(w, "%s: already ingested (same content as %s)\n", in->name, other);
+		return 0;
+	}
+	sync_arg a = {g.source_id, 1};
+	if ((rc = each_source_table(s, sync_one, &a)) < 0)
+		goto fail;
+	if ((rc = bh_store_prepare(&q, s,
+				   "UPDATE source SET sha256=?, size=?, rows=?, rejected=?, repaired=?"
+				   " WHERE id=?")) < 0)
+		goto fail;
+	sqlite3_bind_text(q, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, in->nread);
+	sqlite3_bind_int64(q, 3, g.rows);
+	sqlite3_bind_int64(q, 4, g.rejected);
+	sqlite3_bind_int64(q, 5, g.repaired);
+	sqlite3_bind_int64(q, 6, g.source_id);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		rc = bh_store_fail(s, "source update");
+		goto fail;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if ((rc = bh_store_commit(s)) < 0)
+		goto fail;
+
+	double dt = now() - t0;
+	bh_ingest_report *r = w->rep;
+	r->files_loaded++;
+	r->files_replaced += old_id != 0;
+	r->rows += g.rows;
+	r->rejected += g.rejected;
+	r->repaired += g.repaired;
+	r->warnings += g.warnings;
+	r->bytes += in->nread;
+	say(w, "%s: %s%s, %lld rows", in->name, fmt->name, old_id ? " (replaced)" : "",
+	    (long long)g.rows);
+	if (g.rejected)
+		say(w, ", %lld rejected", (long long)g.rejected);
+	if (g.repaired)
+		say(w, ", %lld repaired", (long long)g.repaired);
+	say(w, " (%.2f s, %.0f rows/s)\n", dt, dt > 0 ? g.rows / dt : 0.0);
+	if (g.rejected)
+		say(w, "  rejected rows are listed by `behind rejects %s`\n", in->name);
+	bh_ing_cleanup(&g);
+	return 0;
+fail:
+	sqlite3_finalize(q);
+	bh_ing_cleanup(&g);
+	bh_store_rollback(s);
+	return rc;
+}
+
+/* Handles one opened input: idempotence check, detection, load. A plain
+ * file (`path` set) whose size matches its known source is hashed first and
+ * reopened if it changed; an archive member is checked after loading. */
+static int handle_input(walk *w, bh_input **inp, const char *path)
+{
+	bh_input *in = *inp;
+	int64_t old_id = 0, old_size = 0;
+	char old_sha[65] = "";
+	int rc, score;
+
+	w->rep->files_seen++;
+	if ((rc = lookup_source(w->store, in->name, &old_id, old_sha, &old_size)) < 0)
+		return rc;
+	if (path && old_id && old_size == in->size && in->size >= 0) {
+		char sha[65];
+		if ((rc = bh_input_drain(in)) < 0)
+			return rc;
+		bh_input_sha256(in, sha);
+		if (strcmp(sha, old_sha) == 0) {
+			w->rep->files_skipped++;
+			say(w, "%s: already ingested\n", in->name);
+			return 0;
+		}
+		bh_input_free(in);
+		*inp = in = NULL;
+		if ((rc = bh_input_open_file(inp, path)) < 0)
+			return rc;
+		in = *inp;
+	}
+	if (in->head_len == 0) {
+		return bh_error_set(BH_EFORMAT, "%s: empty file; nothing to ingest", in->name);
+	}
+	const bh_format *fmt = detect(in, w->opts->force_kind, &score);
+	if (!fmt) {
+		if (w->opts->force_kind)
+			return bh_error_set(BH_EUSAGE, "%s: unknown kind '%s' (see `behind ingest --help`)",
+					    in->name, w->opts->force_kind);
+		if (!w->explicit_path) {
+			say(w, "%s: skipped: not a kind behind reads\n", in->name);
+			w->rep->files_seen--;
+			return 0;
+		}
+		return bh_error_set(BH_EFORMAT,
+				    "%s: unknown kind: the first line matches no format behind reads "
+				    "(see `behind ingest --help`); nothing written", in->name);
+	}
+	return load(w, in, fmt, old_id, old_sha);
+}
+
+/* ---- walking paths ------------------------------------------------- */
+
+static int archive_known(bh_store *s, const char *path, const char *sha)
+{
+	sqlite3_stmt *q = NULL;
+	int known = 0;
+	if (bh_store_prepare(&q, s, "SELECT 1 FROM archive WHERE path=? AND sha256=?") < 0)
+		return 0;
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sha, -1, SQLITE_STATIC);
+	known = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return known;
+}
+
+static int remember_archive(bh_store *s, const char *path, const char *sha)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s, "INSERT OR REPLACE INTO archive(path, sha256) VALUES(?,?)");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sha, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : bh_store_fail(s, "archive insert");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static void do_archive(walk *w, const char *path)
+{
+	bh_archive *a = NULL;
+	bh_input *in = NULL;
+	char sha[65];
+	int rc, failures = w->rep->files_failed, explicit_path = w->explicit_path;
+
+	if ((rc = bh_file_sha256(sha, path)) < 0) {
+		fail(w, rc);
+		return;
+	}
+	if (archive_known(w->store, path, sha)) {
+		say(w, "%s: already ingested (archive unchanged)\n", path);
+		w->rep->files_skipped++;
+		return;
+	}
+	if ((rc = bh_archive_open(&a, path)) < 0) {
+		fail(w, rc);
+		return;
+	}
+	w->explicit_path = 0; /* members of unknown kinds are skipped, not errors */
+	int members = 0;
+	while ((rc = bh_archive_next(&in, a)) > 0) {
+		members++;
+		if ((rc = handle_input(w, &in, NULL)) < 0)
+			fail(w, rc);
+		bh_input_free(in);
+		in = NULL;
+	}
+	if (rc < 0)
+		fail(w, rc);
+	else if (!members) {
+		bh_error_set(BH_EFORMAT, "%s: archive holds no files", path);
+		fail(w, BH_EFORMAT);
+	}
+	w->explicit_path = explicit_path;
+	bh_archive_free(a);
+	if (w->rep->files_failed == failures && (rc = remember_archive(w->store, path, sha)) < 0)
+		fail(w, rc);
+}
+
+static void do_path(walk *w, const char *path, int depth);
+
+static int skip_name(const char *name)
+{
+	return name[0] == '.';
+}
+
+static void do_dir(walk *w, const char *path, int depth)
+{
+	struct dirent **ents = NULL;
+	int n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0) {
+		bh_error_set(BH_EIO, "%s: cannot list folder: %s", path, strerror(errno));
+		fail(w, BH_EIO);
+		return;
+	}
+	int explicit_path = w->explicit_path;
+	w->explicit_path = 0;
+	for (int i = 0; i < n; i++) {
+		if (!skip_name(ents[i]->d_name)) {
+			char child[PATH_MAX + 256];
+			snprintf(child, sizeof child, "%s/%s", path, ents[i]->d_name);
+			do_path(w, child, depth + 1);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	w->explicit_path = explicit_path;
+}
+
+static void do_path(walk *w, const char *path, int depth)
+{
+	struct stat st;
+	char abs[PATH_MAX];
+	int rc;
+
+	if (depth > 32)
+		return;
+	if (stat(path, &st) < 0) {
+		bh_error_set(BH_ENOTFOUND, "%s: %s", path, strerror(errno));
+		fail(w, BH_ENOTFOUND);
+		return;
+	}
+	if (!realpath(path, abs))
+		snprintf(abs, sizeof abs, "%s", path);
+	if (S_ISDIR(st.st_mode)) {
+		do_dir(w, abs, depth);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		say(w, "%s: skipped: not a regular file\n", path);
+		return;
+	}
+	if (!w->opts->force_kind && bh_is_archive(abs)) {
+		do_archive(w, abs);
+		return;
+	}
+	bh_input *in = NULL;
+	if ((rc = bh_input_open_file(&in, abs)) < 0 || (rc = handle_input(w, &in, abs)) < 0)
+		fail(w, rc);
+	bh_input_free(in);
+}
+
+int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths, int npaths,
+		    const bh_ingest_opts *opts)
+{
+	walk w = {s, opts, opts->log ? opts->log : stderr, out, 1};
+	double t0 = now();
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < npaths; i++) {
+		w.explicit_path = 1;
+		do_path(&w, paths[i], 0);
+	}
+	if (out->files_loaded && (rc = bh_store_build_indexes(s)) < 0) {
+		out->seconds = now() - t0;
+		return rc;
+	}
+	out->seconds = now() - t0;
+	return 0;
+}

@@ -1,0 +1,10 @@
+/* The list of schema parts (see schemaInt.h), in creation order. */
+#include "store/schemaInt.h"
+
+#include <stddef.h>
+
+const bh_schema_part *const bh_schema_parts[] = {
+	&bh_schema_core,
+	&bh_schema_usaspending,
+	NULL,
+};

@@ -1,0 +1,21 @@
+/* The store's schema, cut by source family: each family declares its tables
+ * (created when the store is made or migrated) and its secondary indexes
+ * (created after bulk loads, see bh_store_build_indexes). To add a family,
+ * write schema_<family>.c and add it to the table in schema.c. */
+#ifndef BH_SCHEMAINT_H
+#define BH_SCHEMAINT_H
+
+#include <stddef.h>
+
+typedef struct {
+	const char *name;
+	const char *tables;  /* CREATE TABLE/VIEW ... IF NOT EXISTS */
+	const char *indexes; /* CREATE INDEX IF NOT EXISTS ...; may be NULL */
+} bh_schema_part;
+
+extern const bh_schema_part bh_schema_core;
+extern const bh_schema_part bh_schema_usaspending;
+
+extern const bh_schema_part *const bh_schema_parts[];
+
+#endif

@@ -1,0 +1,169 @@
+/* Opening, migrating and transacting on the SQLite store (see store.h).
+ *
+ * The store runs in WAL mode so that readers (the CLI's answers, the web
+ * explorer) proceed while one ingest writes. Schema versions are kept in
+ * PRAGMA user_version; migrate() brings an older store up to date and
+ * refuses a newer one rather than guessing. */
+#include "store/store.h"
+#include "store/schemaInt.h"
+#include "util/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Version 1: the first schema. A later change appends a step to migrate(). */
+#define SCHEMA_VERSION 1
+
+int bh_store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+int bh_store_fail(bh_store *s, const char *what)
+{
+	return bh_error_set(BH_EDB, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+int bh_store_exec(bh_store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int busy = sqlite3_errcode(s->db) == SQLITE_BUSY;
+		bh_error_set(busy ? BH_EBUSY : BH_EDB, "%s: %s", s->path, msg ? msg : "SQL error");
+		sqlite3_free(msg);
+		return busy ? BH_EBUSY : BH_EDB;
+	}
+	return 0;
+}
+
+int bh_store_prepare(sqlite3_stmt **out, bh_store *s, const char *sql)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
+		return bh_store_fail(s, "prepare");
+	return 0;
+}
+
+static int user_version(bh_store *s, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = bh_store_prepare(&st, s, "PRAGMA user_version");
+	if (rc < 0)
+		return rc;
+	*out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(bh_store *s)
+{
+	int v = 0, rc;
+	char pragma[64];
+
+	if ((rc = user_version(s, &v)) < 0)
+		return rc;
+	if (v == SCHEMA_VERSION)
+		return 0;
+	if (v > SCHEMA_VERSION)
+		return bh_error_set(BH_EFORMAT,
+				    "%s: store has schema version %d, newer than this build's %d; "
+				    "use a newer behind",
+				    s->path, v, SCHEMA_VERSION);
+	if (s->readonly)
+		return bh_error_set(BH_EFORMAT, "%s: store needs migrating (version %d to %d); "
+				    "open it once read-write", s->path, v, SCHEMA_VERSION);
+	if ((rc = bh_store_begin(s)) < 0)
+		return rc;
+	/* v0 -> v1: create everything. Later versions add steps here. */
+	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++)
+		if ((rc = bh_store_exec(s, (*p)->tables)) < 0)
+			goto fail;
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", SCHEMA_VERSION);
+	if ((rc = bh_store_exec(s, pragma)) < 0)
+		goto fail;
+	return bh_store_commit(s);
+fail:
+	bh_store_rollback(s);
+	return rc;
+}
+
+int bh_store_open(bh_store **out, const char *path, int mode)
+{
+	bh_store *s = NULL;
+	int rc, flags;
+
+	*out = NULL;
+	if (!path || !*path)
+		path = BH_STORE_DEFAULT_PATH;
+	s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return bh_error_set(BH_ENOMEM, "out of memory");
+	}
+	s->readonly = mode == BH_STORE_RO;
+	flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = bh_error_set(s->readonly ? BH_ENOTFOUND : BH_EIO, "%s: cannot open store: %s%s", path,
+				  s->db ? sqlite3_errmsg(s->db) : "out of memory",
+				  s->readonly ? " (run `behind ingest` first?)" : "");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 0);
+	/* A store that is not SQLite (or is damaged) fails here, clearly. */
+	if (!s->readonly && (rc = bh_store_exec(s, "PRAGMA journal_mode=WAL")) < 0)
+		goto fail;
+	if ((rc = bh_store_exec(s, "PRAGMA synchronous=NORMAL;"
+				   "PRAGMA foreign_keys=OFF;"
+				   "PRAGMA temp_store=MEMORY;"
+				   "PRAGMA cache_size=-262144;" /* 256 MiB */
+				   "PRAGMA mmap_size=1073741824")) < 0)
+		goto fail;
+	if ((rc = migrate(s)) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	bh_store_close(s);
+	return rc;
+}
+
+void bh_store_close(bh_store *s)
+{
+	if (!s)
+		return;
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+int bh_store_begin(bh_store *s)
+{
+	int rc = bh_store_exec(s, "BEGIN IMMEDIATE");
+	if (rc == BH_EBUSY)
+		return bh_error_set(BH_EBUSY, "%s: another process is writing to this store "
+				    "(an ingest or resolve still running?); try again when it ends",
+				    s->path);
+	return rc;
+}
+
+int bh_store_commit(bh_store *s)
+{
+	return bh_store_exec(s, "COMMIT");
+}
+
+void bh_store_rollback(bh_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int bh_store_build_indexes(bh_store *s)
+{
+	int rc;
+	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++)
+		if ((*p)->indexes && (rc = bh_store_exec(s, (*p)->indexes)) < 0)
+			return rc;
+	return bh_store_exec(s, "PRAGMA optimize");
+}

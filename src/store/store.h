@@ -1,0 +1,51 @@
+/* The evidence store: one SQLite file (WAL mode) holding sources, typed fact
+ * records, entities with their statements, links and clusters. This header
+ * is the rest of the system's door to it: open/close, transactions, and the
+ * schema version. A bh_store owns its sqlite3 handle; callers may borrow
+ * `db` for prepared statements of their own but must finalize them before
+ * bh_store_close(). */
+#ifndef BH_STORE_H
+#define BH_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+typedef struct {
+	sqlite3 *db;
+	char *path;
+	int readonly;
+} bh_store;
+
+#define BH_STORE_DEFAULT_PATH "behind.db"
+
+enum { BH_STORE_RW = 0, BH_STORE_RO = 1 };
+
+/* Opens (creating it if needed, unless read-only) and migrates the schema
+ * to the current version. *out is set to a store the caller owns. */
+int bh_store_open(bh_store **out, const char *path, int mode);
+void bh_store_close(bh_store *s);
+
+/* BEGIN IMMEDIATE, waiting for a concurrent writer up to the busy timeout;
+ * fails with BH_EBUSY naming the store if it cannot get the write lock. */
+int bh_store_begin(bh_store *s);
+int bh_store_commit(bh_store *s);
+void bh_store_rollback(bh_store *s);
+
+/* Runs one or more SQL statements with no result rows. */
+int bh_store_exec(bh_store *s, const char *sql);
+
+/* Prepares `sql`; on failure sets the message (with SQLite's) and returns
+ * BH_EDB. The statement is the caller's to finalize. */
+int bh_store_prepare(sqlite3_stmt **out, bh_store *s, const char *sql);
+
+/* Sets the error message from SQLite's last error, prefixed by `what`. */
+int bh_store_fail(bh_store *s, const char *what);
+
+/* The schema version this build writes (PRAGMA user_version). */
+int bh_store_schema_version(void);
+
+/* Creates the secondary indexes that bulk ingest leaves out while loading;
+ * idempotent. Called at the end of each ingest run. */
+int bh_store_build_indexes(bh_store *s);
+
+#endif
