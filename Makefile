@@ -12,7 +12,7 @@ PKGS    := sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wno-unused-parameter -Wvla -Wformat=2
+           -Wno-unused-parameter -Wno-missing-field-initializers -Wvla -Wformat=2
 OPT     ?= -O2 -g
 CFLAGS_PKG := $(shell pkg-config --cflags $(PKGS))
 LIBS_PKG   := $(shell pkg-config --libs $(PKGS)) -lpthread -lm

@@ -7,6 +7,8 @@
 #ifndef BH_CLI_H
 #define BH_CLI_H
 
+#include "util/json.h"
+
 #include <stdio.h>
 
 typedef struct {
@@ -36,7 +38,5 @@ enum { BH_OPT_DB = 1000, BH_OPT_JSON, BH_OPT_HELP };
 	{"db", required_argument, NULL, BH_OPT_DB}, {"json", no_argument, NULL, BH_OPT_JSON}, \
 	{"help", no_argument, NULL, BH_OPT_HELP}
 
-/* JSON string output (escaped, quoted). */
-void bh_json_str(FILE *f, const char *s);
 
 #endif

@@ -9,5 +9,10 @@ const bh_command bh_commands[] = {
 	{"ingest", "load files, folders and zips of public records", bh_usage_ingest, bh_cmd_ingest},
 	{"sources", "list the ingested files", bh_usage_sources, bh_cmd_sources},
 	{"rejects", "list the rows ingest refused or repaired", bh_usage_rejects, bh_cmd_rejects},
+	{"search", "find entities and awards by name or description", bh_usage_search, bh_cmd_search},
+	{"show", "an entity's names, ids, parents, money by year, largest awards", bh_usage_show,
+	 bh_cmd_show},
+	{"top", "an agency's biggest recipients, rolled up to parents, by fiscal year", bh_usage_top,
+	 bh_cmd_top},
 	{NULL, NULL, NULL, NULL},
 };

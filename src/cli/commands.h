@@ -10,5 +10,8 @@
 BH_CMD(ingest)
 BH_CMD(sources)
 BH_CMD(rejects)
+BH_CMD(search)
+BH_CMD(show)
+BH_CMD(top)
 
 #endif

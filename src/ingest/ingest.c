@@ -189,6 +189,19 @@ static int delete_source(bh_store *s, int64_t id)
 				"(SELECT 1 FROM statement st WHERE st.entity = entity.rid)");
 }
 
+/* Names every entity this source mentions by its most frequent name over
+ * all sources (a display choice; every name stays a statement). */
+static int best_names(bh_store *s, int64_t source_id)
+{
+	char sql[640];
+	snprintf(sql, sizeof sql,
+		 "UPDATE entity SET name = (SELECT value FROM statement st WHERE st.entity = entity.rid"
+		 "  AND st.prop = 'name' GROUP BY value ORDER BY sum(n) DESC, value LIMIT 1)"
+		 " WHERE rid IN (SELECT entity FROM statement WHERE source_id = %lld AND prop = 'name')",
+		 (long long)source_id);
+	return bh_store_exec(s, sql);
+}
+
 /* ---- one input ----------------------------------------------------- */
 
 static int lookup_source(bh_store *s, const char *path, int64_t *id, char sha[65], int64_t *size)
@@ -292,7 +305,7 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 		return 0;
 	}
 	sync_arg a = {g.source_id, 1};
-	if ((rc = each_source_table(s, sync_one, &a)) < 0)
+	if ((rc = each_source_table(s, sync_one, &a)) < 0 || (rc = best_names(s, g.source_id)) < 0)
 		goto fail;
 	if ((rc = bh_store_prepare(&q, s,
 				   "UPDATE source SET sha256=?, size=?, rows=?, rejected=?, repaired=?"

@@ -1,0 +1,196 @@
+/* `behind search`, `behind show`, `behind top`: the first answers, thin
+ * callers of src/query. */
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "query/query.h"
+#include "util/err.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char bh_usage_search[] =
+	"usage: behind search [--db PATH] [--json] [--limit N] TEXT\n"
+	"\n"
+	"Finds entities (companies, agencies, people, committees) by name and awards by\n"
+	"description, ranked by relevance. Every word must match; the last may be a\n"
+	"prefix (\"palan\" finds Palantir). Each hit shows the id that `behind show`\n"
+	"takes, and each award its usaspending.gov page. Default limit 20 per group.\n";
+
+const char bh_usage_show[] =
+	"usage: behind show [--db PATH] [--json] ID|NAME\n"
+	"\n"
+	"Everything the store knows about one entity and every record resolved as it:\n"
+	"names and identifiers (with how many records say them), parents and children,\n"
+	"contract obligations by awarding agency and fiscal year (October-September),\n"
+	"its largest awards with the source file and line and the usaspending.gov page,\n"
+	"and subcontracts given and received.\n"
+	"\n"
+	"ID is an entity id as `behind search` prints it (uei:..., duns:..., subagency:7012),\n"
+	"or a bare UEI, DUNS or agency code; anything else is looked up as a name.\n"
+	"Money follows the rule of `behind top --help`.\n";
+
+const char bh_usage_top[] =
+	"usage: behind top [--db PATH] [--json] --agency NAME|CODE [--from FY] [--to FY] [--limit N]\n"
+	"\n"
+	"The agency's biggest contract recipients, rolled up to the parent company, with\n"
+	"totals per fiscal year (FY N runs from October 1 of N-1 to September 30 of N).\n"
+	"An agency includes its sub-agencies and offices: `--agency 070` is DHS, `--agency\n"
+	"7012` is ICE alone. Default limit 25 (0: all).\n"
+	"\n"
+	"Counting rule: each contract transaction counts its federal_action_obligation in\n"
+	"the fiscal year of its action date. A prime award summary counts its\n"
+	"total_obligated_amount, in the fiscal year of the award's base action date, only\n"
+	"when no ingested transaction belongs to the same award (contract_award_unique_key,\n"
+	"or the same key built from PIID, agency and parent award for older files), and\n"
+	"once even when several summary files hold it. So an award is never counted twice.\n"
+	"Roll-up: a record counts for the parent company its own row names (parent UEI or\n"
+	"DUNS), else for the recipient; then for the resolved cluster of that company.\n";
+
+typedef struct {
+	int json, limit, from, to;
+	const char *agency;
+} qopts;
+
+static int parse(int argc, char **argv, qopts *o, const char *usage, int with_top)
+{
+	static const struct option lo[] = {
+		BH_COMMON_LONGOPTS,
+		{"limit", required_argument, NULL, 'n'},
+		{"agency", required_argument, NULL, 'a'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:a:", lo, NULL)) != -1) {
+		switch (c) {
+		case BH_OPT_DB: bh_cli_set_db(optarg); break;
+		case BH_OPT_JSON: o->json = 1; break;
+		case BH_OPT_HELP: fputs(usage, stdout); return 0;
+		case 'n': o->limit = atoi(optarg); break;
+		case 'a':
+		case 'f':
+		case 't':
+			if (!with_top) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			if (c == 'a')
+				o->agency = optarg;
+			else if (c == 'f')
+				o->from = atoi(optarg);
+			else
+				o->to = atoi(optarg);
+			break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	return -1;
+}
+
+/* Joins argv[optind..] with spaces (a name need not be quoted). */
+static char *rest(int argc, char **argv)
+{
+	size_t n = 1;
+	for (int i = optind; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	char *s = calloc(1, n);
+	if (!s)
+		return NULL;
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int open_store(bh_store **s, const char *cmd)
+{
+	if (bh_store_open(s, bh_cli_db(), BH_STORE_RO) < 0) {
+		bh_cli_fail(cmd);
+		return -1;
+	}
+	return 0;
+}
+
+int bh_cmd_search(int argc, char **argv)
+{
+	qopts o = {0};
+	bh_store *s = NULL;
+	int rc = parse(argc, argv, &o, bh_usage_search, 0);
+	if (rc >= 0)
+		return rc;
+	char *text = rest(argc, argv);
+	if (!text || !*text) {
+		free(text);
+		fputs(bh_usage_search, stderr);
+		return 2;
+	}
+	if (open_store(&s, "search") < 0) {
+		free(text);
+		return 2;
+	}
+	rc = bh_query_search(s, text, o.limit, o.json, stdout);
+	free(text);
+	bh_store_close(s);
+	return rc < 0 ? bh_cli_fail("search") : 0;
+}
+
+int bh_cmd_show(int argc, char **argv)
+{
+	qopts o = {0};
+	bh_store *s = NULL;
+	int64_t rid;
+	int rc = parse(argc, argv, &o, bh_usage_show, 0);
+	if (rc >= 0)
+		return rc;
+	char *ref = rest(argc, argv);
+	if (!ref || !*ref) {
+		free(ref);
+		fputs(bh_usage_show, stderr);
+		return 2;
+	}
+	if (open_store(&s, "show") < 0) {
+		free(ref);
+		return 2;
+	}
+	rc = bh_query_find(&rid, s, ref, NULL);
+	if (rc >= 0)
+		rc = bh_query_show(s, rid, o.json, stdout);
+	free(ref);
+	bh_store_close(s);
+	return rc < 0 ? bh_cli_fail("show") : 0;
+}
+
+int bh_cmd_top(int argc, char **argv)
+{
+	qopts o = {.limit = 25};
+	bh_store *s = NULL;
+	int64_t rid;
+	int rc = parse(argc, argv, &o, bh_usage_top, 1);
+	if (rc >= 0)
+		return rc;
+	if (!o.agency) {
+		if (optind < argc) {
+			o.agency = argv[optind];
+		} else {
+			fprintf(stderr, "behind top: --agency NAME|CODE is required\n");
+			fputs(bh_usage_top, stderr);
+			return 2;
+		}
+	}
+	if (o.from && o.to && o.from > o.to) {
+		fprintf(stderr, "behind top: --from %d is after --to %d\n", o.from, o.to);
+		return 2;
+	}
+	if (open_store(&s, "top") < 0)
+		return 2;
+	rc = bh_query_find(&rid, s, o.agency, "public_body");
+	if (rc >= 0)
+		rc = bh_query_top(s, rid, o.from, o.to, o.limit, o.json, stdout);
+	bh_store_close(s);
+	return rc < 0 ? bh_cli_fail("top") : 0;
+}

@@ -1,0 +1,41 @@
+/* Internals shared by the query files: SQL fragments for clusters and
+ * small statement helpers. */
+#ifndef BH_QUERYINT_H
+#define BH_QUERYINT_H
+
+#include "query/query.h"
+#include "util/err.h"
+#include "util/json.h"
+
+/* The canonical entity of column X. */
+#define BH_CANON(x) "coalesce((SELECT canon FROM cluster WHERE entity = " x "), " x ")"
+
+/* A temp table `members(rid)` holding every entity of rid's cluster. */
+int bh_query_members(bh_store *s, int64_t rid);
+
+/* Every word of `text` as an FTS5 string, all required, the last one as a
+ * prefix: "palantir tech" -> "palantir" "tech"*. Empty if no words. */
+void bh_fts_text(char *out, size_t cap, const char *text);
+
+/* Column i as text, "" for NULL. */
+const char *bh_col_text(sqlite3_stmt *q, int i);
+
+/* A typed column of a section: 't' text, '$' cents shown as money, 'i'
+ * integer, '-' text in JSON only. `sep` goes before it in text output
+ * (default two spaces), `unit` after an integer. */
+typedef struct {
+	const char *name;
+	char type;
+	const char *sep;
+	const char *unit;
+} bh_col;
+
+/* Runs `sql` (with binds ?1..?n set from `binds`) and prints its rows: in
+ * text under `title` (nothing when there are no rows), in JSON as
+ * "key":[{...},...] preceded by a comma unless *first_section. Returns the
+ * row count or a negative code. */
+int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const char *title,
+		     const char *key, const bh_col *cols, const char *sql, const int64_t *binds,
+		     int nbinds);
+
+#endif

@@ -1,0 +1,175 @@
+/* `behind show`: one entity (with every member of its cluster): names and
+ * identifiers with how many records say them, parents and children, money
+ * by agency and fiscal year, largest awards with the file and line they
+ * come from and their usaspending.gov page, subcontracts. */
+#include "query/queryInt.h"
+
+#include <string.h>
+
+/* Sections, each a SQL over temp.members (the cluster of the entity). */
+
+static const bh_col c_names[] = {{"value", 't'}, {"records", 'i', " (", " records)"}, {NULL}};
+static const char q_names[] =
+	"SELECT value, sum(n) FROM statement WHERE entity IN (SELECT rid FROM temp.members)"
+	" AND prop IN ('name', 'alias') GROUP BY value ORDER BY sum(n) DESC LIMIT 20";
+
+static const bh_col c_ids[] = {{"kind", 't'}, {"value", 't', ": "}, {"records", 'i', " (", " records)"}, {NULL}};
+static const char q_ids[] =
+	"SELECT prop, value, sum(n) FROM statement WHERE entity IN (SELECT rid FROM temp.members)"
+	" AND prop NOT IN ('name', 'alias', 'address', 'city', 'state', 'zip', 'country')"
+	" GROUP BY prop, value ORDER BY prop, sum(n) DESC LIMIT 50";
+
+static const bh_col c_places[] = {{"city", 't'}, {"state", 't', ", "}, {"records", 'i', " (", " records)"}, {NULL}};
+static const char q_places[] =
+	"SELECT c.value, coalesce((SELECT s2.value FROM statement s2 WHERE s2.entity = c.entity"
+	"   AND s2.prop = 'state' AND s2.source_id = c.source_id LIMIT 1), ''), sum(c.n)"
+	" FROM statement c WHERE c.entity IN (SELECT rid FROM temp.members) AND c.prop = 'city'"
+	" GROUP BY 1, 2 ORDER BY sum(c.n) DESC LIMIT 5";
+
+static const bh_col c_rel[] = {{"relation", 't'}, {"id", 't'}, {"name", 't'},
+			       {"first_date", 't', " "}, {"last_date", 't', " to "},
+			       {"records", 'i', " (", " records)"}, {NULL}};
+static const char q_parents[] =
+	"SELECT l.kind, e.id, e.name, min(l.first_date), max(l.last_date), sum(l.n)"
+	" FROM link l JOIN entity e ON e.rid = " BH_CANON("l.src") ""
+	" WHERE l.dst IN (SELECT rid FROM temp.members) AND l.kind IN ('parent_of', 'part_of')"
+	" AND " BH_CANON("l.src") " NOT IN (SELECT rid FROM temp.members)"
+	" GROUP BY l.kind, e.rid ORDER BY sum(l.n) DESC LIMIT 20";
+static const char q_children[] =
+	"SELECT l.kind, e.id, e.name, min(l.first_date), max(l.last_date), sum(l.n)"
+	" FROM link l JOIN entity e ON e.rid = " BH_CANON("l.dst") ""
+	" WHERE l.src IN (SELECT rid FROM temp.members) AND l.kind IN ('parent_of', 'part_of')"
+	" AND " BH_CANON("l.dst") " NOT IN (SELECT rid FROM temp.members)"
+	" GROUP BY l.kind, e.rid ORDER BY sum(l.n) DESC LIMIT 50";
+
+static const bh_col c_money[] = {{"agency", 't'}, {"agency_id", '-'}, {"fiscal_year", 'i', "  FY"},
+				 {"amount", '$'}, {"records", 'i', " (", " records)"}, {NULL}};
+static const char q_received[] =
+	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*) FROM obligation o"
+	" LEFT JOIN entity e ON e.rid = coalesce(o.subagency, o.agency)"
+	" WHERE o.recipient IN (SELECT rid FROM temp.members) AND o.amount IS NOT NULL"
+	" GROUP BY e.rid, o.fiscal_year ORDER BY e.name, o.fiscal_year";
+static const char q_via_subs[] =
+	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*) FROM obligation o"
+	" LEFT JOIN entity e ON e.rid = coalesce(o.subagency, o.agency)"
+	" WHERE o.parent IN (SELECT rid FROM temp.members)"
+	" AND o.recipient NOT IN (SELECT rid FROM temp.members) AND o.amount IS NOT NULL"
+	" GROUP BY e.rid, o.fiscal_year ORDER BY e.name, o.fiscal_year";
+
+static const bh_col c_awarded[] = {{"fiscal_year", 'i', "", ""}, {"amount", '$'},
+				   {"records", 'i', " (", " records)"}, {NULL}};
+static const char q_awarded[] =
+	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM link l"
+	"   JOIN temp.members m ON l.dst = m.rid WHERE l.kind = 'part_of')"
+	" SELECT fiscal_year, sum(amount), count(*) FROM obligation"
+	" WHERE (subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"
+	" AND amount IS NOT NULL GROUP BY fiscal_year ORDER BY fiscal_year";
+
+static const bh_col c_awards[] = {{"award_key", 't'}, {"amount", '$'}, {"recipient", 't'},
+				  {"first_date", 't', "  "}, {"last_date", 't', " to "},
+				  {"records", 'i', " (", " records)"}, {"description", 't', "\n    "},
+				  {"source", 't', "\n    source: "}, {"line", 'i', ":", ""},
+				  {"url", 't', "\n    "}, {NULL}};
+static const char q_awards[] =
+	"SELECT o.award_key, sum(o.amount), e.name, min(o.date), max(o.date), count(*),"
+	" max(o.description), s.path, min(o.line),"
+	" 'https://www.usaspending.gov/award/' || o.award_key"
+	" FROM obligation o JOIN entity e ON e.rid = o.recipient"
+	" JOIN source s ON s.id = (SELECT min(o2.source_id) FROM obligation o2"
+	"                          WHERE o2.award_key = o.award_key)"
+	" WHERE (o.recipient IN (SELECT rid FROM temp.members)"
+	"     OR o.parent IN (SELECT rid FROM temp.members)) AND o.amount IS NOT NULL"
+	" GROUP BY o.award_key ORDER BY sum(o.amount) DESC LIMIT 10";
+
+static const bh_col c_subs[] = {{"id", 't'}, {"name", 't'}, {"amount", '$'},
+				{"subawards", 'i', " (", " subawards)"}, {"first_date", 't', "  "},
+				{"last_date", 't', " to "}, {NULL}};
+static const char q_subs_out[] =
+	"SELECT e.id, e.name, sum(sa.amount), count(*), min(sa.action_date), max(sa.action_date)"
+	" FROM subaward sa JOIN entity e ON e.rid = " BH_CANON("sa.sub") ""
+	" WHERE sa.prime IN (SELECT rid FROM temp.members)"
+	" GROUP BY e.rid ORDER BY sum(sa.amount) DESC LIMIT 20";
+static const char q_subs_in[] =
+	"SELECT e.id, e.name, sum(sa.amount), count(*), min(sa.action_date), max(sa.action_date)"
+	" FROM subaward sa JOIN entity e ON e.rid = " BH_CANON("sa.prime") ""
+	" WHERE sa.sub IN (SELECT rid FROM temp.members)"
+	" GROUP BY e.rid ORDER BY sum(sa.amount) DESC LIMIT 20";
+
+static const bh_col c_members[] = {{"id", 't'}, {"name", 't'}, {NULL}};
+static const char q_members[] =
+	"SELECT e.id, e.name FROM temp.members m JOIN entity e ON e.rid = m.rid ORDER BY e.id";
+
+typedef struct {
+	const char *title, *key;
+	const bh_col *cols;
+	const char *sql;
+} section;
+
+static const section sections[] = {
+	{"Cluster members (records resolved as this entity):", "members", c_members, q_members},
+	{"Names:", "names", c_names, q_names},
+	{"Identifiers:", "identifiers", c_ids, q_ids},
+	{"Places:", "places", c_places, q_places},
+	{"Parents:", "parents", c_rel, q_parents},
+	{"Children (subsidiaries, sub-agencies, offices):", "children", c_rel, q_children},
+	{"Contract obligations received, by awarding agency and fiscal year:", "received", c_money,
+	 q_received},
+	{"Received by its subsidiaries (rolled up), by agency and fiscal year:", "received_via_subsidiaries",
+	 c_money, q_via_subs},
+	{"Contract obligations awarded, by fiscal year:", "awarded", c_awarded, q_awarded},
+	{"Largest awards:", "largest_awards", c_awards, q_awards},
+	{"Subcontracts it gave (as prime):", "subcontracts_given", c_subs, q_subs_out},
+	{"Subcontracts it received (as sub), by prime:", "subcontracts_received", c_subs, q_subs_in},
+	{NULL, NULL, NULL, NULL},
+};
+
+int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, first = 0;
+	char id[512] = "", name[1024] = "", kind[64] = "";
+
+	if ((rc = bh_query_members(s, rid)) < 0)
+		return rc;
+	if ((rc = bh_store_prepare(&q, s, "SELECT id, name, kind FROM entity WHERE rid = ?")) < 0)
+		return rc;
+	sqlite3_bind_int64(q, 1, rid);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(id, sizeof id, "%s", bh_col_text(q, 0));
+		snprintf(name, sizeof name, "%s", bh_col_text(q, 1));
+		snprintf(kind, sizeof kind, "%s", bh_col_text(q, 2));
+	}
+	sqlite3_finalize(q);
+	if (!id[0])
+		return bh_error_set(BH_ENOTFOUND, "no entity with rowid %lld", (long long)rid);
+	if (json) {
+		fprintf(out, "{\"id\":");
+		bh_json_str(out, id);
+		fprintf(out, ",\"name\":");
+		bh_json_str(out, name);
+		fprintf(out, ",\"kind\":");
+		bh_json_str(out, kind);
+	} else {
+		fprintf(out, "%s\n%s (%s)\n", name, id, kind);
+	}
+	for (const section *sec = sections; sec->title; sec++) {
+		if (sec->sql == q_members && !json) {
+			/* only worth a text section when there is more than one */
+			sqlite3_stmt *c = NULL;
+			int many = 0;
+			if (bh_store_prepare(&c, s, "SELECT count(*) > 1 FROM temp.members") == 0 &&
+			    sqlite3_step(c) == SQLITE_ROW)
+				many = sqlite3_column_int(c, 0);
+			sqlite3_finalize(c);
+			if (!many)
+				continue;
+		}
+		rc = bh_query_section(s, out, json, &first, sec->title, sec->key, sec->cols, sec->sql,
+				      NULL, 0);
+		if (rc < 0)
+			return rc;
+	}
+	if (json)
+		fprintf(out, "}\n");
+	return 0;
+}

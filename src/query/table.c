@@ -1,0 +1,73 @@
+/* A query result printed as a section: readable lines or a JSON array of
+ * objects, from one SQL statement and a list of typed columns. The answers
+ * (show, who, ...) are mostly lists of such sections. */
+#include "query/queryInt.h"
+
+#include <string.h>
+
+static void json_cell(FILE *out, sqlite3_stmt *q, int i, char type)
+{
+	if (sqlite3_column_type(q, i) == SQLITE_NULL) {
+		fputs("null", out);
+		return;
+	}
+	switch (type) {
+	case '$': bh_json_money(out, sqlite3_column_int64(q, i)); break;
+	case 'i': fprintf(out, "%lld", sqlite3_column_int64(q, i)); break;
+	default: bh_json_str(out, bh_col_text(q, i)); break;
+	}
+}
+
+int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const char *title,
+		     const char *key, const bh_col *cols, const char *sql, const int64_t *binds, int nbinds)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s, sql), k = 0, ncols = 0;
+	char m[48];
+	if (rc < 0)
+		return rc;
+	while (cols[ncols].name)
+		ncols++;
+	for (int i = 0; i < nbinds; i++)
+		sqlite3_bind_int64(q, i + 1, binds[i]);
+	if (json) {
+		fprintf(out, "%s\"%s\":[", *first_section ? "" : ",\n", key);
+		*first_section = 0;
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (json) {
+			fprintf(out, "%s{", k ? ",\n " : "\n ");
+			for (int i = 0; i < ncols; i++) {
+				fprintf(out, "%s\"%s\":", i ? "," : "", cols[i].name);
+				json_cell(out, q, i, cols[i].type);
+			}
+			fputc('}', out);
+		} else {
+			if (!k)
+				fprintf(out, "\n%s\n", title);
+			fputs("  ", out);
+			for (int i = 0; i < ncols; i++) {
+				if (cols[i].type == '-')
+					continue; /* JSON only */
+				if (sqlite3_column_type(q, i) == SQLITE_NULL && cols[i].type != 't')
+					continue;
+				const char *sep = i == 0 ? "" : cols[i].sep ? cols[i].sep : "  ";
+				if (cols[i].type == '$')
+					fprintf(out, "%s%s", sep, bh_fmt_money(m, sizeof m, sqlite3_column_int64(q, i)));
+				else if (cols[i].type == 'i')
+					fprintf(out, "%s%lld%s", sep, sqlite3_column_int64(q, i),
+						cols[i].unit ? cols[i].unit : "");
+				else if (sqlite3_column_type(q, i) != SQLITE_NULL)
+					fprintf(out, "%s%s", sep, bh_col_text(q, i));
+			}
+			fputc('\n', out);
+		}
+		k++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return bh_store_fail(s, title);
+	if (json)
+		fputs("]", out);
+	return k;
+}
