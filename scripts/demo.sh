@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The main job, end to end: install what is missing, build, ingest a data
+# folder, print the dossier of an agency (ICE, sub-agency code 7012).
+#
+#   scripts/demo.sh                 # DATA: ../shared/data if present, else examples/data
+#   DATA=~/downloads scripts/demo.sh
+#   AGENCY=070 scripts/demo.sh      # another agency code or name
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+make -s -j2 build/behind
+
+if [ -n "${DATA:-}" ]; then
+  data=$DATA; why="DATA was given"
+elif [ -d ../shared/data ]; then
+  data=../shared/data; why="../shared/data exists"
+else
+  data=examples/data; why="no DATA and no ../shared/data: invented example data"
+fi
+db=${BEHIND_DB:-behind.db}
+agency=${AGENCY:-7012}
+echo "demo: data folder $data ($why); store $db" >&2
+
+set +e
+build/behind --db "$db" ingest "$data"
+st=$?
+set -e
+if [ "$st" -eq 2 ]; then
+  echo "demo: ingest failed" >&2
+  exit 2
+fi
+[ "$st" -eq 1 ] && echo "demo: some rows were rejected; see \`build/behind --db $db rejects\`" >&2
+
+echo
+build/behind --db "$db" top --agency "$agency" --limit 15
+echo
+# The largest recipient's own profile, with its awards and their sources.
+first=$(build/behind --db "$db" top --json --agency "$agency" --limit 1 |
+        sed -n 's/.*"rank":1,"id":"\([^"]*\)".*/\1/p' | head -n 1)
+if [ -n "$first" ]; then
+  build/behind --db "$db" show "$first"
+fi
