@@ -1,0 +1,117 @@
+#!/bin/sh
+# The test command of `behind` (what `make check` and CI run): every cmocka
+# binary $BUILD/tests/test_* and every end-to-end script tests/e2e/*.sh.
+#
+# Each e2e script runs with BEHIND (the binary under test), FIXTURES
+# (tests/fixtures), DATA (../shared/data, absolute; may be absent), ROOT
+# (the repository) and TMPDIR (private, removed afterwards) in its
+# environment, and that private folder's parent as working directory, so a
+# stray ./behind.db never lands in the repository. Exit 0 is a pass, 77 a skip (the script prints
+# why), anything else a failure. A test that runs longer than
+# $TEST_TIMEOUT seconds (default 300) is killed and counted as failed.
+#
+# Usage: BUILD=build tests/run.sh [NAME-SUBSTRING...]
+# The last line of output is always "N passed, N failed, N skipped"; the
+# exit status is 1 when anything failed.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+VERBOSE=${VERBOSE:-0}
+
+BEHIND="$BUILD/behind"
+FIXTURES="$ROOT/tests/fixtures"
+if [ -d "$ROOT/../shared/data" ]; then
+	DATA=$(cd "$ROOT/../shared/data" && pwd)
+else
+	DATA="$ROOT/../shared/data"
+fi
+export BEHIND FIXTURES DATA BUILD ROOT
+# Tests check exact messages and must not draw progress lines.
+export CI=1
+# Under ASan, leaks are failures too; UBSan reports abort the process.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+passed=0
+failed=0
+skipped=0
+failures=""
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/behind-tests.XXXXXX") || exit 2
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+if [ ! -x "$BEHIND" ]; then
+	echo "run.sh: $BEHIND is missing: run make first" >&2
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
+# wanted NAME FILTER...: 0 when no filter is given or NAME contains one.
+wanted() {
+	name=$1
+	shift
+	[ "$#" -eq 0 ] && return 0
+	for f in "$@"; do
+		case $name in *"$f"*) return 0 ;; esac
+	done
+	return 1
+}
+
+# run_one NAME DIR COMMAND...: runs a test in DIR (its private scratch
+# folder, also its TMPDIR), prints and counts its result.
+run_one() {
+	name=$1
+	dir=$2
+	shift 2
+	mkdir -p "$dir/tmp"
+	log="$dir/log"
+	start=$(date +%s)
+	(cd "$dir" && TMPDIR="$dir/tmp" timeout --kill-after=10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	case $rc in
+	0)
+		passed=$((passed + 1))
+		echo "PASS  $name (${secs}s)"
+		if [ "$VERBOSE" = 1 ]; then sed 's/^/      | /' "$log"; fi
+		;;
+	77)
+		skipped=$((skipped + 1))
+		why=$(grep -i 'skip' "$log" | tail -n 1)
+		echo "SKIP  $name: ${why:-no reason given}"
+		;;
+	*)
+		failed=$((failed + 1))
+		failures="$failures $name"
+		if [ "$rc" -eq 124 ]; then
+			echo "FAIL  $name (killed after ${TEST_TIMEOUT}s)"
+		else
+			echo "FAIL  $name (exit $rc, ${secs}s)"
+		fi
+		tail -n 40 "$log" | sed 's/^/      | /'
+		;;
+	esac
+}
+
+for bin in "$BUILD"/tests/test_*; do
+	if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then continue; fi
+	name="unit/$(basename "$bin")"
+	wanted "$name" "$@" || continue
+	run_one "$name" "$scratch/$(basename "$bin")" "$bin"
+done
+
+for script in "$ROOT"/tests/e2e/*.sh; do
+	[ -f "$script" ] || continue
+	name="e2e/$(basename "$script" .sh)"
+	wanted "$name" "$@" || continue
+	run_one "$name" "$scratch/e2e-$(basename "$script" .sh)" bash "$script"
+done
+
+if [ "$failed" -gt 0 ]; then
+	echo "failed:$failures"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
