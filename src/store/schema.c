@@ -6,5 +6,6 @@
 const bh_schema_part *const bh_schema_parts[] = {
 	&bh_schema_core,
 	&bh_schema_usaspending,
+	&bh_schema_fec,
 	NULL,
 };
