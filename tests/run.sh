@@ -2,6 +2,7 @@
 # The test command of `behind` (what `make check` and CI run): every cmocka
 # binary $BUILD/tests/test_* and every end-to-end script tests/e2e/*.sh.
 #
+# Unit tests run from the repository root (they may read tests/fixtures).
 # Each e2e script runs with BEHIND (the binary under test), FIXTURES
 # (tests/fixtures), DATA (../shared/data, absolute; may be absent), ROOT
 # (the repository) and TMPDIR (private, removed afterwards) in its
@@ -60,16 +61,17 @@ wanted() {
 	return 1
 }
 
-# run_one NAME DIR COMMAND...: runs a test in DIR (its private scratch
-# folder, also its TMPDIR), prints and counts its result.
+# run_one NAME DIR CWD COMMAND...: runs a test from CWD with DIR/tmp (private)
+# as its TMPDIR, prints and counts its result.
 run_one() {
 	name=$1
 	dir=$2
-	shift 2
+	cwd=$3
+	shift 3
 	mkdir -p "$dir/tmp"
 	log="$dir/log"
 	start=$(date +%s)
-	(cd "$dir" && TMPDIR="$dir/tmp" timeout --kill-after=10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1
+	(cd "$cwd" && TMPDIR="$dir/tmp" timeout --kill-after=10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
 	case $rc in
@@ -100,14 +102,14 @@ for bin in "$BUILD"/tests/test_*; do
 	if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then continue; fi
 	name="unit/$(basename "$bin")"
 	wanted "$name" "$@" || continue
-	run_one "$name" "$scratch/$(basename "$bin")" "$bin"
+	run_one "$name" "$scratch/$(basename "$bin")" "$ROOT" "$bin"
 done
 
 for script in "$ROOT"/tests/e2e/*.sh; do
 	[ -f "$script" ] || continue
 	name="e2e/$(basename "$script" .sh)"
 	wanted "$name" "$@" || continue
-	run_one "$name" "$scratch/e2e-$(basename "$script" .sh)" bash "$script"
+	run_one "$name" "$scratch/e2e-$(basename "$script" .sh)" "$scratch/e2e-$(basename "$script" .sh)" bash "$script"
 done
 
 if [ "$failed" -gt 0 ]; then
