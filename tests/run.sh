@@ -25,10 +25,10 @@ VERBOSE=${VERBOSE:-0}
 
 BEHIND="$BUILD/behind"
 FIXTURES="$ROOT/tests/fixtures"
-if [ -d "$ROOT/../shared/data" ]; then
-	DATA=$(cd "$ROOT/../shared/data" && pwd)
-else
-	DATA="$ROOT/../shared/data"
+# DATA may be given (another checkout of the shared records); made absolute.
+DATA=${DATA:-"$ROOT/../shared/data"}
+if [ -d "$DATA" ]; then
+	DATA=$(cd "$DATA" && pwd)
 fi
 export BEHIND FIXTURES DATA BUILD ROOT
 # Tests check exact messages and must not draw progress lines.

@@ -15,7 +15,7 @@ int bh_buf_reserve(bh_buf *b, size_t extra)
 	size_t ncap;
 	char *np;
 
-	if (need <= b->cap)
+	if (extra <= limit && need <= b->cap) /* extra past the cap would wrap need */
 		return 0;
 	if (extra > limit || need > limit + 1)
 		return bh_error_set(BH_ETOOBIG, "buffer would exceed its cap of %zu bytes", limit);

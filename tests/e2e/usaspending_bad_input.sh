@@ -136,11 +136,24 @@ assert_eq "2021-03-04 2021-11-12" \
 	"ambiguous dates: read month-first, as said"
 assert_eq "warning" "$(rejects ambiguous_dates.csv | cut -d'|' -f2)" "ambiguous dates: stored as a warning"
 
+# dates_settle_late.csv: 03/04/2021 and 05/06/2021 are provisional until line
+# 4 (25/12/2021) makes the column day-first; then they are 3 April, 5 June
+run "$BEHIND" --db "$DB" ingest "$F/dates_settle_late.csv"
+assert_status 0 "$RC" "late-settling dates"
+assert_eq "2021-04-03 2021-06-05 2021-12-25 2021-08-07" \
+	"$(q "$DB" "select group_concat(action_date, ' ') from (select action_date from txn t join source s on s.id=t.source_id where s.path like '%/dates_settle_late.csv' order by line)")" \
+	"provisional dates rewritten day-first"
+# fiscal years follow the rewritten dates: 2021-12-25 is FY2022
+assert_eq "2021 2021 2022 2021" \
+	"$(q "$DB" "select group_concat(fiscal_year, ' ') from (select fiscal_year from txn t join source s on s.id=t.source_id where s.path like '%/dates_settle_late.csv' order by line)")" \
+	"fiscal years of rewritten dates"
+assert_eq "" "$(rejects dates_settle_late.csv)" "a settled column is not reported"
+
 # ---- every row of every file that landed is accounted for ---------------
 # data rows by hand: txn_current 3, subawards 3, awards_summary 3,
 # truncated 2, field counts 4, bad quoting 3, unterminated 3, bad values 6,
-# invalid utf8 1, ambiguous 3 = 31
-assert_eq 31 "$(q "$DB" "select sum(rows + rejected) from source")" "rows + rejected = data rows"
+# invalid utf8 1, ambiguous 3, settle late 4 = 35
+assert_eq 35 "$(q "$DB" "select sum(rows + rejected) from source")" "rows + rejected = data rows"
 assert_eq "$(q "$DB" "select sum(rows) from source where kind='usaspending-transactions'")" \
 	"$(q "$DB" "select count(*) from txn")" "source.rows matches the txn table"
 
