@@ -41,34 +41,33 @@ assert_ne() {
 	fi
 }
 
-# assert_contains FILE-OR-TEXT NEEDLE WHAT: NEEDLE (fixed string) occurs in
-# the file FILE, or in the text when no such file exists.
+# has HAYSTACK-FILE-OR-TEXT NEEDLE: 0 when the fixed string NEEDLE occurs in
+# the file, or in the text when no such file exists; the haystack in $HAY.
+has() {
+	HAY=$1
+	if [ -f "$1" ]; then HAY=$(cat "$1"); fi
+	case $HAY in *"$2"*) return 0 ;; esac
+	return 1
+}
+
+# assert_contains FILE-OR-TEXT NEEDLE WHAT
 assert_contains() {
 	CHECKS=$((CHECKS + 1))
-	local hay=$1
-	if [ -f "$1" ]; then hay=$(cat "$1"); fi
-	case $hay in
-	*"$2"*) ;;
-	*)
+	if ! has "$1" "$2"; then
 		FAILS=$((FAILS + 1))
 		echo "FAIL $(where): $3: '$2' not found in:" >&2
-		printf '%s\n' "$hay" | head -n 20 | sed 's/^/    /' >&2
-		;;
-	esac
+		printf '%s\n' "$HAY" | head -n 20 | sed 's/^/    /' >&2
+	fi
 }
 
 # assert_not_contains FILE-OR-TEXT NEEDLE WHAT
 assert_not_contains() {
 	CHECKS=$((CHECKS + 1))
-	local hay=$1
-	if [ -f "$1" ]; then hay=$(cat "$1"); fi
-	case $hay in
-	*"$2"*)
+	if has "$1" "$2"; then
 		FAILS=$((FAILS + 1))
 		echo "FAIL $(where): $3: '$2' must not appear in:" >&2
-		printf '%s\n' "$hay" | head -n 20 | sed 's/^/    /' >&2
-		;;
-	esac
+		printf '%s\n' "$HAY" | head -n 20 | sed 's/^/    /' >&2
+	fi
 }
 
 # assert_status EXPECTED ACTUAL WHAT: exit statuses, with the last output
@@ -103,6 +102,12 @@ run() {
 # store), output trimmed of the trailing newline.
 q() {
 	sqlite3 -batch -noheader "$1" "$2"
+}
+
+# json_q FILE SQL: SQL over table doc(j), j the text of the JSON file FILE
+# (SQLite's JSON functions: no other JSON tool is needed).
+json_q() {
+	sqlite3 -batch -noheader :memory: "create table doc as select CAST(readfile('$1') AS TEXT) AS j;" "$2"
 }
 
 # dump_hash DB: a fingerprint of everything a store holds.

@@ -149,6 +149,33 @@ assert_eq "PERIMETER FENCING" "$(q "$DB" "select description from award_fts wher
 # "DETENTION BED SPACE" on lines 2 and 3 of the old file
 assert_eq 2 "$(q "$DB" "select count(*) from txn_fts where txn_fts match 'detention'")" "txn descriptions indexed"
 
+# ---- the answers: behind top --json, behind show --json ----------------
+if "$BEHIND" top --help >/dev/null 2>&1; then
+	"$BEHIND" --db "$DB" top --agency 7012 --json >"$T/top.json"
+	assert_status 0 "$?" "top --json"
+	# 2,262,655.17 as above; four roll-up groups: HOLLOWAY, BLUEFIN, PINEWOOD, DELTA
+	assert_eq "2262655.17|4" "$(json_q "$T/top.json" "select json_extract(j, '\$.total'), json_extract(j, '\$.recipients_count') from doc")" \
+		"top --json: agency total and recipients"
+	assert_eq "duns:098765432:181265508 duns:555000111:19999999 uei:PINEWOODGR01:17000010 uei:DELTAFNC0004:8000000" \
+		"$(json_q "$T/top.json" "select group_concat(json_extract(r.value, '\$.id') || ':' || CAST(round(json_extract(r.value, '\$.total') * 100) AS INTEGER), ' ') from doc, json_each(doc.j, '\$.recipients') r")" \
+		"top --json: ranking rolled up to parents, no double count"
+	# HOLLOWAY by fiscal year: FY2013 1,000,000; FY2014 250,000.50;
+	# FY2015 -12,345.67 + 500,000 + 75,000.25 = 562,654.58
+	assert_eq "2013:100000000 2014:25000050 2015:56265458" \
+		"$(json_q "$T/top.json" "select group_concat(y.key || ':' || CAST(round(y.value * 100) AS INTEGER), ' ') from doc, json_each(doc.j, '\$.recipients[0].by_year') y")" \
+		"top --json: HOLLOWAY by fiscal year"
+	"$BEHIND" --db "$DB" show uei:CEDARLOG0001 --json >"$T/cedar.json"
+	assert_status 0 "$?" "show --json"
+	assert_eq "CONT_AWD_70CDCR21C00000001_7012_-NONE-_-NONE-|15000000|2|2|https://www.usaspending.gov/award/CONT_AWD_70CDCR21C00000001_7012_-NONE-_-NONE-" \
+		"$(json_q "$T/cedar.json" "select json_extract(a.value, '\$.award_key'), CAST(round(json_extract(a.value, '\$.amount') * 100) AS INTEGER), json_extract(a.value, '\$.records'), json_extract(a.value, '\$.line'), json_extract(a.value, '\$.url') from doc, json_each(doc.j, '\$.largest_awards') a")" \
+		"show --json: CEDAR's award counted from its transactions, with line and page"
+	assert_eq "uei:PINEWOODGR01" "$(json_q "$T/cedar.json" "select json_extract(j, '\$.parents[0].id') from doc")" \
+		"show --json: parent"
+	assert_eq "uei:EVERGRN00005:2000050 duns:007777777:300000" \
+		"$(json_q "$T/cedar.json" "select group_concat(json_extract(s.value, '\$.id') || ':' || CAST(round(json_extract(s.value, '\$.amount') * 100) AS INTEGER), ' ') from doc, json_each(doc.j, '\$.subcontracts_given') s")" \
+		"show --json: subcontracts given"
+fi
+
 # ---- the same files inside a zip give the same facts ------------------
 mkdir -p "$T/z"
 cp "$F/txn_old_259col_dmy.csv" "$F/txn_current_iso.csv" "$F/awards_summary.csv" "$F/subawards.csv" "$T/z/"

@@ -99,10 +99,6 @@ assert_eq "$(raw "select sum(CAST(round(CAST(total_obligated_amount AS REAL) * 1
 	"$(q "$DB" "select sum(amount) from award")" "award summary total"
 
 # ---- the answers: behind top --json and behind show --json ---------------
-# json_q FILE SQL: SQL over table doc(j), j the JSON text of FILE.
-json_q() {
-	sqlite3 -batch -noheader :memory: "create table doc as select CAST(readfile('$1') AS TEXT) AS j;" "$2"
-}
 if "$BEHIND" top --help >/dev/null 2>&1; then
 	"$BEHIND" --db "$DB" top --agency 7012 --from 2013 --to 2018 --limit 0 --json >"$T/top.json" 2>"$T/top.err"
 	assert_status 0 "$?" "behind top --agency 7012 --json"
