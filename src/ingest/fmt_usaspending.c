@@ -172,20 +172,17 @@ static cellv cell(const bh_row *r, int i)
 	return v;
 }
 
-static void bind_cell(sqlite3_stmt *q, int k, cellv v)
+static void op_cell(bh_ing *g, cellv v)
 {
-	if (v.n)
-		sqlite3_bind_text(q, k, v.p, (int)v.n, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, k);
+	bh_ing_op_text(g, v.p, v.n);
 }
 
-static void bind_rid(sqlite3_stmt *q, int k, int64_t rid)
+static void op_rid(bh_ing *g, int64_t rid)
 {
 	if (rid)
-		sqlite3_bind_int64(q, k, rid);
+		bh_ing_op_int(g, rid, 1);
 	else
-		sqlite3_bind_null(q, k);
+		bh_ing_op_null(g);
 }
 
 /* ---- entities ------------------------------------------------------- */
@@ -389,9 +386,21 @@ static int award_row(run_state *st, bh_row *r)
 			      has_amount == 1, line)) < 0)
 		return rc;
 
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
+	int64_t fsub = 0;
+	if (!st->summary) {
+		cellv fc = cell(r, c->fsub_code), fn = cell(r, c->fsub_name);
+		if (fc.n && fc.n < 32) {
+			char id[64];
+			snprintf(id, sizeof id, "subagency:%.*s", (int)fc.n, fc.p);
+			if ((rc = bh_ing_entity(&fsub, g, id, "public_body", fn.n ? fn.p : fc.p,
+						fn.n ? fn.n : fc.n)) < 0 ||
+			    (rc = bh_ing_statement(g, fsub, "name", fn.p, fn.n, line)) < 0)
+				return rc;
+		}
+	}
+	bh_ing_op_begin(g, q, st->summary ? 19 : 21);
+	bh_ing_op_int(g, g->source_id, 0);
+	bh_ing_op_int(g, line, 0);
 	if (!st->summary) {
 		cellv tk = cell(r, c->txn_key);
 		char built[1024];
@@ -406,61 +415,41 @@ static int award_row(run_state *st, bh_row *r)
 			tk.p = built;
 			tk.n = strlen(built);
 		}
-		sqlite3_bind_text(q, k++, tk.p, (int)tk.n, SQLITE_TRANSIENT);
+		op_cell(g, tk);
 	}
-	sqlite3_bind_text(q, k++, key.p, (int)key.n, SQLITE_STATIC);
-	bind_cell(q, k++, cell(r, c->piid));
+	op_cell(g, key);
+	op_cell(g, cell(r, c->piid));
 	if (!st->summary)
-		bind_cell(q, k++, cell(r, c->mod));
-	bind_cell(q, k++, cell(r, c->parent_piid));
-	bind_rid(q, k++, agency);
-	bind_rid(q, k++, sub);
-	bind_rid(q, k++, office);
-	if (!st->summary) {
-		int64_t fsub = 0;
-		cellv fc = cell(r, c->fsub_code), fn = cell(r, c->fsub_name);
-		if (fc.n && fc.n < 32) {
-			char id[64];
-			snprintf(id, sizeof id, "subagency:%.*s", (int)fc.n, fc.p);
-			if ((rc = bh_ing_entity(&fsub, g, id, "public_body", fn.n ? fn.p : fc.p,
-						fn.n ? fn.n : fc.n)) < 0 ||
-			    (rc = bh_ing_statement(g, fsub, "name", fn.p, fn.n, line)) < 0)
-				return rc;
-		}
-		bind_rid(q, k++, fsub);
-	}
-	bind_rid(q, k++, recipient);
-	bind_rid(q, k++, parent);
-	if (date[0])
-		sqlite3_bind_text(q, k++, date, 10, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, k++);
-	if (st->summary) {
-		if (date2[0])
-			sqlite3_bind_text(q, k++, date2, 10, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(q, k++);
-	}
+		op_cell(g, cell(r, c->mod));
+	op_cell(g, cell(r, c->parent_piid));
+	op_rid(g, agency);
+	op_rid(g, sub);
+	op_rid(g, office);
+	if (!st->summary)
+		op_rid(g, fsub);
+	op_rid(g, recipient);
+	op_rid(g, parent);
+	bh_ing_op_text(g, date, strlen(date));
+	if (st->summary)
+		bh_ing_op_text(g, date2, strlen(date2));
 	if (has_amount == 1)
-		sqlite3_bind_int64(q, k++, amount);
+		bh_ing_op_int(g, amount, 0);
 	else
-		sqlite3_bind_null(q, k++);
+		bh_ing_op_null(g);
 	if (st->summary) {
-		sqlite3_bind_int64(q, k++, potential);
+		bh_ing_op_int(g, potential, 0);
 		cellv d = cell(r, c->desc2);
-		bind_cell(q, k++, d.n ? d : cell(r, c->desc));
+		op_cell(g, d.n ? d : cell(r, c->desc));
 	} else {
-		bind_cell(q, k++, cell(r, c->action_type));
-		bind_cell(q, k++, cell(r, c->desc));
+		op_cell(g, cell(r, c->action_type));
+		op_cell(g, cell(r, c->desc));
 	}
-	bind_cell(q, k++, cell(r, c->psc));
-	bind_cell(q, k++, cell(r, c->psc_desc));
-	bind_cell(q, k++, cell(r, c->naics));
-	bind_cell(q, k++, cell(r, c->naics_desc));
-	rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return bh_store_fail(g->store, st->summary ? "award insert" : "txn insert");
+	op_cell(g, cell(r, c->psc));
+	op_cell(g, cell(r, c->psc_desc));
+	op_cell(g, cell(r, c->naics));
+	op_cell(g, cell(r, c->naics_desc));
+	if ((rc = bh_ing_op_end(g, st->summary ? "award insert" : "txn insert")) < 0)
+		return rc;
 	g->rows++;
 	return 0;
 }
@@ -473,8 +462,10 @@ static int each_row(bh_ing *g, run_state *st, int (*fn)(run_state *, bh_row *),
 	bh_row *row;
 	int rc;
 
-	if ((rc = bh_csv_open(&csv, g->in, ',', 0)) < 0)
+	if ((rc = bh_csv_open(&csv, g->in, ',', 0)) < 0 || (rc = bh_ing_start_writer(g)) < 0) {
+		bh_csv_free(csv);
 		return rc;
+	}
 	rc = bh_csv_next(csv, &row);
 	if (rc <= 0) {
 		bh_csv_free(csv);
@@ -531,6 +522,9 @@ static int run_awards(bh_ing *g, int summary)
 				       summary ? "base_date" : "action_date");
 	if (rc >= 0 && summary)
 		rc = bh_datecol_finish(&st.d2, g, "award", "latest_date");
+	if (rc >= 0)
+		rc = bh_ing_sync(g); /* the writer may still hold ops on st.ins */
+	bh_ing_stop_writer(g);
 	sqlite3_finalize(st.ins);
 	bh_buf_free(&st.key);
 	return rc < 0 ? rc : 0;
@@ -591,29 +585,24 @@ static int sub_row(run_state *st, bh_row *r)
 			     cell(r, c->sp_name), ldate, line)) < 0 ||
 	    (rc = bh_ing_link(g, "subcontracted", prime, sub, ldate, amount, has_amount == 1, line)) < 0)
 		return rc;
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
-	sqlite3_bind_text(q, k++, key.p, (int)key.n, SQLITE_STATIC);
-	bind_cell(q, k++, cell(r, c->piid));
-	bind_rid(q, k++, subag ? subag : agency);
-	bind_rid(q, k++, prime);
-	bind_rid(q, k++, sub);
-	bind_rid(q, k++, sub_parent);
-	bind_cell(q, k++, cell(r, c->s_number));
-	if (date[0])
-		sqlite3_bind_text(q, k++, date, 10, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, k++);
+	bh_ing_op_begin(g, q, 12);
+	bh_ing_op_int(g, g->source_id, 0);
+	bh_ing_op_int(g, line, 0);
+	op_cell(g, key);
+	op_cell(g, cell(r, c->piid));
+	op_rid(g, subag ? subag : agency);
+	op_rid(g, prime);
+	op_rid(g, sub);
+	op_rid(g, sub_parent);
+	op_cell(g, cell(r, c->s_number));
+	bh_ing_op_text(g, date, strlen(date));
 	if (has_amount == 1)
-		sqlite3_bind_int64(q, k++, amount);
+		bh_ing_op_int(g, amount, 0);
 	else
-		sqlite3_bind_null(q, k++);
-	bind_cell(q, k++, cell(r, c->desc));
-	rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return bh_store_fail(g->store, "subaward insert");
+		bh_ing_op_null(g);
+	op_cell(g, cell(r, c->desc));
+	if ((rc = bh_ing_op_end(g, "subaward insert")) < 0)
+		return rc;
 	g->rows++;
 	return 0;
 }
@@ -634,6 +623,9 @@ static int run_sub(bh_ing *g)
 	rc = each_row(g, &st, sub_row, map_sub_columns);
 	if (rc >= 0)
 		rc = bh_datecol_finish(&st.d1, g, "subaward", "action_date");
+	if (rc >= 0)
+		rc = bh_ing_sync(g); /* the writer may still hold ops on st.ins */
+	bh_ing_stop_writer(g);
 	sqlite3_finalize(st.ins);
 	return rc < 0 ? rc : 0;
 }

@@ -53,6 +53,17 @@ int bh_ing_entity(int64_t *rid, bh_ing *g, const char *id, const char *kind, con
 	}
 	if (g->entities.count >= MAX_CACHED_ENTITIES)
 		bh_map_clear(&g->entities);
+	if (g->writer) {
+		/* provisional rowid; the writer maps it to a stored entity with
+		 * the same id if there is one (writer.c) */
+		*rid = g->next_rid++;
+		if ((rc = bh_ing_op_begin(g, NULL, 4)) < 0 || (rc = bh_ing_op_int(g, *rid, 0)) < 0 ||
+		    (rc = bh_ing_op_text(g, id, idlen)) < 0 ||
+		    (rc = bh_ing_op_text(g, kind, strlen(kind))) < 0 ||
+		    (rc = bh_ing_op_text(g, name, name_len)) < 0 || (rc = bh_ing_op_end(g, "entity")) < 0)
+			return rc;
+		goto cache;
+	}
 	sqlite3_stmt *q = g->q_ent_get;
 	sqlite3_bind_text(q, 1, id, (int)idlen, SQLITE_STATIC);
 	rc = sqlite3_step(q);
@@ -73,6 +84,7 @@ int bh_ing_entity(int64_t *rid, bh_ing *g, const char *id, const char *kind, con
 			return bh_store_fail(g->store, "entity insert");
 		*rid = sqlite3_last_insert_rowid(g->store->db);
 	}
+cache:
 	if ((rc = bh_map_put(&slot, NULL, &g->entities, id, idlen)) < 0)
 		return rc;
 	*slot = *rid;
@@ -84,18 +96,16 @@ int bh_ing_entity(int64_t *rid, bh_ing *g, const char *id, const char *kind, con
 static int flush_stmts(bh_ing *g)
 {
 	pending_stmt *a = g->stmt_arr;
-	sqlite3_stmt *q = g->q_stmt;
+	int rc;
 	for (size_t i = 0; i < g->nstmt; i++) {
-		sqlite3_bind_int64(q, 1, a[i].entity);
-		sqlite3_bind_text(q, 2, a[i].prop, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, a[i].value, (int)a[i].vlen, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 4, g->source_id);
-		sqlite3_bind_int64(q, 5, a[i].line);
-		sqlite3_bind_int64(q, 6, a[i].n);
-		int rc = sqlite3_step(q);
-		sqlite3_reset(q);
-		if (rc != SQLITE_DONE)
-			return bh_store_fail(g->store, "statement insert");
+		if ((rc = bh_ing_op_begin(g, g->q_stmt, 6)) < 0 ||
+		    (rc = bh_ing_op_int(g, a[i].entity, 1)) < 0 ||
+		    (rc = bh_ing_op_text(g, a[i].prop, strlen(a[i].prop))) < 0 ||
+		    (rc = bh_ing_op_text(g, a[i].value, a[i].vlen)) < 0 ||
+		    (rc = bh_ing_op_int(g, g->source_id, 0)) < 0 ||
+		    (rc = bh_ing_op_int(g, a[i].line, 0)) < 0 || (rc = bh_ing_op_int(g, a[i].n, 0)) < 0 ||
+		    (rc = bh_ing_op_end(g, "statement insert")) < 0)
+			return rc;
 	}
 	g->nstmt = 0;
 	bh_map_clear(&g->stmts);
@@ -160,29 +170,18 @@ int bh_ing_statement(bh_ing *g, int64_t entity, const char *prop, const char *va
 static int flush_links(bh_ing *g)
 {
 	pending_link *a = g->link_arr;
-	sqlite3_stmt *q = g->q_link;
+	int rc;
 	for (size_t i = 0; i < g->nlink; i++) {
-		sqlite3_bind_text(q, 1, a[i].kind, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, a[i].src);
-		sqlite3_bind_int64(q, 3, a[i].dst);
-		if (a[i].first[0]) {
-			sqlite3_bind_text(q, 4, a[i].first, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 5, a[i].last, -1, SQLITE_STATIC);
-		} else {
-			sqlite3_bind_null(q, 4);
-			sqlite3_bind_null(q, 5);
-		}
-		if (a[i].has_amount)
-			sqlite3_bind_int64(q, 6, a[i].amount);
-		else
-			sqlite3_bind_null(q, 6);
-		sqlite3_bind_int64(q, 7, a[i].n);
-		sqlite3_bind_int64(q, 8, g->source_id);
-		sqlite3_bind_int64(q, 9, a[i].line);
-		int rc = sqlite3_step(q);
-		sqlite3_reset(q);
-		if (rc != SQLITE_DONE)
-			return bh_store_fail(g->store, "link insert");
+		if ((rc = bh_ing_op_begin(g, g->q_link, 9)) < 0 ||
+		    (rc = bh_ing_op_text(g, a[i].kind, strlen(a[i].kind))) < 0 ||
+		    (rc = bh_ing_op_int(g, a[i].src, 1)) < 0 || (rc = bh_ing_op_int(g, a[i].dst, 1)) < 0 ||
+		    (rc = bh_ing_op_text(g, a[i].first, strlen(a[i].first))) < 0 ||
+		    (rc = bh_ing_op_text(g, a[i].last, strlen(a[i].last))) < 0 ||
+		    (rc = a[i].has_amount ? bh_ing_op_int(g, a[i].amount, 0) : bh_ing_op_null(g)) < 0 ||
+		    (rc = bh_ing_op_int(g, a[i].n, 0)) < 0 ||
+		    (rc = bh_ing_op_int(g, g->source_id, 0)) < 0 ||
+		    (rc = bh_ing_op_int(g, a[i].line, 0)) < 0 || (rc = bh_ing_op_end(g, "link insert")) < 0)
+			return rc;
 	}
 	g->nlink = 0;
 	bh_map_clear(&g->links);
@@ -262,22 +261,15 @@ static void excerpt_of(char *out, size_t cap, const char *p, size_t n)
 static int store_note(bh_ing *g, int64_t line, const char *action, const char *reason,
 		      const char *excerpt)
 {
-	sqlite3_stmt *q = g->q_reject;
-	sqlite3_bind_int64(q, 1, g->source_id);
-	if (line > 0)
-		sqlite3_bind_int64(q, 2, line);
-	else
-		sqlite3_bind_null(q, 2);
-	sqlite3_bind_text(q, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, reason, -1, SQLITE_STATIC);
-	if (excerpt)
-		sqlite3_bind_text(q, 5, excerpt, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, 5);
-	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return rc == SQLITE_DONE ? 0 : bh_store_fail(g->store, "reject insert");
+	int rc;
+	if ((rc = bh_ing_op_begin(g, g->q_reject, 5)) < 0 ||
+	    (rc = bh_ing_op_int(g, g->source_id, 0)) < 0 ||
+	    (rc = line > 0 ? bh_ing_op_int(g, line, 0) : bh_ing_op_null(g)) < 0 ||
+	    (rc = bh_ing_op_text(g, action, strlen(action))) < 0 ||
+	    (rc = bh_ing_op_text(g, reason, strlen(reason))) < 0 ||
+	    (rc = bh_ing_op_text(g, excerpt, excerpt ? strlen(excerpt) : 0)) < 0)
+		return rc;
+	return bh_ing_op_end(g, "reject insert");
 }
 
 static void clear_progress(bh_ing *g)
@@ -567,7 +559,8 @@ int bh_ing_init(bh_ing *g, bh_store *s, bh_input *in, const bh_ingest_opts *opts
 int bh_ing_finish(bh_ing *g)
 {
 	int rc;
-	if ((rc = flush_stmts(g)) < 0 || (rc = flush_links(g)) < 0)
+	if ((rc = flush_stmts(g)) < 0 || (rc = flush_links(g)) < 0 ||
+	    (rc = bh_ing_stop_writer(g)) < 0)
 		return rc;
 	clear_progress(g);
 	return 0;
@@ -575,6 +568,7 @@ int bh_ing_finish(bh_ing *g)
 
 void bh_ing_cleanup(bh_ing *g)
 {
+	bh_ing_stop_writer(g);
 	sqlite3_finalize(g->q_ent_get);
 	sqlite3_finalize(g->q_ent_put);
 	sqlite3_finalize(g->q_stmt);
@@ -583,6 +577,7 @@ void bh_ing_cleanup(bh_ing *g)
 	bh_map_free(&g->entities);
 	bh_map_free(&g->stmts);
 	bh_map_free(&g->links);
+	bh_map_free(&g->remap);
 	free(g->stmt_arr);
 	free(g->link_arr);
 	bh_buf_free(&g->scratch);

@@ -53,6 +53,14 @@ struct bh_ing {
 	bh_buf scratch;    /* Latin-1 repairs of the current row */
 	sqlite3_stmt *q_ent_get, *q_ent_put, *q_stmt, *q_link, *q_reject;
 	double t0, last_progress;
+	/* the writer thread (writer.c), when the format started one */
+	struct bh_writer *writer;
+	int64_t next_rid;      /* provisional entity rowids */
+	bh_map remap;          /* provisional rowid -> stored rowid (writer.c) */
+	sqlite3_stmt *op_stmt; /* op being bound, without a writer */
+	int op_k;
+	int op_rc;             /* first failure of the op being built */
+	size_t op_start;
 };
 
 /* ---- entities, statements, links ---------------------------------- */
@@ -108,6 +116,27 @@ int bh_header_index(const bh_row *header, const char *name);
  * how many of `names` appear among its cells. Used by detect(). */
 int bh_head_has_columns(const char *head, size_t len, char delim, const char *const *names,
 			int *ncells);
+
+/* ---- ops: statement executions, on a writer thread if started --------
+ *
+ * A format that calls bh_ing_start_writer() at the start of run() must do
+ * every write through ops (bh_ing_op_*) and the bh_ing_* helpers above,
+ * never through the connection directly, until bh_ing_sync(). The values of
+ * an op are bound to ?1..?n in the order given; text is copied. Rowids of
+ * entities from bh_ing_entity() must be passed with is_rid = 1. A failure
+ * while building an op is kept and returned by bh_ing_op_end(), so the
+ * values may be added without checking each call. */
+int bh_ing_start_writer(bh_ing *g);
+int bh_ing_sync(bh_ing *g);        /* waits until every queued op ran */
+int bh_ing_stop_writer(bh_ing *g); /* sync, then end the thread */
+int bh_ing_op_begin(bh_ing *g, sqlite3_stmt *q, int nvals);
+int bh_ing_op_int(bh_ing *g, int64_t v, int is_rid);
+int bh_ing_op_null(bh_ing *g);
+int bh_ing_op_text(bh_ing *g, const char *p, size_t n); /* NULL or empty: NULL */
+int bh_ing_op_end(bh_ing *g, const char *what);
+/* The stored rowid of an entity rowid handed out while the writer ran;
+ * valid after bh_ing_sync(). */
+int64_t bh_ing_stored_rid(bh_ing *g, int64_t rid);
 
 /* ---- lifecycle, for the driver (ingest.c) -------------------------- */
 int bh_ing_init(bh_ing *g, bh_store *s, bh_input *in, const bh_ingest_opts *opts);

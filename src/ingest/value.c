@@ -198,6 +198,8 @@ int bh_datecol_finish(bh_datecol *c, bh_ing *g, const char *table, const char *c
 	int rc;
 	if (!c->provisional)
 		return 0;
+	if ((rc = bh_ing_sync(g)) < 0)
+		return rc;
 	if (c->order == BH_ORDER_UNKNOWN) {
 		bh_ing_warn(g, 0,
 			    "column %s: day/month order is ambiguous (no value has a part above 12 "
