@@ -153,9 +153,26 @@ int bh_norm_org(bh_orgname *out, const char *s, size_t n)
 		}
 		i0 = j + 1;
 	}
-	/* Trailing legal-form words become a class, as long as a name stays. */
+	/* FPDS appends a legacy 4-digit code after the legal form
+	 * ("BOOZ ALLEN HAMILTON INCORPORATED 3626"): not part of the name. */
+	if (nt > 2 && tlen[nt - 1] == 4 && strspn(f + toff[nt - 1], "0123456789") >= 4 &&
+	    legal_class(f + toff[nt - 2], tlen[nt - 2]))
+		nt--;
+	/* Trailing legal-form words become a class, as long as a name stays;
+	 * "limited liability company" and "limited partnership" are one. */
 	while (nt > 1) {
 		int c = legal_class(f + toff[nt - 1], tlen[nt - 1]);
+		if (nt > 2 && word_is(f + toff[nt - 2], tlen[nt - 2], "liability") &&
+		    (c == BH_LEGAL_CO || c == BH_LEGAL_LTD)) {
+			c = BH_LEGAL_LLC;
+			nt--;
+		} else if (nt > 2 && word_is(f + toff[nt - 1], tlen[nt - 1], "liability")) {
+			c = BH_LEGAL_LLC;
+		} else if (nt > 2 && word_is(f + toff[nt - 1], tlen[nt - 1], "partnership") &&
+			   word_is(f + toff[nt - 2], tlen[nt - 2], "limited")) {
+			c = BH_LEGAL_LP;
+			nt--;
+		}
 		if (!c)
 			break;
 		if (!out->legal || c == BH_LEGAL_CORP)

@@ -130,9 +130,13 @@ typedef struct {
 	int cmp;   /* BH_CMP_* */
 	int block; /* BH_BLK_* mask */
 	int tf;    /* 1: exact agreement weighted by how rare the value is */
-	/* For BH_CMP_STRING: also try this other field of the other record
-	 * (swapped given name / surname); -1 for none. */
+	/* For BH_CMP_STRING: 1 + the index of another field of the other
+	 * record also tried (swapped given name / surname); 0 for none. */
 	int cross;
+	/* A pair whose level on this field is known and below `need` is not
+	 * a candidate at all (0: no gate). Names gate organizations: without
+	 * it EM happily learns "same address" instead of "same entity". */
+	int need;
 } bh_field_spec;
 
 typedef struct {
@@ -144,6 +148,8 @@ typedef struct {
 	int one_to_one;    /* 1: keep a pair only if it is each side's best */
 	int em_iters;      /* default 25 */
 	long u_samples;    /* random pairs for u (default 200000) */
+	int em_u;          /* 1 (default): EM also refines u among candidates,
+			    * starting from the random-pair u */
 	uint64_t seed;
 } bh_match_opts;
 
@@ -161,6 +167,10 @@ void bh_matcher_free(bh_matcher *m);
 int64_t bh_matcher_add(bh_matcher *m, int source, int64_t group, const char *const *vals,
 		       const size_t *lens);
 
+/* Makes the next run compare only pairs with at least one record of index
+ * >= first (incremental resolve: older records were settled before). */
+void bh_matcher_set_first_new(bh_matcher *m, int64_t first);
+
 /* Blocks, compares, estimates the model (unless one was loaded), scores
  * and clusters. Records added after a previous run are compared with all
  * records (only pairs touching a new one). */
@@ -170,18 +180,22 @@ int bh_matcher_run(bh_matcher *m);
 int64_t bh_matcher_cluster(const bh_matcher *m, int64_t i);
 
 typedef struct {
-	int64_t records, candidates, accepted, clusters, bridges_cut, capped_blocks;
+	int64_t records, candidates, gated, accepted, clusters, bridges_cut, capped_blocks;
 	double lambda;        /* estimated share of candidate pairs that match */
 	double secs_block, secs_compare, secs_em, secs_cluster;
 } bh_match_stats;
 void bh_matcher_stats(const bh_matcher *m, bh_match_stats *out);
 
-/* Model parameters: m and u of field f at level l, and the prior. */
+/* Model parameters of field f at level l: m, u among candidate pairs, u
+ * among random pairs (the base of the term-frequency adjustment). */
 double bh_matcher_m(const bh_matcher *m, int f, int l);
 double bh_matcher_u(const bh_matcher *m, int f, int l);
-/* Replaces the model (incremental runs, explain): m/u arrays of
+double bh_matcher_urand(const bh_matcher *m, int f, int l);
+double bh_matcher_lambda(const bh_matcher *m);
+/* Replaces the model (incremental runs, explain): arrays of
  * nfields*BH_NLEVELS, and lambda. Disables EM on the next run. */
-int bh_matcher_set_model(bh_matcher *m, const double *mm, const double *uu, double lambda);
+int bh_matcher_set_model(bh_matcher *m, const double *mm, const double *uu, const double *ur,
+			 double lambda);
 
 /* One field's part of a pair's score, for explain. */
 typedef struct {
@@ -200,7 +214,8 @@ int bh_matcher_explain(const bh_matcher *m, int64_t i, int64_t j, double *total,
 /* Scores a pair without explanation (throughput benchmarks). */
 double bh_matcher_score(const bh_matcher *m, int64_t i, int64_t j);
 
-/* Each accepted pair after run (i < j, probability). */
+/* Each accepted pair after run, strongest first, with the weak bridges
+ * already cut (i < j, probability). */
 int bh_matcher_each_pair(const bh_matcher *m,
 			 int (*fn)(int64_t i, int64_t j, double prob, void *payload),
 			 void *payload);

@@ -130,6 +130,14 @@ static void test_org(void **state)
 	bh_norm_org(&a, "Company", 7);
 	assert_string_equal(a.text, "company");
 	assert_int_equal(a.legal, 0);
+	bh_norm_org(&a, "BOOZ ALLEN HAMILTON INCORPORATED 3626", 37);
+	assert_string_equal(a.text, "booz allen hamilton");
+	bh_norm_org(&a, "WECSYS LIMITED LIABILITY COMPANY 6769", 37);
+	assert_string_equal(a.text, "wecsys");
+	assert_int_equal(a.legal, BH_LEGAL_LLC);
+	bh_norm_org(&a, "DELL MARKETING LIMITED PARTNERSHIP", 34);
+	assert_string_equal(a.text, "dell marketing");
+	assert_int_equal(a.legal, BH_LEGAL_LP);
 	bh_norm_org(&a, "3M CO", 5);
 	assert_string_equal(a.text, "3m");
 	assert_int_equal(a.has_digits, 1);

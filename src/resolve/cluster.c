@@ -1,0 +1,268 @@
+/* From scored pairs to clusters: pairs above the threshold (optionally only
+ * each record's best partner, for one-to-one linkage) are united, strongest
+ * first; then any cluster held together by a single weak pair (a bridge in
+ * the match graph, below the "strong" probability, with two or more records
+ * on each side) is cut there, so that chains of near-misses do not grow
+ * into mega-clusters. Records of one group (exact identifiers) are united
+ * unconditionally. */
+#include "resolve/resolveInt.h"
+#include "util/err.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int64_t bh_uf_find(int64_t *parent, int64_t x)
+{
+	int64_t r = x;
+	while (parent[r] != r)
+		r = parent[r];
+	while (parent[x] != r) {
+		int64_t nx = parent[x];
+		parent[x] = r;
+		x = nx;
+	}
+	return r;
+}
+
+static void uf_union(int64_t *parent, int64_t a, int64_t b)
+{
+	a = bh_uf_find(parent, a);
+	b = bh_uf_find(parent, b);
+	if (a == b)
+		return;
+	/* the smaller index is the root, so a cluster's id is its first record */
+	if (a < b)
+		parent[b] = a;
+	else
+		parent[a] = b;
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+	const bh_edge *a = x, *b = y;
+	if (a->prob != b->prob)
+		return a->prob > b->prob ? -1 : 1;
+	if (a->i != b->i)
+		return a->i < b->i ? -1 : 1;
+	return a->j < b->j ? -1 : a->j > b->j;
+}
+
+/* Unites the groups, then every uncut edge; leaves the forest in m->uf. */
+static int unite(bh_matcher *m)
+{
+	int64_t *uf = m->uf.p;
+	const int64_t *grp = m->group.p;
+	bh_map gm = {0};
+	int rc = 0;
+	for (int64_t i = 0; i < m->nrec; i++)
+		uf[i] = i;
+	for (int64_t i = 0; i < m->nrec; i++) {
+		int64_t *first;
+		if (grp[i] < 0)
+			continue;
+		if ((rc = bh_map_put(&first, NULL, &gm, &grp[i], sizeof grp[i])) < 0) {
+			rc = bh_error_set(rc, "matcher: out of memory");
+			goto cleanup;
+		}
+		if (rc == 1)
+			*first = i;
+		else
+			uf_union(uf, *first, i);
+		rc = 0;
+	}
+	for (size_t k = 0; k < m->edges.n; k++) {
+		const bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
+		if (!e->cut)
+			uf_union(uf, e->i, e->j);
+	}
+cleanup:
+	bh_map_free(&gm);
+	return rc;
+}
+
+/* Cuts weak bridges (see the top of the file). Group members are tied to
+ * their cluster root by strong edges, so identifiers are never cut. */
+static int cut_bridges(bh_matcher *m)
+{
+	int64_t n = m->nrec, *uf = m->uf.p;
+	size_t ne = m->edges.n;
+	int64_t *deg = NULL, *adj = NULL, *disc = NULL, *low = NULL, *sz = NULL, *csize = NULL;
+	int64_t *stk = NULL, *pe = NULL, *it = NULL;
+	int64_t *ea = NULL, *eb = NULL;
+	int rc = 0;
+	size_t nall = ne + (size_t)n;
+
+	if (!(deg = calloc((size_t)n + 1, sizeof *deg)) || !(csize = calloc((size_t)n, sizeof *csize)) ||
+	    !(ea = malloc(nall * sizeof *ea)) || !(eb = malloc(nall * sizeof *eb)) ||
+	    !(disc = malloc((size_t)n * sizeof *disc)) || !(low = malloc((size_t)n * sizeof *low)) ||
+	    !(sz = malloc((size_t)n * sizeof *sz)) || !(stk = malloc((size_t)n * sizeof *stk)) ||
+	    !(pe = malloc((size_t)n * sizeof *pe)) || !(it = malloc((size_t)n * sizeof *it))) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory cutting bridges");
+		goto cleanup;
+	}
+	/* edges: scored ones first (index < ne), then record -> group root */
+	size_t m2 = 0;
+	for (size_t k = 0; k < ne; k++) {
+		const bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
+		ea[m2] = e->i;
+		eb[m2++] = e->j;
+	}
+	/* group ties: computed from a group-only forest */
+	{
+		const int64_t *grp = m->group.p;
+		bh_map gm = {0};
+		for (int64_t i = 0; i < n; i++) {
+			int64_t *first;
+			int r;
+			if (grp[i] < 0)
+				continue;
+			if ((r = bh_map_put(&first, NULL, &gm, &grp[i], sizeof grp[i])) < 0) {
+				bh_map_free(&gm);
+				rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
+				goto cleanup;
+			}
+			if (r == 1) {
+				*first = i;
+			} else {
+				ea[m2] = *first;
+				eb[m2++] = i;
+			}
+		}
+		bh_map_free(&gm);
+	}
+	for (size_t k = 0; k < m2; k++) {
+		deg[ea[k] + 1]++;
+		deg[eb[k] + 1]++;
+	}
+	for (int64_t i = 0; i < n; i++)
+		deg[i + 1] += deg[i];
+	if (!(adj = malloc((2 * m2 + 1) * sizeof *adj))) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory cutting bridges");
+		goto cleanup;
+	}
+	for (int64_t i = 0; i < n; i++)
+		it[i] = deg[i];
+	for (size_t k = 0; k < m2; k++) {
+		adj[it[ea[k]]++] = (int64_t)k;
+		adj[it[eb[k]]++] = (int64_t)k;
+	}
+	for (int64_t i = 0; i < n; i++)
+		csize[bh_uf_find(uf, i)]++;
+	for (int64_t i = 0; i < n; i++)
+		disc[i] = -1;
+
+	int64_t t = 0;
+	for (int64_t r = 0; r < n; r++) {
+		if (disc[r] >= 0 || deg[r + 1] == deg[r])
+			continue;
+		int64_t sp = 0;
+		stk[sp++] = r;
+		disc[r] = low[r] = t++;
+		sz[r] = 1;
+		pe[r] = -1;
+		it[r] = deg[r];
+		while (sp > 0) {
+			int64_t v = stk[sp - 1];
+			if (it[v] < deg[v + 1]) {
+				int64_t k = adj[it[v]++];
+				if (k == pe[v])
+					continue;
+				int64_t w = ea[k] == v ? eb[k] : ea[k];
+				if (disc[w] < 0) {
+					disc[w] = low[w] = t++;
+					sz[w] = 1;
+					pe[w] = k;
+					it[w] = deg[w];
+					stk[sp++] = w;
+				} else if (disc[w] < low[v]) {
+					low[v] = disc[w];
+				}
+				continue;
+			}
+			sp--;
+			if (pe[v] < 0)
+				continue;
+			int64_t p = ea[pe[v]] == v ? eb[pe[v]] : ea[pe[v]];
+			sz[p] += sz[v];
+			if (low[v] < low[p])
+				low[p] = low[v];
+			if (low[v] > disc[p] && (size_t)pe[v] < ne) {
+				bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, pe[v]);
+				int64_t whole = csize[bh_uf_find(uf, v)];
+				if (e->prob < m->o.strong && sz[v] >= 2 && whole - sz[v] >= 2) {
+					e->cut = 1;
+					m->st.bridges_cut++;
+				}
+			}
+		}
+	}
+cleanup:
+	free(deg);
+	free(adj);
+	free(disc);
+	free(low);
+	free(sz);
+	free(csize);
+	free(stk);
+	free(pe);
+	free(it);
+	free(ea);
+	free(eb);
+	return rc;
+}
+
+int bh_match_cluster(bh_matcher *m)
+{
+	const uint64_t *P = m->pairs.p, *C = m->codes.p;
+	double *best = NULL;
+	int rc = 0;
+	double thr = m->o.threshold;
+
+	m->edges.n = 0;
+	m->st.bridges_cut = 0;
+	if ((rc = bh_vec_grow(&m->uf, (size_t)m->nrec + 1)) < 0)
+		return rc;
+	m->uf.n = (size_t)m->nrec;
+	if (m->o.one_to_one && !(best = calloc((size_t)m->nrec + 1, sizeof *best)))
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory");
+	for (size_t k = 0; k < m->pairs.n; k++) {
+		int64_t i = (int64_t)(P[k] >> 32), j = (int64_t)(P[k] & 0xffffffffu);
+		double w = bh_match_pair_weight(m, i, j, C[k]);
+		double p = 1.0 / (1.0 + exp2(-w));
+		if (p < thr)
+			continue;
+		bh_edge e = {(uint32_t)i, (uint32_t)j, (float)p, 0};
+		if ((rc = bh_vec_push(&m->edges, &e)) < 0)
+			goto cleanup;
+		if (best) {
+			if (p > best[i])
+				best[i] = p;
+			if (p > best[j])
+				best[j] = p;
+		}
+	}
+	if (best) {
+		size_t u = 0;
+		for (size_t k = 0; k < m->edges.n; k++) {
+			bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
+			if ((double)e->prob >= (float)best[e->i] && (double)e->prob >= (float)best[e->j])
+				BH_VEC_AT(m->edges, bh_edge, u++) = *e;
+		}
+		m->edges.n = u;
+	}
+	qsort(m->edges.p, m->edges.n, sizeof(bh_edge), cmp_edge);
+	if ((rc = unite(m)) < 0 || (rc = cut_bridges(m)) < 0)
+		goto cleanup;
+	if (m->st.bridges_cut && (rc = unite(m)) < 0)
+		goto cleanup;
+	m->st.accepted = 0;
+	for (size_t k = 0; k < m->edges.n; k++)
+		m->st.accepted += !BH_VEC_AT(m->edges, bh_edge, k).cut;
+	m->st.clusters = 0;
+	for (int64_t i = 0; i < m->nrec; i++)
+		m->st.clusters += bh_uf_find(m->uf.p, i) == i;
+cleanup:
+	free(best);
+	return rc;
+}

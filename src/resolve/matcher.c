@@ -1,0 +1,749 @@
+/* The generic record matcher: records of a few typed fields go in, clusters
+ * come out. This file keeps the records (normalized once, when added),
+ * compares two of them field by field into a level pattern, turns levels
+ * into Fellegi-Sunter weights with the term-frequency adjustment, and runs
+ * the stages (block.c, em.c, cluster.c) in order. */
+#include "resolve/resolveInt.h"
+#include "util/err.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_RECORDS ((int64_t)1 << 31)
+#define ARENA_LIMIT ((size_t)8 << 30)
+
+/* ---- growable arrays ---- */
+
+int bh_vec_grow(bh_vec *v, size_t n)
+{
+	if (n <= v->cap)
+		return 0;
+	size_t cap = v->cap ? v->cap : 64;
+	while (cap < n)
+		cap *= 2;
+	if (v->limit && cap > v->limit)
+		cap = v->limit;
+	if (cap < n)
+		return bh_error_set(BH_ETOOBIG, "matcher: more than %zu items", v->limit);
+	void *p = realloc(v->p, cap * v->size);
+	if (!p)
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory (%zu items)", cap);
+	v->p = p;
+	v->cap = cap;
+	return 0;
+}
+
+int bh_vec_push(bh_vec *v, const void *item)
+{
+	int rc = bh_vec_grow(v, v->n + 1);
+	if (rc < 0)
+		return rc;
+	memcpy((char *)v->p + v->n * v->size, item, v->size);
+	v->n++;
+	return 0;
+}
+
+void bh_vec_free(bh_vec *v)
+{
+	free(v->p);
+	v->p = NULL;
+	v->n = v->cap = 0;
+}
+
+static void vec_init(bh_vec *v, size_t size, size_t limit)
+{
+	memset(v, 0, sizeof *v);
+	v->size = size;
+	v->limit = limit;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- construction ---- */
+
+void bh_match_opts_default(bh_match_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->threshold = 0.5;
+	o->strong = 0.99;
+	o->block_cap = 500;
+	o->window = 8;
+	o->em_iters = 25;
+	o->u_samples = 200000;
+	o->em_u = 1;
+	o->seed = 0x9E3779B97F4A7C15ULL;
+}
+
+int bh_matcher_new(bh_matcher **out, const bh_field_spec *fields, int nfields,
+		   const bh_match_opts *opts)
+{
+	bh_matcher *m = NULL;
+	*out = NULL;
+	if (nfields < 1 || nfields > BH_MATCH_MAXFIELDS)
+		return bh_error_set(BH_EUSAGE, "matcher: %d fields (1 to %d)", nfields,
+				    BH_MATCH_MAXFIELDS);
+	if (!(m = calloc(1, sizeof *m)))
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory");
+	memcpy(m->fields, fields, (size_t)nfields * sizeof *fields);
+	m->nf = nfields;
+	if (opts)
+		m->o = *opts;
+	else
+		bh_match_opts_default(&m->o);
+	vec_init(&m->vals, sizeof(bh_fval), (size_t)MAX_RECORDS * (size_t)nfields);
+	vec_init(&m->src, sizeof(int32_t), (size_t)MAX_RECORDS);
+	vec_init(&m->group, sizeof(int64_t), (size_t)MAX_RECORDS);
+	vec_init(&m->arena, 1, ARENA_LIMIT);
+	vec_init(&m->toks, sizeof(uint32_t), (size_t)1 << 32);
+	vec_init(&m->tok_str, sizeof(const char *), (size_t)1 << 31);
+	vec_init(&m->tok_len, sizeof(uint16_t), (size_t)1 << 31);
+	vec_init(&m->tok_df, sizeof(uint32_t), (size_t)1 << 31);
+	vec_init(&m->tok_w, sizeof(float), (size_t)1 << 31);
+	vec_init(&m->pairs, sizeof(uint64_t), (size_t)3 << 30);
+	vec_init(&m->codes, sizeof(uint64_t), (size_t)3 << 30);
+	vec_init(&m->edges, sizeof(bh_edge), (size_t)3 << 30);
+	vec_init(&m->uf, sizeof(int64_t), (size_t)MAX_RECORDS);
+	m->rng = m->o.seed ? m->o.seed : 1;
+	*out = m;
+	return 0;
+}
+
+void bh_matcher_free(bh_matcher *m)
+{
+	if (!m)
+		return;
+	bh_vec *all[] = {&m->vals, &m->src, &m->group, &m->arena, &m->toks, &m->tok_str,
+			 &m->tok_len, &m->tok_df, &m->tok_w, &m->pairs, &m->codes, &m->edges, &m->uf};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		bh_vec_free(all[i]);
+	bh_map_free(&m->tokmap);
+	bh_map_free(&m->freqmap);
+	free(m);
+}
+
+uint64_t bh_match_next_rand(bh_matcher *m)
+{
+	uint64_t x = m->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return m->rng = x;
+}
+
+void bh_matcher_set_first_new(bh_matcher *m, int64_t first)
+{
+	m->first_new = first;
+}
+
+/* ---- adding records ---- */
+
+static int arena_put(bh_matcher *m, uint32_t *off, const char *s, size_t n)
+{
+	int rc = bh_vec_grow(&m->arena, m->arena.n + n + 1);
+	if (rc < 0)
+		return rc;
+	if (m->arena.n > UINT32_MAX - n - 1)
+		return bh_error_set(BH_ETOOBIG, "matcher: more than 4 GiB of names");
+	*off = (uint32_t)m->arena.n;
+	memcpy((char *)m->arena.p + m->arena.n, s, n);
+	((char *)m->arena.p)[m->arena.n + n] = '\0';
+	m->arena.n += n + 1;
+	return 0;
+}
+
+static int add_token(bh_matcher *m, int f, const char *t, size_t n)
+{
+	char key[BH_NORM_MAX + 2];
+	int64_t *id;
+	const char *kcopy;
+	int rc;
+	key[0] = (char)('A' + f);
+	memcpy(key + 1, t, n);
+	if ((rc = bh_map_put(&id, &kcopy, &m->tokmap, key, n + 1)) < 0)
+		return bh_error_set(rc, "matcher: out of memory");
+	if (rc == 1) {
+		const char *str = kcopy + 1;
+		uint16_t len = (uint16_t)n;
+		uint32_t zero = 0;
+		*id = (int64_t)m->tok_str.n;
+		if ((rc = bh_vec_push(&m->tok_str, &str)) < 0 || (rc = bh_vec_push(&m->tok_len, &len)) < 0 ||
+		    (rc = bh_vec_push(&m->tok_df, &zero)) < 0)
+			return rc;
+	}
+	uint32_t tid = (uint32_t)*id;
+	BH_VEC_AT(m->tok_df, uint32_t, tid)++;
+	return bh_vec_push(&m->toks, &tid);
+}
+
+/* Tokens of a space-separated text, each once. */
+static int add_tokens(bh_matcher *m, bh_fval *v, int f, const char *s, size_t n)
+{
+	int rc;
+	v->tok = (uint32_t)m->toks.n;
+	for (size_t i = 0; i < n && v->ntok < 255;) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		if (j > i) {
+			int dup = 0;
+			for (size_t k = v->tok; k < m->toks.n && !dup; k++) {
+				uint32_t t = BH_VEC_AT(m->toks, uint32_t, k);
+				dup = BH_VEC_AT(m->tok_len, uint16_t, t) == j - i &&
+				      memcmp(BH_VEC_AT(m->tok_str, const char *, t), s + i, j - i) == 0;
+			}
+			if (!dup) {
+				if ((rc = add_token(m, f, s + i, j - i)) < 0)
+					return rc;
+				v->ntok++;
+			}
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+static int add_field(bh_matcher *m, bh_fval *v, int f, const char *s, size_t n)
+{
+	char buf[BH_NORM_MAX * 2 + 8];
+	size_t len;
+	int rc;
+	memset(v, 0, sizeof *v);
+	if (!s || n == 0)
+		return 0;
+	switch (m->fields[f].cmp) {
+	case BH_CMP_ORG: {
+		bh_orgname on;
+		bh_norm_org(&on, s, n);
+		len = strlen(on.text);
+		memcpy(buf, on.text, len + 1);
+		v->legal = (uint8_t)on.legal;
+		v->digits = (uint8_t)on.has_digits;
+		v->alen = (uint8_t)strlen(on.acronym);
+		if (v->alen && (rc = arena_put(m, &v->aoff, on.acronym, v->alen)) < 0)
+			return rc;
+		break;
+	}
+	case BH_CMP_PERSON: {
+		bh_person p;
+		if (bh_person_parse(&p, s, n) < 0)
+			return 0;
+		len = (size_t)snprintf(buf, sizeof buf, "%s|%s|%s|%s", p.last, p.first, p.middle,
+				       p.suffix);
+		break;
+	}
+	default:
+		len = bh_norm_fold(buf, sizeof buf < BH_NORM_MAX + 1 ? sizeof buf : BH_NORM_MAX + 1, s, n);
+		break;
+	}
+	if (len == 0)
+		return 0;
+	if ((rc = arena_put(m, &v->off, buf, len)) < 0)
+		return rc;
+	v->len = (uint16_t)len;
+	if (m->fields[f].cmp == BH_CMP_ORG || m->fields[f].cmp == BH_CMP_TOKENS ||
+	    (m->fields[f].block & (BH_BLK_TOKENS | BH_BLK_SORTED))) {
+		if ((rc = add_tokens(m, v, f, buf, len)) < 0)
+			return rc;
+	}
+	m->nonmissing[f]++;
+	if (m->fields[f].tf) {
+		int64_t *cnt;
+		buf[len] = (char)('A' + f); /* key: text then field byte */
+		if ((rc = bh_map_put(&cnt, NULL, &m->freqmap, buf, len + 1)) < 0)
+			return bh_error_set(rc, "matcher: out of memory");
+		(*cnt)++;
+	}
+	return 0;
+}
+
+int64_t bh_matcher_add(bh_matcher *m, int source, int64_t group, const char *const *vals,
+		       const size_t *lens)
+{
+	int rc;
+	int32_t s32 = source;
+	if ((rc = bh_vec_grow(&m->vals, (size_t)(m->nrec + 1) * (size_t)m->nf)) < 0 ||
+	    (rc = bh_vec_push(&m->src, &s32)) < 0 || (rc = bh_vec_push(&m->group, &group)) < 0)
+		return rc;
+	bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)m->nrec * (size_t)m->nf);
+	for (int f = 0; f < m->nf; f++)
+		if ((rc = add_field(m, &v[f], f, vals[f], vals[f] ? lens[f] : 0)) < 0)
+			return rc;
+	m->vals.n += (size_t)m->nf;
+	return m->nrec++;
+}
+
+const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f)
+{
+	return &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
+}
+
+#define TEXT(m, v) ((const char *)(m)->arena.p + (v)->off)
+
+/* Fills the per-value frequencies and token weights once all are added. */
+static int finish_features(bh_matcher *m)
+{
+	int rc = bh_vec_grow(&m->tok_w, m->tok_df.n);
+	if (rc < 0)
+		return rc;
+	for (size_t t = 0; t < m->tok_df.n; t++) {
+		const char *key = BH_VEC_AT(m->tok_str, const char *, t) - 1;
+		int f = key[0] - 'A';
+		double n = (double)(m->nonmissing[f] > 0 ? m->nonmissing[f] : 1);
+		BH_VEC_AT(m->tok_w, float, t) =
+			(float)log((n + 1.0) / ((double)BH_VEC_AT(m->tok_df, uint32_t, t) + 0.5));
+		if (BH_VEC_AT(m->tok_w, float, t) < 0.05f)
+			BH_VEC_AT(m->tok_w, float, t) = 0.05f;
+	}
+	m->tok_w.n = m->tok_df.n;
+	for (int f = 0; f < m->nf; f++) {
+		if (!m->fields[f].tf)
+			continue;
+		char key[BH_NORM_MAX * 2 + 8];
+		for (int64_t i = 0; i < m->nrec; i++) {
+			bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
+			int64_t *cnt;
+			if (!v->len)
+				continue;
+			memcpy(key, TEXT(m, v), v->len);
+			key[v->len] = (char)('A' + f);
+			v->freq = bh_map_get(&cnt, &m->freqmap, key, v->len + 1u) ? (uint32_t)*cnt : 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- comparison ---- */
+
+static int split_person(const char *s, size_t n, const char **part, size_t *plen)
+{
+	int k = 0;
+	size_t i0 = 0;
+	for (size_t i = 0; i <= n && k < 4; i++)
+		if (i == n || s[i] == '|') {
+			part[k] = s + i0;
+			plen[k] = i - i0;
+			k++;
+			i0 = i + 1;
+		}
+	while (k < 4) {
+		part[k] = "";
+		plen[k++] = 0;
+	}
+	return 0;
+}
+
+static int level_person(const char *a, size_t na, const char *b, size_t nb)
+{
+	const char *pa[4], *pb[4];
+	size_t la[4], lb[4];
+	char fa[32], fb[32];
+	split_person(a, na, pa, la);
+	split_person(b, nb, pb, lb);
+	double jl = bh_jaro_winkler(pa[0], la[0], pb[0], lb[0]);
+	int lastq = la[0] == lb[0] && memcmp(pa[0], pb[0], la[0]) == 0 ? 2 : jl >= 0.92 ? 1 : 0;
+	snprintf(fa, sizeof fa, "%.*s", (int)la[1], pa[1]);
+	snprintf(fb, sizeof fb, "%.*s", (int)lb[1], pb[1]);
+	int firstq = bh_person_first_agree(fa, fb);
+	int sfx_conflict = la[3] && lb[3] && (la[3] != lb[3] || memcmp(pa[3], pb[3], la[3]) != 0);
+	int lvl;
+	if (lastq == 2 && firstq == 4)
+		lvl = BH_LVL_EXACT;
+	else if (lastq >= 1 && firstq >= 2)
+		lvl = BH_LVL_CLOSE;
+	else if (lastq >= 1 && (firstq >= 1 || !la[1] || !lb[1]))
+		lvl = BH_LVL_WEAK;
+	else
+		lvl = BH_LVL_FAR;
+	if (sfx_conflict && lvl > BH_LVL_FAR)
+		lvl--;
+	return lvl;
+}
+
+static int eq_compact(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < na && a[i] == ' ')
+			i++;
+		while (j < nb && b[j] == ' ')
+			j++;
+		if (i == na || j == nb)
+			return i == na && j == nb;
+		if (a[i++] != b[j++])
+			return 0;
+	}
+}
+
+/* IDF-weighted Dice overlap of two token sets; a token without an equal
+ * partner may match a close one (Jaro-Winkler >= .92, 4+ bytes). */
+static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b, int *digits_ok)
+{
+	const uint32_t *ta = &BH_VEC_AT(m->toks, uint32_t, a->tok);
+	const uint32_t *tb = &BH_VEC_AT(m->toks, uint32_t, b->tok);
+	const float *w = m->tok_w.p;
+	double wa = 0, wb = 0, common = 0;
+	uint64_t used = 0;
+	*digits_ok = 1;
+	for (int y = 0; y < b->ntok; y++)
+		wb += w[tb[y]];
+	for (int x = 0; x < a->ntok; x++) {
+		wa += w[ta[x]];
+		int hit = -1;
+		for (int y = 0; y < b->ntok && hit < 0; y++)
+			if (ta[x] == tb[y])
+				hit = y;
+		if (hit >= 0) {
+			common += w[ta[x]];
+			if (hit < 64)
+				used |= (uint64_t)1 << hit;
+			continue;
+		}
+		const char *sx = BH_VEC_AT(m->tok_str, const char *, ta[x]);
+		size_t lx = BH_VEC_AT(m->tok_len, uint16_t, ta[x]);
+		int isnum = lx > 0 && sx[0] >= '0' && sx[0] <= '9';
+		if (isnum) {
+			*digits_ok = 0;
+			continue;
+		}
+		if (lx < 4)
+			continue;
+		double best = 0.0;
+		int by = -1;
+		for (int y = 0; y < b->ntok && y < 64; y++) {
+			if (used & ((uint64_t)1 << y))
+				continue;
+			const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
+			size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
+			if (ly < 4 || (ly > lx ? ly - lx : lx - ly) > 3)
+				continue;
+			double jw = bh_jaro_winkler(sx, lx, sy, ly);
+			if (jw > best) {
+				best = jw;
+				by = y;
+			}
+		}
+		if (best >= 0.92) {
+			used |= (uint64_t)1 << by;
+			common += (w[ta[x]] < w[tb[by]] ? w[ta[x]] : w[tb[by]]) * best;
+		}
+	}
+	if (*digits_ok && a->digits != b->digits)
+		*digits_ok = 0;
+	return wa + wb > 0 ? 2.0 * common / (wa + wb) : 0.0;
+}
+
+static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval *b,
+		    const bh_fval *bcross)
+{
+	const char *sa = TEXT(m, a), *sb = TEXT(m, b);
+	int eq = a->len == b->len && memcmp(sa, sb, a->len) == 0;
+	int digits_ok;
+	double s;
+	switch (m->fields[f].cmp) {
+	case BH_CMP_EXACT:
+		return eq ? BH_LVL_EXACT : BH_LVL_FAR;
+	case BH_CMP_STRING:
+		if (eq)
+			return BH_LVL_EXACT;
+		if (bcross && bcross->len == a->len && memcmp(sa, TEXT(m, bcross), a->len) == 0)
+			return BH_LVL_CLOSE;
+		s = bh_jaro_winkler(sa, a->len, sb, b->len);
+		return s >= 0.92 ? BH_LVL_CLOSE : s >= 0.80 ? BH_LVL_WEAK : BH_LVL_FAR;
+	case BH_CMP_NUMBER: {
+		if (eq)
+			return BH_LVL_EXACT;
+		int d = bh_levenshtein(sa, a->len, sb, b->len);
+		return d == 1 ? BH_LVL_CLOSE : d == 2 ? BH_LVL_WEAK : BH_LVL_FAR;
+	}
+	case BH_CMP_TOKENS:
+		if (eq || eq_compact(sa, a->len, sb, b->len))
+			return BH_LVL_EXACT;
+		s = token_sim(m, a, b, &digits_ok);
+		return s >= 0.8 ? BH_LVL_CLOSE : s >= 0.5 ? BH_LVL_WEAK : BH_LVL_FAR;
+	case BH_CMP_ORG:
+		if (eq || eq_compact(sa, a->len, sb, b->len))
+			return a->legal && b->legal && a->legal != b->legal ? BH_LVL_CLOSE : BH_LVL_EXACT;
+		s = token_sim(m, a, b, &digits_ok);
+		if (!digits_ok)
+			return BH_LVL_FAR;
+		if (s >= 0.85)
+			return BH_LVL_CLOSE;
+		if (s >= 0.6)
+			return BH_LVL_WEAK;
+		/* "AWS" against "Amazon Web Services" */
+		if ((a->alen && a->alen == b->len && memcmp(TEXT(m, b), (char *)m->arena.p + a->aoff, a->alen) == 0) ||
+		    (b->alen && b->alen == a->len && memcmp(sa, (char *)m->arena.p + b->aoff, b->alen) == 0))
+			return BH_LVL_WEAK;
+		return BH_LVL_FAR;
+	case BH_CMP_PERSON:
+		return eq ? BH_LVL_EXACT : level_person(sa, a->len, sb, b->len);
+	}
+	return BH_LVL_FAR;
+}
+
+uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j)
+{
+	uint64_t code = 0;
+	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
+	for (int f = 0; f < m->nf; f++) {
+		int lvl = BH_LVL_MISSING;
+		if (ra[f].len && rb[f].len) {
+			int c = m->fields[f].cross - 1;
+			const bh_fval *bc = c >= 0 && c < m->nf && c != f && rb[c].len ? &rb[c] : NULL;
+			lvl = level_of(m, f, &ra[f], &rb[f], bc);
+		}
+		code |= (uint64_t)lvl << (3 * f);
+	}
+	return code;
+}
+
+int bh_code_level(uint64_t code, int f)
+{
+	return (int)((code >> (3 * f)) & 7);
+}
+
+static double field_weight(const bh_matcher *m, int f, int lvl, const bh_fval *a, double *tf_u)
+{
+	if (tf_u)
+		*tf_u = 0;
+	if (lvl == BH_LVL_MISSING)
+		return 0.0;
+	double u = m->uu[f][lvl];
+	if (lvl == BH_LVL_EXACT && m->fields[f].tf && a->freq > 0 && m->nonmissing[f] > 0) {
+		/* A shared rare value is stronger evidence than a shared common
+		 * one: u scaled by how much likelier this value is to be shared
+		 * by chance than the average value (its frequency against the
+		 * random-pair u of the level). */
+		double t = (double)a->freq / (double)m->nonmissing[f];
+		u = m->uu[f][lvl] * t / m->ur[f][lvl];
+		if (u > 0.5)
+			u = 0.5;
+		if (u < 1e-9)
+			u = 1e-9;
+		if (tf_u)
+			*tf_u = u;
+	}
+	return log2(m->mm[f][lvl] / u);
+}
+
+double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code)
+{
+	double w = log2(m->lambda / (1.0 - m->lambda));
+	const bh_fval *ra = bh_match_val(m, i, 0);
+	for (int f = 0; f < m->nf; f++)
+		w += field_weight(m, f, bh_code_level(code, f), &ra[f], NULL);
+	return w;
+}
+
+double bh_matcher_score(const bh_matcher *m, int64_t i, int64_t j)
+{
+	return bh_match_pair_weight(m, i, j, bh_match_code(m, i, j));
+}
+
+/* ---- the run ---- */
+
+typedef struct {
+	bh_matcher *m;
+	size_t lo, hi;
+} compare_job;
+
+static void *compare_range(void *arg)
+{
+	compare_job *job = arg;
+	const uint64_t *pairs = job->m->pairs.p;
+	uint64_t *codes = job->m->codes.p;
+	for (size_t k = job->lo; k < job->hi; k++)
+		codes[k] = bh_match_code(job->m, (int64_t)(pairs[k] >> 32), (int64_t)(pairs[k] & 0xffffffffu));
+	return NULL;
+}
+
+/* Compares every candidate pair, on two threads (the machine's cores). */
+static int compare_all(bh_matcher *m)
+{
+	enum { NT = 2 };
+	pthread_t th[NT];
+	compare_job jobs[NT];
+	int started = 0, rc;
+	size_t n = m->pairs.n;
+	if ((rc = bh_vec_grow(&m->codes, n ? n : 1)) < 0)
+		return rc;
+	m->codes.n = n;
+	for (int t = 0; t < NT; t++) {
+		jobs[t].m = m;
+		jobs[t].lo = n * (size_t)t / NT;
+		jobs[t].hi = n * (size_t)(t + 1) / NT;
+	}
+	if (n >= 20000)
+		for (int t = 1; t < NT; t++)
+			if (pthread_create(&th[t], NULL, compare_range, &jobs[t]) == 0)
+				started |= 1 << t;
+	for (int t = 0; t < NT; t++)
+		if (t == 0 || !(started & (1 << t)))
+			compare_range(&jobs[t]);
+	for (int t = 1; t < NT; t++)
+		if (started & (1 << t))
+			pthread_join(th[t], NULL);
+	/* drop the pairs that fail a field's gate */
+	uint64_t gate_mask = 0, gate_need[BH_MATCH_MAXFIELDS];
+	for (int f = 0; f < m->nf; f++) {
+		gate_need[f] = (uint64_t)m->fields[f].need;
+		if (m->fields[f].need)
+			gate_mask |= (uint64_t)7 << (3 * f);
+	}
+	if (!gate_mask)
+		return 0;
+	uint64_t *P = m->pairs.p, *C = m->codes.p;
+	size_t u = 0;
+	for (size_t k = 0; k < n; k++) {
+		int ok = 1;
+		for (int f = 0; f < m->nf && ok; f++) {
+			int l = bh_code_level(C[k], f);
+			ok = !gate_need[f] || l == BH_LVL_MISSING || (uint64_t)l >= gate_need[f];
+		}
+		if (ok) {
+			P[u] = P[k];
+			C[u++] = C[k];
+		}
+	}
+	m->st.gated = (int64_t)(n - u);
+	m->pairs.n = m->codes.n = u;
+	return 0;
+}
+
+int bh_matcher_run(bh_matcher *m)
+{
+	int rc;
+	double t0 = now();
+	if ((rc = finish_features(m)) < 0)
+		return rc;
+	if ((rc = bh_match_block(m)) < 0)
+		return rc;
+	double t1 = now();
+	if ((rc = compare_all(m)) < 0)
+		return rc;
+	double t2 = now();
+	if (!m->has_model && (rc = bh_match_estimate(m)) < 0)
+		return rc;
+	double t3 = now();
+	if ((rc = bh_match_cluster(m)) < 0)
+		return rc;
+	double t4 = now();
+	m->st.records = m->nrec;
+	m->st.candidates = (int64_t)m->pairs.n;
+	m->st.lambda = m->lambda;
+	m->st.secs_block = t1 - t0;
+	m->st.secs_compare = t2 - t1;
+	m->st.secs_em = t3 - t2;
+	m->st.secs_cluster = t4 - t3;
+	return 0;
+}
+
+void bh_matcher_stats(const bh_matcher *m, bh_match_stats *out)
+{
+	*out = m->st;
+}
+
+double bh_matcher_m(const bh_matcher *m, int f, int l)
+{
+	return f >= 0 && f < m->nf && l >= 0 && l < BH_NLEVELS ? m->mm[f][l] : 0.0;
+}
+
+double bh_matcher_u(const bh_matcher *m, int f, int l)
+{
+	return f >= 0 && f < m->nf && l >= 0 && l < BH_NLEVELS ? m->uu[f][l] : 0.0;
+}
+
+double bh_matcher_urand(const bh_matcher *m, int f, int l)
+{
+	return f >= 0 && f < m->nf && l >= 0 && l < BH_NLEVELS ? m->ur[f][l] : 0.0;
+}
+
+double bh_matcher_lambda(const bh_matcher *m)
+{
+	return m->lambda;
+}
+
+int bh_matcher_set_model(bh_matcher *m, const double *mm, const double *uu, const double *ur,
+			 double lambda)
+{
+	if (!(lambda > 0.0 && lambda < 1.0))
+		return bh_error_set(BH_EUSAGE, "matcher: prior %g is not a probability", lambda);
+	for (int f = 0; f < m->nf; f++)
+		for (int l = 0; l < BH_NLEVELS; l++) {
+			m->mm[f][l] = mm[f * BH_NLEVELS + l];
+			m->uu[f][l] = uu[f * BH_NLEVELS + l];
+			m->ur[f][l] = ur ? ur[f * BH_NLEVELS + l] : m->uu[f][l];
+			if (l > 0 && !(m->mm[f][l] > 0 && m->uu[f][l] > 0 && m->ur[f][l] > 0))
+				return bh_error_set(BH_EUSAGE, "matcher: field %d level %d: m or u not positive",
+						    f, l);
+		}
+	m->lambda = lambda;
+	m->has_model = 1;
+	return 0;
+}
+
+int64_t bh_matcher_cluster(const bh_matcher *m, int64_t i)
+{
+	if (i < 0 || i >= m->nrec || m->uf.n < (size_t)m->nrec)
+		return i;
+	return bh_uf_find(m->uf.p, i);
+}
+
+int bh_matcher_each_pair(const bh_matcher *m,
+			 int (*fn)(int64_t i, int64_t j, double prob, void *payload), void *payload)
+{
+	for (size_t k = 0; k < m->edges.n; k++) {
+		const bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
+		int rc;
+		if (e->cut)
+			continue;
+		if ((rc = fn(e->i, e->j, e->prob, payload)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+const char *bh_level_name(int cmp, int level)
+{
+	static const char *const names[] = {"missing", "different", "somewhat alike", "nearly equal",
+					    "equal"};
+	if (cmp == BH_CMP_EXACT && level == BH_LVL_FAR)
+		return "different";
+	return level >= 0 && level < BH_NLEVELS ? names[level] : "?";
+}
+
+int bh_matcher_explain(const bh_matcher *m, int64_t i, int64_t j, double *total, double *prob,
+		       void (*fn)(const bh_explain_part *part, void *payload), void *payload)
+{
+	if (i < 0 || j < 0 || i >= m->nrec || j >= m->nrec)
+		return bh_error_set(BH_ENOTFOUND, "matcher: no record %lld or %lld", (long long)i,
+				    (long long)j);
+	if (!m->has_model)
+		return bh_error_set(BH_EUSAGE, "matcher: no model yet (run or load one first)");
+	uint64_t code = bh_match_code(m, i, j);
+	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
+	double w = log2(m->lambda / (1.0 - m->lambda));
+	for (int f = 0; f < m->nf; f++) {
+		bh_explain_part p;
+		p.field = m->fields[f].name;
+		p.a = ra[f].len ? TEXT(m, &ra[f]) : "";
+		p.b = rb[f].len ? TEXT(m, &rb[f]) : "";
+		p.level = bh_code_level(code, f);
+		p.weight = field_weight(m, f, p.level, &ra[f], &p.tf_u);
+		w += p.weight;
+		if (fn)
+			fn(&p, payload);
+	}
+	*total = w;
+	*prob = 1.0 / (1.0 + exp2(-w));
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* Internals of the matcher shared by its files (matcher.c: records and
+ * comparison; block.c: candidate pairs; em.c: the Fellegi-Sunter model;
+ * cluster.c: union of pairs and weak-bridge cutting). Not for other
+ * subsystems: they use resolve.h. */
+#ifndef BH_RESOLVEINT_H
+#define BH_RESOLVEINT_H
+
+#include "resolve/resolve.h"
+#include "util/map.h"
+
+#include <stdint.h>
+
+/* One field of one record, normalized. Strings live in the matcher's arena;
+ * tokens are ids into its token table. */
+typedef struct {
+	uint32_t off;  /* normalized text (PERSON: "last|first|middle|suffix") */
+	uint16_t len;  /* 0: missing */
+	uint8_t ntok;
+	uint8_t legal; /* ORG: BH_LEGAL_* */
+	uint32_t tok;  /* first token id in m->toks */
+	uint32_t freq; /* records (of this field) with the same text */
+	uint32_t aoff; /* ORG acronym in the arena */
+	uint8_t alen;
+	uint8_t digits;
+} bh_fval;
+
+/* Growable arrays, each with the matcher's caps. */
+typedef struct {
+	void *p;
+	size_t n, cap, size, limit;
+} bh_vec;
+
+struct bh_matcher {
+	bh_field_spec fields[BH_MATCH_MAXFIELDS];
+	int nf;
+	bh_match_opts o;
+
+	/* records */
+	int64_t nrec;
+	bh_vec vals;   /* bh_fval[nrec * nf] */
+	bh_vec src;    /* int32 per record */
+	bh_vec group;  /* int64 per record */
+	bh_vec arena;  /* char */
+	bh_vec toks;   /* uint32 token ids */
+	int64_t first_new;
+
+	/* token table: ids -> string, document frequency per field */
+	bh_map tokmap;
+	bh_vec tok_str; /* const char * (in tokmap's arena) */
+	bh_vec tok_len; /* uint16 */
+	bh_vec tok_df;  /* uint32 */
+	bh_vec tok_w;   /* float idf */
+	bh_map freqmap; /* field byte + text -> count */
+	int64_t nonmissing[BH_MATCH_MAXFIELDS];
+
+	/* model */
+	double mm[BH_MATCH_MAXFIELDS][BH_NLEVELS];
+	double uu[BH_MATCH_MAXFIELDS][BH_NLEVELS]; /* among candidate non-matches */
+	double ur[BH_MATCH_MAXFIELDS][BH_NLEVELS]; /* among random pairs */
+	double lambda;
+	int has_model;
+
+	/* results */
+	bh_vec pairs;  /* uint64 (i << 32 | j), candidates */
+	bh_vec codes;  /* uint64 level pattern per candidate */
+	bh_vec edges;  /* bh_edge, accepted, strongest first */
+	bh_vec uf;     /* int64 union-find parent */
+	bh_match_stats st;
+	uint64_t rng;
+};
+
+typedef struct {
+	uint32_t i, j;
+	float prob;
+	int cut; /* a weak bridge removed by clustering */
+} bh_edge;
+
+int bh_vec_push(bh_vec *v, const void *item);
+int bh_vec_grow(bh_vec *v, size_t n);
+void bh_vec_free(bh_vec *v);
+#define BH_VEC_AT(v, T, i) (((T *)(v).p)[i])
+
+/* matcher.c */
+uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j);
+int bh_code_level(uint64_t code, int f);
+double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code);
+const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f);
+uint64_t bh_match_next_rand(bh_matcher *m);
+
+/* block.c: fills m->pairs with the sorted, unique candidate pairs */
+int bh_match_block(bh_matcher *m);
+void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
+
+/* em.c: u from random pairs, m and lambda by EM over m->codes */
+int bh_match_estimate(bh_matcher *m);
+
+/* cluster.c: accepted edges, one-to-one, union-find, bridges */
+int bh_match_cluster(bh_matcher *m);
+int64_t bh_uf_find(int64_t *parent, int64_t x);
+
+#endif
