@@ -12,6 +12,8 @@ extern const bh_format bh_fmt_fec_indiv;
 extern const bh_format bh_fmt_fec_oth;
 extern const bh_format bh_fmt_fec_pas2;
 extern const bh_format bh_fmt_fec_webk;
+extern const bh_format bh_fmt_lda_ld2;
+extern const bh_format bh_fmt_lda_ld203;
 
 const bh_format *const bh_formats[] = {
 	&bh_fmt_usaspending_txn,
@@ -24,5 +26,7 @@ const bh_format *const bh_formats[] = {
 	&bh_fmt_fec_oth,
 	&bh_fmt_fec_pas2,
 	&bh_fmt_fec_webk,
+	&bh_fmt_lda_ld2,
+	&bh_fmt_lda_ld203,
 	NULL,
 };

@@ -7,5 +7,6 @@ const bh_schema_part *const bh_schema_parts[] = {
 	&bh_schema_core,
 	&bh_schema_usaspending,
 	&bh_schema_fec,
+	&bh_schema_lda,
 	NULL,
 };
