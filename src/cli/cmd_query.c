@@ -47,6 +47,22 @@ const char bh_usage_top[] =
 	"Roll-up: a record counts for the parent company its own row names (parent UEI or\n"
 	"DUNS), else for the recipient; then for the resolved cluster of that company.\n";
 
+const char bh_usage_who[] =
+	"usage: behind who [--db PATH] [--json] [--from FY] [--to FY] AGENCY\n"
+	"\n"
+	"The dossier of an agency: who is behind it. AGENCY is a name or code\n"
+	"(\"Immigration and Customs Enforcement\" or 7012; 070 is all of DHS) and includes\n"
+	"its sub-agencies and offices.\n"
+	"\n"
+	"1. Money: obligations per fiscal year; the top recipients rolled up to their\n"
+	"   parent companies, with share, years and largest awards (each with its source\n"
+	"   file and line and usaspending.gov page); what was bought (PSC and NAICS).\n"
+	"2. Supply chain: subcontracts under the agency's prime awards; hidden vendors,\n"
+	"   companies named in award descriptions that are not the recipient (found by\n"
+	"   matching the names of the organizations in the store, resolved to clusters,\n"
+	"   against the full-text index of descriptions; never a fixed list).\n"
+	"Money follows the rule of `behind top --help`.\n";
+
 typedef struct {
 	int json, limit, from, to;
 	const char *agency;
@@ -193,4 +209,30 @@ int bh_cmd_top(int argc, char **argv)
 		rc = bh_query_top(s, rid, o.from, o.to, o.limit, o.json, stdout);
 	bh_store_close(s);
 	return rc < 0 ? bh_cli_fail("top") : 0;
+}
+
+int bh_cmd_who(int argc, char **argv)
+{
+	qopts o = {0};
+	bh_store *s = NULL;
+	int64_t rid;
+	int rc = parse(argc, argv, &o, bh_usage_who, 1);
+	if (rc >= 0)
+		return rc;
+	if (!o.agency) {
+		char *ref = rest(argc, argv);
+		if (!ref || !*ref) {
+			free(ref);
+			fputs(bh_usage_who, stderr);
+			return 2;
+		}
+		o.agency = ref; /* freed at exit */
+	}
+	if (open_store(&s, "who") < 0)
+		return 2;
+	rc = bh_query_find(&rid, s, o.agency, "public_body");
+	if (rc >= 0)
+		rc = bh_query_who(s, rid, o.from, o.to, o.json, stdout);
+	bh_store_close(s);
+	return rc < 0 ? bh_cli_fail("who") : 0;
 }

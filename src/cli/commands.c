@@ -14,5 +14,7 @@ const bh_command bh_commands[] = {
 	 bh_cmd_show},
 	{"top", "an agency's biggest recipients, rolled up to parents, by fiscal year", bh_usage_top,
 	 bh_cmd_top},
+	{"who", "the dossier of an agency: money, supply chain, hidden vendors", bh_usage_who,
+	 bh_cmd_who},
 	{NULL, NULL, NULL, NULL},
 };

@@ -13,5 +13,6 @@ BH_CMD(rejects)
 BH_CMD(search)
 BH_CMD(show)
 BH_CMD(top)
+BH_CMD(who)
 
 #endif

@@ -31,6 +31,12 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out);
 int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit, int json,
 		 FILE *out);
 
+/* `behind who`: the dossier of an agency (and its sub-agencies and
+ * offices): money by year, top recipients rolled up to parents with their
+ * largest awards, what was bought, subcontracts, hidden vendors, and the
+ * influence records around the top recipients. from_fy/to_fy 0 = all. */
+int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, FILE *out);
+
 /* The fiscal year (October-September) of an ISO date, 0 if none. */
 int bh_fiscal_year(const char *iso);
 

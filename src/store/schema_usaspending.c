@@ -69,11 +69,13 @@ const bh_schema_part bh_schema_usaspending = {
 	 * transaction file covers, and once, from the newest source that has it. */
 	"CREATE VIEW IF NOT EXISTS obligation AS"
 	"  SELECT 'txn' AS basis, rid, source_id, line, award_key, agency, subagency, office,"
-	"         recipient, parent, action_date AS date, fiscal_year, amount, description"
+	"         recipient, parent, action_date AS date, fiscal_year, amount, description,"
+	"         psc, psc_desc, naics, naics_desc"
 	"  FROM txn"
 	"  UNION ALL"
 	"  SELECT 'award', a.rid, a.source_id, a.line, a.award_key, a.agency, a.subagency, a.office,"
-	"         a.recipient, a.parent, a.base_date, a.fiscal_year, a.amount, a.description"
+	"         a.recipient, a.parent, a.base_date, a.fiscal_year, a.amount, a.description,"
+	"         a.psc, a.psc_desc, a.naics, a.naics_desc"
 	"  FROM award a"
 	"  WHERE NOT EXISTS (SELECT 1 FROM txn t WHERE t.award_key = a.award_key)"
 	"    AND a.rid = (SELECT max(b.rid) FROM award b WHERE b.award_key = a.award_key);",
