@@ -33,11 +33,7 @@ fi
 [ "$st" -eq 1 ] && echo "demo: some rows were rejected; see \`build/behind --db $db rejects\`" >&2
 
 echo
-build/behind --db "$db" top --agency "$agency" --limit 15
-echo
-# The largest recipient's own profile, with its awards and their sources.
-first=$(build/behind --db "$db" top --json --agency "$agency" --limit 1 |
-        sed -n 's/.*"rank":1,"id":"\([^"]*\)".*/\1/p' | head -n 1)
-if [ -n "$first" ]; then
-  build/behind --db "$db" show "$first"
-fi
+# The dossier: money by year, top recipients rolled up to parents with their
+# largest awards (file, line, usaspending.gov page), what was bought,
+# subcontracts and hidden vendors.
+build/behind --db "$db" who "$agency"
