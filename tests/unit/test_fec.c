@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "ingest/ingest.h"
+#include "query/influence.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -128,6 +129,24 @@ static void test_rejects(void **state)
 			 1);
 }
 
+/* the influence section of the PAC's connected organization */
+static void test_influence(void **state)
+{
+	bh_store *s = *state;
+	char *buf = NULL;
+	size_t len = 0;
+	int64_t org = scalar(s, "SELECT rid FROM entity WHERE id='name:ACME DETENTION SERVICES INC'");
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(bh_influence_print(s, org, 1, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"fec_id\": \"fec:C90000001\""));
+	assert_non_null(strstr(buf, "\"gave\": 7000.00"));
+	assert_non_null(strstr(buf, "\"candidate\": \"SMITH, JOHN\""));
+	assert_non_null(strstr(buf, "\"total\": 4500.00"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_gifts),
 		cmocka_unit_test(test_entities),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_influence),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
