@@ -14,6 +14,9 @@ extern const bh_format bh_fmt_fec_pas2;
 extern const bh_format bh_fmt_fec_webk;
 extern const bh_format bh_fmt_lda_ld2;
 extern const bh_format bh_fmt_lda_ld203;
+extern const bh_format bh_fmt_personnel_staff;
+extern const bh_format bh_fmt_personnel_outside;
+extern const bh_format bh_fmt_personnel_generic;
 
 const bh_format *const bh_formats[] = {
 	&bh_fmt_usaspending_txn,
@@ -28,5 +31,8 @@ const bh_format *const bh_formats[] = {
 	&bh_fmt_fec_webk,
 	&bh_fmt_lda_ld2,
 	&bh_fmt_lda_ld203,
+	&bh_fmt_personnel_staff,
+	&bh_fmt_personnel_outside,
+	&bh_fmt_personnel_generic,
 	NULL,
 };

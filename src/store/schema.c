@@ -8,5 +8,6 @@ const bh_schema_part *const bh_schema_parts[] = {
 	&bh_schema_usaspending,
 	&bh_schema_fec,
 	&bh_schema_lda,
+	&bh_schema_personnel,
 	NULL,
 };

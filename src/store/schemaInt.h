@@ -17,6 +17,7 @@ extern const bh_schema_part bh_schema_core;
 extern const bh_schema_part bh_schema_usaspending;
 extern const bh_schema_part bh_schema_fec;
 extern const bh_schema_part bh_schema_lda;
+extern const bh_schema_part bh_schema_personnel;
 
 extern const bh_schema_part *const bh_schema_parts[];
 
