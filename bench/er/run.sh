@@ -12,7 +12,7 @@ BIN="$ROOT/$BUILD/er_bench"
 PKGS="sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto"
 cd "$ROOT" || exit 2
 make -s "$BUILD/libbehind.a" || exit 2
-cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Isrc $(pkg-config --cflags $PKGS) \
+cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wno-missing-field-initializers -Isrc $(pkg-config --cflags $PKGS) \
 	-o "$BIN" bench/er/er_bench.c "$BUILD/libbehind.a" $(pkg-config --libs $PKGS) -lpthread -lm || exit 2
 REPEAT=${REPEAT:-1}
 run() {

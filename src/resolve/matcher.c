@@ -298,10 +298,12 @@ static int finish_features(bh_matcher *m)
 		const char *key = BH_VEC_AT(m->tok_str, const char *, t) - 1;
 		int f = key[0] - 'A';
 		double n = (double)(m->nonmissing[f] > 0 ? m->nonmissing[f] : 1);
-		BH_VEC_AT(m->tok_w, float, t) =
-			(float)log((n + 1.0) / ((double)BH_VEC_AT(m->tok_df, uint32_t, t) + 0.5));
-		if (BH_VEC_AT(m->tok_w, float, t) < 0.05f)
-			BH_VEC_AT(m->tok_w, float, t) = 0.05f;
+		/* squared IDF: a shared rare word outweighs several common ones
+		 * ("corporation of america" does not make two companies one) */
+		double idf = log((n + 1.0) / ((double)BH_VEC_AT(m->tok_df, uint32_t, t) + 0.5));
+		if (idf < 0.2)
+			idf = 0.2;
+		BH_VEC_AT(m->tok_w, float, t) = (float)(idf * idf);
 	}
 	m->tok_w.n = m->tok_df.n;
 	for (int f = 0; f < m->nf; f++) {
@@ -506,6 +508,16 @@ uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j)
 	return code;
 }
 
+int bh_match_gate_ok(const bh_matcher *m, uint64_t code)
+{
+	for (int f = 0; f < m->nf; f++) {
+		int l = bh_code_level(code, f);
+		if (m->fields[f].need && l != BH_LVL_MISSING && l < m->fields[f].need)
+			return 0;
+	}
+	return 1;
+}
+
 int bh_code_level(uint64_t code, int f)
 {
 	return (int)((code >> (3 * f)) & 7);
@@ -592,31 +604,12 @@ static int compare_all(bh_matcher *m)
 	for (int t = 1; t < NT; t++)
 		if (started & (1 << t))
 			pthread_join(th[t], NULL);
-	/* drop the pairs that fail a field's gate */
-	uint64_t gate_mask = 0, gate_need[BH_MATCH_MAXFIELDS];
-	for (int f = 0; f < m->nf; f++) {
-		gate_need[f] = (uint64_t)m->fields[f].need;
-		if (m->fields[f].need)
-			gate_mask |= (uint64_t)7 << (3 * f);
-	}
-	if (!gate_mask)
-		return 0;
-	uint64_t *P = m->pairs.p, *C = m->codes.p;
-	size_t u = 0;
-	for (size_t k = 0; k < n; k++) {
-		int ok = 1;
-		for (int f = 0; f < m->nf && ok; f++) {
-			int l = bh_code_level(C[k], f);
-			ok = !gate_need[f] || l == BH_LVL_MISSING || (uint64_t)l >= gate_need[f];
-		}
-		if (ok) {
-			P[u] = P[k];
-			C[u++] = C[k];
-		}
-	}
-	m->st.gated = (int64_t)(n - u);
-	m->pairs.n = m->codes.n = u;
 	return 0;
+}
+
+int bh_matcher_prepare(bh_matcher *m)
+{
+	return finish_features(m);
 }
 
 int bh_matcher_run(bh_matcher *m)

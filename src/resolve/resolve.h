@@ -133,9 +133,9 @@ typedef struct {
 	/* For BH_CMP_STRING: 1 + the index of another field of the other
 	 * record also tried (swapped given name / surname); 0 for none. */
 	int cross;
-	/* A pair whose level on this field is known and below `need` is not
-	 * a candidate at all (0: no gate). Names gate organizations: without
-	 * it EM happily learns "same address" instead of "same entity". */
+	/* A pair whose level on this field is known and below `need` is never
+	 * accepted, whatever the other fields say (0: no gate). Names gate
+	 * organizations: a shared address alone does not make one company. */
 	int need;
 } bh_field_spec;
 
@@ -166,6 +166,10 @@ void bh_matcher_free(bh_matcher *m);
  * scoring, as exact identifiers do). Returns the record's index or < 0. */
 int64_t bh_matcher_add(bh_matcher *m, int source, int64_t group, const char *const *vals,
 		       const size_t *lens);
+
+/* Computes token weights and value frequencies of the records added so
+ * far (run does it too); needed before explain without a run. */
+int bh_matcher_prepare(bh_matcher *m);
 
 /* Makes the next run compare only pairs with at least one record of index
  * >= first (incremental resolve: older records were settled before). */

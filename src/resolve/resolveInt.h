@@ -83,6 +83,8 @@ void bh_vec_free(bh_vec *v);
 /* matcher.c */
 uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j);
 int bh_code_level(uint64_t code, int f);
+/* 0 if the pair fails some field's `need` (never accepted). */
+int bh_match_gate_ok(const bh_matcher *m, uint64_t code);
 double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code);
 const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f);
 uint64_t bh_match_next_rand(bh_matcher *m);

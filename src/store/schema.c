@@ -9,5 +9,6 @@ const bh_schema_part *const bh_schema_parts[] = {
 	&bh_schema_fec,
 	&bh_schema_lda,
 	&bh_schema_personnel,
+	&bh_schema_resolve,
 	NULL,
 };

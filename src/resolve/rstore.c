@@ -1,0 +1,1112 @@
+/* Entity resolution over the store (see rstore.h). One run:
+ *   1. load the organizations, persons and committees, with their names,
+ *      identifiers and addresses (statements);
+ *   2. unite by evidence that settles a match, in order of authority:
+ *      merge judgments, then shared identifiers (UEI, DUNS, CAGE, FEC and
+ *      LDA ids); split judgments refuse any union that would join their
+ *      two entities;
+ *   3. score names with the matcher (one record per name of an entity) and
+ *      unite pairs above the threshold, strongest first, refusing those
+ *      that would join two different UEIs or break a split judgment;
+ *   4. write `cluster` (canonical: a UEI entity, else DUNS, else the
+ *      oldest), the pairs and the model, and log the run.
+ * Parent identifiers are ownership links made by ingest, never merges. */
+#include "resolve/rstore.h"
+#include "resolve/resolveInt.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/map.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_NAMES 8 /* names of one entity given to the matcher */
+
+enum { K_ORG = 0, K_PERSON, K_COMMITTEE };
+enum { F_ORG, F_PERSON, F_COMMITTEE, F_CITY, F_STATE, F_ZIP, NFIELDS };
+
+static const bh_field_spec fields[NFIELDS] = {
+	{"organization name", BH_CMP_ORG,
+	 BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED | BH_BLK_PREFIX, 1, 0, BH_LVL_WEAK},
+	{"person name", BH_CMP_PERSON, BH_BLK_PHONETIC | BH_BLK_VALUE, 1, 0, BH_LVL_WEAK},
+	{"committee name", BH_CMP_ORG, BH_BLK_TOKENS | BH_BLK_SORTED, 1, 0, BH_LVL_WEAK},
+	{"city", BH_CMP_STRING, 0, 1, 0, 0},
+	{"state", BH_CMP_EXACT, 0, 0, 0, 0},
+	{"zip", BH_CMP_NUMBER, 0, 1, 0, 0},
+};
+
+/* Identifier props that settle a match, and entity-id prefixes alike. */
+static const char *const id_props[] = {"uei", "duns", "cage", "lda_registrant_id", "lda_client_id",
+				       "fec_id"};
+static const char *const id_prefixes[] = {"uei:", "duns:", "fec:", "lda:"};
+static const char *const id_prefix_kinds[] = {"uei", "duns", "fec", "lda"};
+
+typedef struct {
+	int64_t a, b; /* entity indexes */
+	double prob;
+	const char *reason; /* static string */
+} upair;
+
+typedef struct {
+	bh_store *s;
+	int64_t n;
+	int64_t *rid;
+	char **id;
+	char **name;
+	uint8_t *kind;
+	int64_t *uf;
+	int64_t *uei;   /* per root: UEI value id, -1 none, -2 several */
+	int64_t *chead; /* per root: first split-constrained entity, -1 */
+	int64_t *cnext;
+	bh_map by_rid, by_id, ids;
+	bh_vec splits; /* upair (a, b) both directions, sorted by a */
+	bh_vec applied; /* upair: unions that happened, for resolve_pair */
+	bh_vec rec_ent; /* int64 entity index per matcher record */
+	bh_matcher *m;
+	int64_t refused;
+} rctx;
+
+void bh_resolve_opts_default(bh_resolve_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->threshold = 0.5;
+}
+
+static void ctx_free(rctx *c)
+{
+	for (int64_t i = 0; i < c->n; i++) {
+		if (c->id)
+			free(c->id[i]);
+		if (c->name)
+			free(c->name[i]);
+	}
+	free(c->rid);
+	free(c->id);
+	free(c->name);
+	free(c->kind);
+	free(c->uf);
+	free(c->uei);
+	free(c->chead);
+	free(c->cnext);
+	bh_map_free(&c->by_rid);
+	bh_map_free(&c->by_id);
+	bh_map_free(&c->ids);
+	bh_vec_free(&c->splits);
+	bh_vec_free(&c->applied);
+	bh_vec_free(&c->rec_ent);
+	bh_matcher_free(c->m);
+}
+
+static int kind_of(const char *k)
+{
+	if (strcmp(k, "organization") == 0)
+		return K_ORG;
+	if (strcmp(k, "person") == 0 || strcmp(k, "candidate") == 0)
+		return K_PERSON;
+	return K_COMMITTEE;
+}
+
+static char *dupstr(const char *s)
+{
+	size_t n = strlen(s ? s : "");
+	char *d = malloc(n + 1);
+	if (d)
+		memcpy(d, s ? s : "", n + 1);
+	return d;
+}
+
+/* ---- loading ---- */
+
+static int load_entities(rctx *c)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+	int64_t cap = 0;
+	if ((rc = bh_store_prepare(&q, c->s,
+				   "SELECT rid, id, kind, name FROM entity WHERE kind IN"
+				   " ('organization','person','candidate','committee') ORDER BY rid")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			int64_t *r = realloc(c->rid, (size_t)cap * sizeof *r);
+			if (r)
+				c->rid = r;
+			char **i = realloc(c->id, (size_t)cap * sizeof *i);
+			if (i)
+				c->id = i;
+			char **nm = realloc(c->name, (size_t)cap * sizeof *nm);
+			if (nm)
+				c->name = nm;
+			uint8_t *k = realloc(c->kind, (size_t)cap * sizeof *k);
+			if (k)
+				c->kind = k;
+			if (!r || !i || !nm || !k) {
+				rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
+				goto done;
+			}
+		}
+		int64_t *v;
+		const char *id = (const char *)sqlite3_column_text(q, 1);
+		c->rid[c->n] = sqlite3_column_int64(q, 0);
+		c->id[c->n] = dupstr(id);
+		c->name[c->n] = dupstr((const char *)sqlite3_column_text(q, 3));
+		c->kind[c->n] = (uint8_t)kind_of((const char *)sqlite3_column_text(q, 2));
+		if (!c->id[c->n] || !c->name[c->n] ||
+		    bh_map_put(&v, NULL, &c->by_rid, &c->rid[c->n], sizeof c->rid[0]) < 0) {
+			c->n++;
+			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
+			goto done;
+		}
+		*v = c->n;
+		if (bh_map_put(&v, NULL, &c->by_id, id, strlen(id)) < 0) {
+			c->n++;
+			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
+			goto done;
+		}
+		*v = c->n;
+		c->n++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(c->s, "resolve: reading entities");
+		goto done;
+	}
+	rc = 0;
+	size_t nn = (size_t)(c->n ? c->n : 1);
+	c->uf = malloc(nn * sizeof *c->uf);
+	c->uei = malloc(nn * sizeof *c->uei);
+	c->chead = malloc(nn * sizeof *c->chead);
+	c->cnext = malloc(nn * sizeof *c->cnext);
+	if (!c->uf || !c->uei || !c->chead || !c->cnext) {
+		rc = bh_error_set(BH_ENOMEM, "resolve: out of memory");
+		goto done;
+	}
+	for (int64_t i = 0; i < c->n; i++) {
+		c->uf[i] = i;
+		c->uei[i] = -1;
+		c->chead[i] = c->cnext[i] = -1;
+	}
+done:
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int64_t ent_of_rid(rctx *c, int64_t rid)
+{
+	int64_t *v;
+	return bh_map_get(&v, &c->by_rid, &rid, sizeof rid) ? *v : -1;
+}
+
+/* ---- constrained union ---- */
+
+static int split_forbids(rctx *c, int64_t ra, int64_t rb)
+{
+	const upair *sp = c->splits.p;
+	for (int64_t x = c->chead[ra]; x >= 0; x = c->cnext[x]) {
+		/* binary search of x's partners */
+		size_t lo = 0, hi = c->splits.n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (sp[mid].a < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < c->splits.n && sp[lo].a == x; lo++)
+			if (bh_uf_find(c->uf, sp[lo].b) == rb)
+				return 1;
+	}
+	return 0;
+}
+
+enum { U_FORCE = 0, U_ID, U_SCORE };
+
+/* Unites the clusters of a and b unless a split judgment (or, for scored
+ * pairs, two different UEIs) forbids it. Returns 1 if united, 0 if already
+ * one, -1 if refused. */
+static int unite(rctx *c, int64_t a, int64_t b, int how, double prob, const char *reason)
+{
+	int64_t ra = bh_uf_find(c->uf, a), rb = bh_uf_find(c->uf, b);
+	if (ra == rb)
+		return 0;
+	if (how != U_FORCE && (split_forbids(c, ra, rb) || split_forbids(c, rb, ra))) {
+		c->refused++;
+		return -1;
+	}
+	int64_t ua = c->uei[ra], ub = c->uei[rb];
+	if (how == U_SCORE && ua != -1 && ub != -1 && (ua != ub || ua == -2)) {
+		c->refused++;
+		return -1;
+	}
+	if (rb < ra) {
+		int64_t t = ra;
+		ra = rb;
+		rb = t;
+	}
+	c->uf[rb] = ra;
+	c->uei[ra] = ua == -1 ? ub : ub == -1 || ub == ua ? ua : -2;
+	/* append rb's constrained entities to ra's list */
+	if (c->chead[rb] >= 0) {
+		int64_t x = c->chead[rb];
+		while (c->cnext[x] >= 0)
+			x = c->cnext[x];
+		c->cnext[x] = c->chead[ra];
+		c->chead[ra] = c->chead[rb];
+	}
+	upair p = {a < b ? a : b, a < b ? b : a, prob, reason};
+	return bh_vec_push(&c->applied, &p) < 0 ? -2 : 1;
+}
+
+static int cmp_upair_a(const void *x, const void *y)
+{
+	const upair *p = x, *q = y;
+	return p->a < q->a ? -1 : p->a > q->a;
+}
+
+static int cmp_upair_prob(const void *x, const void *y)
+{
+	const upair *p = x, *q = y;
+	if (p->prob != q->prob)
+		return p->prob > q->prob ? -1 : 1;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* Latest judgment per pair: merges united now, splits kept as constraints. */
+static int load_judgments(rctx *c, int64_t *merges)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+	upair *mv = NULL;
+	size_t nm = 0, cap = 0;
+	if ((rc = bh_store_prepare(&q, c->s,
+				   "SELECT a, b, decision FROM judgment j WHERE rid ="
+				   " (SELECT max(rid) FROM judgment k WHERE k.a = j.a AND k.b = j.b)"
+				   " ORDER BY rid")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(q, 0);
+		const char *b = (const char *)sqlite3_column_text(q, 1);
+		const char *d = (const char *)sqlite3_column_text(q, 2);
+		int64_t *ia, *ib;
+		if (!bh_map_get(&ia, &c->by_id, a, strlen(a)) || !bh_map_get(&ib, &c->by_id, b, strlen(b)))
+			continue; /* an entity no longer in the store */
+		upair p = {*ia, *ib, 1.0, "judgment"};
+		if (strcmp(d, "split") == 0) {
+			upair r = {*ib, *ia, 1.0, "judgment"};
+			if (bh_vec_push(&c->splits, &p) < 0 || bh_vec_push(&c->splits, &r) < 0) {
+				rc = BH_ENOMEM;
+				goto done;
+			}
+		} else if (strcmp(d, "merge") == 0) {
+			if (nm == cap) {
+				cap = cap ? cap * 2 : 16;
+				upair *t = realloc(mv, cap * sizeof *t);
+				if (!t) {
+					rc = bh_error_set(BH_ENOMEM, "resolve: out of memory");
+					goto done;
+				}
+				mv = t;
+			}
+			mv[nm++] = p;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(c->s, "resolve: reading judgments");
+		goto done;
+	}
+	rc = 0;
+	qsort(c->splits.p, c->splits.n, sizeof(upair), cmp_upair_a);
+	for (size_t k = 0; k < c->splits.n; k++) {
+		const upair *p = &BH_VEC_AT(c->splits, upair, k);
+		if (k == 0 || BH_VEC_AT(c->splits, upair, k - 1).a != p->a) {
+			c->cnext[p->a] = c->chead[p->a];
+			c->chead[p->a] = p->a;
+		}
+	}
+	for (size_t k = 0; k < nm; k++)
+		if (unite(c, mv[k].a, mv[k].b, U_FORCE, 1.0, "judgment") == 1)
+			(*merges)++;
+done:
+	free(mv);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* Shared identifiers: the first entity with each (kind, value) is the
+ * anchor, later ones unite with it. */
+static int id_union(rctx *c, int64_t e, const char *kind, const char *val, int64_t *merges)
+{
+	char key[300];
+	int64_t *v;
+	int n = snprintf(key, sizeof key, "%s:%s", kind, val);
+	if (n <= 0 || (size_t)n >= sizeof key || !val[0])
+		return 0;
+	int rc = bh_map_put(&v, NULL, &c->ids, key, (size_t)n);
+	if (rc < 0)
+		return bh_error_set(BH_ENOMEM, "resolve: out of memory");
+	if (strcmp(kind, "uei") == 0) {
+		/* UEI value ids for the conflict check: the anchor's index */
+		int64_t r = bh_uf_find(c->uf, e), u = rc == 1 ? e : *v;
+		c->uei[r] = c->uei[r] == -1 || c->uei[r] == u ? u : -2;
+	}
+	if (rc == 1) {
+		*v = e;
+		return 0;
+	}
+	rc = unite(c, *v, e, U_ID, 1.0, kind);
+	if (rc == 1)
+		(*merges)++;
+	return rc < -1 ? rc : 0;
+}
+
+static int load_ids(rctx *c, int64_t *merges)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+	for (int64_t e = 0; e < c->n; e++)
+		for (size_t k = 0; k < sizeof id_prefixes / sizeof id_prefixes[0]; k++) {
+			size_t pl = strlen(id_prefixes[k]);
+			if (strncmp(c->id[e], id_prefixes[k], pl) == 0 &&
+			    (rc = id_union(c, e, id_prefix_kinds[k], c->id[e] + pl, merges)) < 0)
+				return rc;
+		}
+	if ((rc = bh_store_prepare(&q, c->s,
+				   "SELECT entity, prop, value FROM statement WHERE prop IN"
+				   " ('uei','duns','cage','lda_registrant_id','lda_client_id','fec_id')")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t e = ent_of_rid(c, sqlite3_column_int64(q, 0));
+		const char *prop = (const char *)sqlite3_column_text(q, 1);
+		if (e < 0)
+			continue;
+		for (size_t k = 0; k < sizeof id_props / sizeof id_props[0]; k++)
+			if (strcmp(prop, id_props[k]) == 0) {
+				int r = id_union(c, e, id_props[k], (const char *)sqlite3_column_text(q, 2),
+						 merges);
+				if (r < 0) {
+					sqlite3_finalize(q);
+					return r;
+				}
+			}
+	}
+	rc = rc == SQLITE_DONE ? 0 : bh_store_fail(c->s, "resolve: reading identifiers");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* A name made only of digits and punctuation (a DUNS standing in for a
+ * missing name) is no name to compare. */
+static int has_letter(const char *s)
+{
+	for (; *s; s++)
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* Adds one matcher record per distinct name of each entity, in entity
+ * order, with the entity's address. Returns the first record of entities
+ * whose rowid is above new_after in *first_new. */
+static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+	int64_t srid = 0;
+	const char *sprop = NULL, *sval = NULL;
+	*first_new = -1;
+	if ((rc = bh_store_prepare(&q, c->s,
+				   "SELECT entity, prop, value FROM statement WHERE prop IN"
+				   " ('name','alias','city','state','zip') ORDER BY entity")) < 0)
+		return rc;
+	rc = sqlite3_step(q);
+	for (int64_t e = 0; e < c->n; e++) {
+		char *names[MAX_NAMES];
+		int nn = 0;
+		char *addr[3] = {NULL, NULL, NULL};
+		if (has_letter(c->name[e]))
+			names[nn++] = c->name[e];
+		while (rc == SQLITE_ROW) {
+			srid = sqlite3_column_int64(q, 0);
+			if (srid > c->rid[e])
+				break;
+			if (srid == c->rid[e]) {
+				sprop = (const char *)sqlite3_column_text(q, 1);
+				sval = (const char *)sqlite3_column_text(q, 2);
+				if (strcmp(sprop, "name") == 0 || strcmp(sprop, "alias") == 0) {
+					int dup = 0;
+					for (int k = 0; k < nn && !dup; k++)
+						dup = strcmp(names[k], sval) == 0;
+					if (!dup && nn < MAX_NAMES && has_letter(sval) && (names[nn] = dupstr(sval)))
+						nn++;
+				} else {
+					int slot = sprop[0] == 'c' ? 0 : sprop[0] == 's' ? 1 : 2;
+					if (!addr[slot])
+						addr[slot] = dupstr(sval);
+				}
+			}
+			rc = sqlite3_step(q);
+		}
+		if (*first_new < 0 && c->rid[e] > new_after)
+			*first_new = (int64_t)c->rec_ent.n;
+		int kf = c->kind[e] == K_ORG ? F_ORG : c->kind[e] == K_PERSON ? F_PERSON : F_COMMITTEE;
+		int r = 0;
+		for (int k = 0; k < nn && r >= 0; k++) {
+			const char *vals[NFIELDS] = {NULL};
+			size_t lens[NFIELDS] = {0};
+			vals[kf] = names[k];
+			lens[kf] = strlen(names[k]);
+			vals[F_CITY] = addr[0];
+			vals[F_STATE] = addr[1];
+			vals[F_ZIP] = addr[2];
+			for (int f = F_CITY; f <= F_ZIP; f++)
+				lens[f] = vals[f] ? strlen(vals[f]) : 0;
+			int64_t i = bh_matcher_add(c->m, 0, bh_uf_find(c->uf, e), vals, lens);
+			r = i < 0 ? (int)i : bh_vec_push(&c->rec_ent, &e);
+		}
+		for (int k = 0; k < nn; k++)
+			if (names[k] != c->name[e])
+				free(names[k]);
+		for (int k = 0; k < 3; k++)
+			free(addr[k]);
+		if (r < 0) {
+			sqlite3_finalize(q);
+			return r;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = bh_store_fail(c->s, "resolve: reading names");
+		sqlite3_finalize(q);
+		return rc;
+	}
+	sqlite3_finalize(q);
+	if (*first_new < 0)
+		*first_new = (int64_t)c->rec_ent.n;
+	return 0;
+}
+
+/* The model of the last full run, if any. Returns 1 when loaded. */
+static int load_model(rctx *c)
+{
+	sqlite3_stmt *q = NULL;
+	double mm[NFIELDS * BH_NLEVELS], uu[NFIELDS * BH_NLEVELS], ur[NFIELDS * BH_NLEVELS];
+	double lambda = 0;
+	int got = 0, rc;
+	for (int k = 0; k < NFIELDS * BH_NLEVELS; k++)
+		mm[k] = uu[k] = ur[k] = 1.0;
+	if ((rc = bh_store_prepare(&q, c->s, "SELECT field, level, m, u, urand FROM resolve_model")) < 0)
+		return rc;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(q, 0);
+		int l = sqlite3_column_int(q, 1);
+		if (strcmp(f, "_prior") == 0) {
+			lambda = sqlite3_column_double(q, 2);
+			continue;
+		}
+		for (int k = 0; k < NFIELDS; k++)
+			if (strcmp(fields[k].name, f) == 0 && l > 0 && l < BH_NLEVELS) {
+				mm[k * BH_NLEVELS + l] = sqlite3_column_double(q, 2);
+				uu[k * BH_NLEVELS + l] = sqlite3_column_double(q, 3);
+				ur[k * BH_NLEVELS + l] = sqlite3_column_double(q, 4);
+				got++;
+			}
+	}
+	sqlite3_finalize(q);
+	if (got < NFIELDS * (BH_NLEVELS - 1) || !(lambda > 0 && lambda < 1))
+		return 0;
+	return bh_matcher_set_model(c->m, mm, uu, ur, lambda) < 0 ? 0 : 1;
+}
+
+static int ctx_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
+		    int64_t *id_merges, int64_t *judgment_merges)
+{
+	bh_match_opts mo;
+	int rc;
+	c->s = s;
+	c->splits.size = c->applied.size = sizeof(upair);
+	c->rec_ent.size = sizeof(int64_t);
+	c->splits.limit = c->applied.limit = c->rec_ent.limit = (size_t)1 << 34;
+	bh_match_opts_default(&mo);
+	mo.threshold = threshold;
+	mo.em_u = 0; /* u from random pairs: see docs/resolve.md */
+	if ((rc = bh_matcher_new(&c->m, fields, NFIELDS, &mo)) < 0 || (rc = load_entities(c)) < 0 ||
+	    (rc = load_judgments(c, judgment_merges)) < 0 || (rc = load_ids(c, id_merges)) < 0 ||
+	    (rc = load_records(c, new_after, first_new)) < 0)
+		return rc;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int canon_rank(const char *id)
+{
+	if (strncmp(id, "uei:", 4) == 0)
+		return 0;
+	if (strncmp(id, "duns:", 5) == 0)
+		return 1;
+	if (strncmp(id, "fec:", 4) == 0 || strncmp(id, "lda:", 4) == 0)
+		return 2;
+	return 3;
+}
+
+static int write_clusters(rctx *c, bh_resolve_report *r)
+{
+	sqlite3_stmt *ins = NULL;
+	int64_t *canon = malloc((size_t)(c->n ? c->n : 1) * sizeof *canon);
+	int64_t *size = calloc((size_t)(c->n ? c->n : 1), sizeof *size);
+	int rc = 0;
+	if (!canon || !size) {
+		rc = bh_error_set(BH_ENOMEM, "resolve: out of memory");
+		goto done;
+	}
+	for (int64_t i = 0; i < c->n; i++)
+		canon[i] = -1;
+	for (int64_t i = 0; i < c->n; i++) {
+		int64_t root = bh_uf_find(c->uf, i), *best = &canon[root];
+		size[root]++;
+		if (*best < 0 || canon_rank(c->id[i]) < canon_rank(c->id[*best]))
+			*best = i;
+	}
+	if ((rc = bh_store_exec(c->s, "DELETE FROM cluster")) < 0 ||
+	    (rc = bh_store_prepare(&ins, c->s, "INSERT INTO cluster(entity, canon) VALUES(?1, ?2)")) < 0)
+		goto done;
+	for (int64_t i = 0; i < c->n; i++) {
+		int64_t root = bh_uf_find(c->uf, i), k = canon[root];
+		if (root == i) {
+			r->clusters++;
+			r->multi_clusters += size[i] > 1;
+		}
+		if (k == i)
+			continue;
+		sqlite3_bind_int64(ins, 1, c->rid[i]);
+		sqlite3_bind_int64(ins, 2, c->rid[k]);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = bh_store_fail(c->s, "resolve: writing clusters");
+			goto done;
+		}
+		sqlite3_reset(ins);
+	}
+done:
+	sqlite3_finalize(ins);
+	free(canon);
+	free(size);
+	return rc;
+}
+
+static int write_pairs(rctx *c)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+	if ((rc = bh_store_exec(c->s, "DELETE FROM resolve_pair")) < 0 ||
+	    (rc = bh_store_prepare(&ins, c->s,
+				   "INSERT OR REPLACE INTO resolve_pair(a, b, prob, reason)"
+				   " VALUES(?1, ?2, ?3, ?4)")) < 0)
+		return rc;
+	for (size_t k = 0; k < c->applied.n; k++) {
+		const upair *p = &BH_VEC_AT(c->applied, upair, k);
+		int64_t a = c->rid[p->a], b = c->rid[p->b];
+		sqlite3_bind_int64(ins, 1, a < b ? a : b);
+		sqlite3_bind_int64(ins, 2, a < b ? b : a);
+		sqlite3_bind_double(ins, 3, p->prob);
+		sqlite3_bind_text(ins, 4, p->reason, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = bh_store_fail(c->s, "resolve: writing pairs");
+			break;
+		}
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+static int write_model(rctx *c)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+	if ((rc = bh_store_exec(c->s, "DELETE FROM resolve_model")) < 0 ||
+	    (rc = bh_store_prepare(&ins, c->s,
+				   "INSERT INTO resolve_model(field, level, m, u, urand)"
+				   " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
+		return rc;
+	for (int f = -1; f < NFIELDS && rc == 0; f++)
+		for (int l = f < 0 ? 0 : 1; l < (f < 0 ? 1 : BH_NLEVELS); l++) {
+			sqlite3_bind_text(ins, 1, f < 0 ? "_prior" : fields[f].name, -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins, 2, l);
+			sqlite3_bind_double(ins, 3, f < 0 ? bh_matcher_lambda(c->m) : bh_matcher_m(c->m, f, l));
+			sqlite3_bind_double(ins, 4, f < 0 ? 0 : bh_matcher_u(c->m, f, l));
+			sqlite3_bind_double(ins, 5, f < 0 ? 0 : bh_matcher_urand(c->m, f, l));
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = bh_store_fail(c->s, "resolve: writing the model");
+			sqlite3_reset(ins);
+		}
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* ---- the run ---- */
+
+typedef struct {
+	rctx *c;
+	bh_vec *edges;
+} collect_ctx;
+
+static int collect_pair(int64_t i, int64_t j, double prob, void *payload)
+{
+	collect_ctx *cc = payload;
+	int64_t a = BH_VEC_AT(cc->c->rec_ent, int64_t, i), b = BH_VEC_AT(cc->c->rec_ent, int64_t, j);
+	if (a == b)
+		return 0;
+	upair p = {a < b ? a : b, a < b ? b : a, prob, "name"};
+	return bh_vec_push(cc->edges, &p);
+}
+
+/* Earlier scored pairs (incremental runs reuse them without rescoring). */
+static int load_old_pairs(rctx *c, bh_vec *edges)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, c->s, "SELECT a, b, prob FROM resolve_pair WHERE reason = 'name'");
+	if (rc < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t a = ent_of_rid(c, sqlite3_column_int64(q, 0));
+		int64_t b = ent_of_rid(c, sqlite3_column_int64(q, 1));
+		if (a < 0 || b < 0)
+			continue;
+		upair p = {a, b, sqlite3_column_double(q, 2), "name"};
+		if (bh_vec_push(edges, &p) < 0) {
+			sqlite3_finalize(q);
+			return BH_ENOMEM;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : bh_store_fail(c->s, "resolve: reading earlier pairs");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts *o)
+{
+	rctx c = {0};
+	bh_vec edges = {0};
+	sqlite3_stmt *q = NULL;
+	int rc, began = 0;
+	int64_t last_max = -1, first_new = 0, max_rid = 0;
+	double t0 = now();
+	bh_resolve_opts def;
+	char started[32];
+	time_t tt = time(NULL);
+	struct tm tmv;
+
+	if (!o) {
+		bh_resolve_opts_default(&def);
+		o = &def;
+	}
+	memset(out, 0, sizeof *out);
+	gmtime_r(&tt, &tmv);
+	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	edges.size = sizeof(upair);
+	edges.limit = (size_t)1 << 34;
+	if ((rc = bh_store_begin(s)) < 0)
+		goto done;
+	began = 1;
+	if (!o->full) {
+		if ((rc = bh_store_prepare(&q, s, "SELECT max_entity FROM resolve_run ORDER BY id DESC LIMIT 1")) < 0)
+			goto done;
+		if (sqlite3_step(q) == SQLITE_ROW)
+			last_max = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (o->progress)
+		fprintf(o->progress, "resolve: loading entities\n");
+	if ((rc = ctx_load(&c, s, o->threshold, last_max, &first_new, &out->id_merges,
+			   &out->judgment_merges)) < 0)
+		goto done;
+	out->incremental = last_max >= 0 && load_model(&c) == 1;
+	if (out->incremental) {
+		bh_matcher_set_first_new(c.m, first_new);
+		if ((rc = load_old_pairs(&c, &edges)) < 0)
+			goto done;
+	}
+	out->entities = c.n;
+	out->records = (int64_t)c.rec_ent.n;
+	for (int64_t i = 0; i < c.n; i++) {
+		if (c.rid[i] > max_rid)
+			max_rid = c.rid[i];
+		out->new_entities += c.rid[i] > last_max;
+	}
+	if (o->progress)
+		fprintf(o->progress, "resolve: %lld entities (%lld new), %lld names; scoring\n",
+			(long long)c.n, (long long)out->new_entities, (long long)out->records);
+	if ((rc = bh_matcher_run(c.m)) < 0)
+		goto done;
+	bh_match_stats st;
+	bh_matcher_stats(c.m, &st);
+	out->candidates = st.candidates;
+	collect_ctx cc = {&c, &edges};
+	if ((rc = bh_matcher_each_pair(c.m, collect_pair, &cc)) < 0)
+		goto done;
+	qsort(edges.p, edges.n, sizeof(upair), cmp_upair_prob);
+	for (size_t k = 0; k < edges.n; k++) {
+		const upair *p = &BH_VEC_AT(edges, upair, k);
+		int r = unite(&c, p->a, p->b, U_SCORE, p->prob, "name");
+		if (r < -1) {
+			rc = BH_ENOMEM;
+			goto done;
+		}
+		out->name_merges += r == 1;
+	}
+	out->refused = c.refused;
+	if ((rc = write_clusters(&c, out)) < 0 || (rc = write_pairs(&c)) < 0 ||
+	    (!out->incremental && (rc = write_model(&c)) < 0))
+		goto done;
+	out->secs = now() - t0;
+	if ((rc = bh_store_prepare(&q, s,
+				   "INSERT INTO resolve_run(started, secs, mode, entities, new_entities,"
+				   " candidates, id_merges, name_merges, refused, clusters, max_entity)"
+				   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")) < 0)
+		goto done;
+	sqlite3_bind_text(q, 1, started, -1, SQLITE_STATIC);
+	sqlite3_bind_double(q, 2, out->secs);
+	sqlite3_bind_text(q, 3, out->incremental ? "incremental" : "full", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, out->entities);
+	sqlite3_bind_int64(q, 5, out->new_entities);
+	sqlite3_bind_int64(q, 6, out->candidates);
+	sqlite3_bind_int64(q, 7, out->id_merges);
+	sqlite3_bind_int64(q, 8, out->name_merges);
+	sqlite3_bind_int64(q, 9, out->refused);
+	sqlite3_bind_int64(q, 10, out->clusters);
+	sqlite3_bind_int64(q, 11, max_rid > last_max ? max_rid : last_max);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		rc = bh_store_fail(s, "resolve: logging the run");
+		goto done;
+	}
+	rc = bh_store_commit(s);
+	began = 0;
+done:
+	if (began)
+		bh_store_rollback(s);
+	sqlite3_finalize(q);
+	bh_vec_free(&edges);
+	ctx_free(&c);
+	return rc;
+}
+
+/* ---- judgments ---- */
+
+int bh_resolve_entity_ref(int64_t *rid, char *id, size_t cap, bh_store *s, const char *ref)
+{
+	sqlite3_stmt *q = NULL;
+	char *end;
+	long long n = strtoll(ref, &end, 10);
+	int rc = bh_store_prepare(&q, s, "SELECT rid, id FROM entity WHERE id = ?1 OR rid = ?2");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(q, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, *end == '\0' && end != ref ? n : -1);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*rid = sqlite3_column_int64(q, 0);
+		snprintf(id, cap, "%s", (const char *)sqlite3_column_text(q, 1));
+		rc = 0;
+	} else {
+		rc = bh_error_set(BH_ENOTFOUND, "no entity \"%s\" (give an id such as uei:... or a rowid)", ref);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int bh_judge_add(bh_store *s, const char *decision, const char *a, const char *b, const char *who,
+		 const char *why)
+{
+	char ia[512], ib[512], at[32];
+	int64_t ra, rb;
+	sqlite3_stmt *q = NULL;
+	int rc;
+	time_t tt = time(NULL);
+	struct tm tmv;
+	if (strcmp(decision, "merge") && strcmp(decision, "split") && strcmp(decision, "unsure"))
+		return bh_error_set(BH_EUSAGE, "judge: decision must be merge, split or unsure, not \"%s\"",
+				    decision);
+	if ((rc = bh_resolve_entity_ref(&ra, ia, sizeof ia, s, a)) < 0 ||
+	    (rc = bh_resolve_entity_ref(&rb, ib, sizeof ib, s, b)) < 0)
+		return rc;
+	if (ra == rb)
+		return bh_error_set(BH_EUSAGE, "judge: %s and %s are the same entity", a, b);
+	gmtime_r(&tt, &tmv);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	if ((rc = bh_store_prepare(&q, s,
+				   "INSERT INTO judgment(a, b, decision, who, at, why)"
+				   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)")) < 0)
+		return rc;
+	int swap = strcmp(ia, ib) > 0;
+	sqlite3_bind_text(q, 1, swap ? ib : ia, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, swap ? ia : ib, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, decision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, who && *who ? who : "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, at, -1, SQLITE_STATIC);
+	if (why && *why)
+		sqlite3_bind_text(q, 6, why, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : bh_store_fail(s, "judge: recording");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int bh_judgments_each(bh_store *s, int all, int (*fn)(const bh_judgment *j, void *payload),
+		      void *payload)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(
+		&q, s,
+		"SELECT j.rid, j.a, j.b, j.decision, j.who, j.at, coalesce(j.why, ''),"
+		" coalesce(ea.name, ''), coalesce(eb.name, ''),"
+		" j.rid = (SELECT max(rid) FROM judgment k WHERE k.a = j.a AND k.b = j.b)"
+		" FROM judgment j LEFT JOIN entity ea ON ea.id = j.a LEFT JOIN entity eb ON eb.id = j.b"
+		" ORDER BY j.rid");
+	if (rc < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		bh_judgment j;
+		j.rid = sqlite3_column_int64(q, 0);
+		j.a = (const char *)sqlite3_column_text(q, 1);
+		j.b = (const char *)sqlite3_column_text(q, 2);
+		j.decision = (const char *)sqlite3_column_text(q, 3);
+		j.who = (const char *)sqlite3_column_text(q, 4);
+		j.at = (const char *)sqlite3_column_text(q, 5);
+		j.why = (const char *)sqlite3_column_text(q, 6);
+		j.a_name = (const char *)sqlite3_column_text(q, 7);
+		j.b_name = (const char *)sqlite3_column_text(q, 8);
+		j.current = sqlite3_column_int(q, 9);
+		if (!all && !j.current)
+			continue;
+		int r = fn(&j, payload);
+		if (r != 0) {
+			sqlite3_finalize(q);
+			return r;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : bh_store_fail(s, "judgments: reading");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* ---- explain ---- */
+
+typedef struct {
+	FILE *out;
+	int json, first;
+	int gated; /* a name too different to make the pair a candidate */
+} explain_out;
+
+static void explain_part(const bh_explain_part *p, void *payload)
+{
+	explain_out *eo = payload;
+	if (p->level == BH_LVL_MISSING && !p->a[0] && !p->b[0])
+		return; /* a field of another kind of entity */
+	for (int f = 0; f < NFIELDS; f++)
+		if (strcmp(fields[f].name, p->field) == 0 && fields[f].need && p->level != BH_LVL_MISSING &&
+		    p->level < fields[f].need)
+			eo->gated = 1;
+	if (eo->json) {
+		fprintf(eo->out, "%s{\"field\":\"%s\",\"a\":", eo->first ? "" : ",", p->field);
+		bh_json_str(eo->out, p->a);
+		fputs(",\"b\":", eo->out);
+		bh_json_str(eo->out, p->b);
+		fprintf(eo->out, ",\"level\":\"%s\",\"weight\":%.3f", bh_level_name(0, p->level),
+			p->weight);
+		if (p->tf_u > 0)
+			fprintf(eo->out, ",\"tf_u\":%.3g", p->tf_u);
+		fputs("}", eo->out);
+	} else {
+		fprintf(eo->out, "  %-18s %-15s %+7.2f   \"%s\" / \"%s\"", p->field,
+			bh_level_name(0, p->level), p->weight, p->a, p->b);
+		if (p->tf_u > 0)
+			fprintf(eo->out, "  (value seen by chance with probability %.2g)", p->tf_u);
+		fputc('\n', eo->out);
+	}
+	eo->first = 0;
+}
+
+/* Identifiers both entities carry (statements or ids), as "prop value". */
+static int shared_ids(FILE *out, bh_store *s, int64_t ra, int64_t rb, int json)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s,
+				  "SELECT DISTINCT x.prop, x.value FROM statement x JOIN statement y"
+				  " ON y.prop = x.prop AND y.value = x.value WHERE x.entity = ?1"
+				  " AND y.entity = ?2 AND x.prop IN ('uei','duns','cage',"
+				  "'lda_registrant_id','lda_client_id','fec_id')");
+	int n = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(q, 1, ra);
+	sqlite3_bind_int64(q, 2, rb);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(q, 0);
+		const char *v = (const char *)sqlite3_column_text(q, 1);
+		if (json) {
+			fprintf(out, "%s{\"prop\":\"%s\",\"value\":", n ? "," : "", p);
+			bh_json_str(out, v);
+			fputs("}", out);
+		} else {
+			fprintf(out, "Both carry %s %s: a shared identifier settles the match.\n", p, v);
+		}
+		n++;
+	}
+	sqlite3_finalize(q);
+	return n;
+}
+
+static int64_t canon_of(bh_store *s, int64_t rid, char *id, size_t cap)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t c = rid;
+	if (bh_store_prepare(&q, s, "SELECT e.rid, e.id FROM entity e WHERE e.rid ="
+				    " coalesce((SELECT canon FROM cluster WHERE entity = ?1), ?1)") < 0)
+		return rid;
+	sqlite3_bind_int64(q, 1, rid);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		c = sqlite3_column_int64(q, 0);
+		snprintf(id, cap, "%s", (const char *)sqlite3_column_text(q, 1));
+	}
+	sqlite3_finalize(q);
+	return c;
+}
+
+int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int json)
+{
+	rctx c = {0};
+	char ia[512], ib[512], ca[512] = "", cb[512] = "";
+	int64_t ra, rb, fn = 0, m1 = 0, m2 = 0;
+	int rc;
+	sqlite3_stmt *q = NULL;
+
+	if ((rc = bh_resolve_entity_ref(&ra, ia, sizeof ia, s, a)) < 0 ||
+	    (rc = bh_resolve_entity_ref(&rb, ib, sizeof ib, s, b)) < 0)
+		return rc;
+	if ((rc = ctx_load(&c, s, 0.5, INT64_MAX, &fn, &m1, &m2)) < 0)
+		goto done;
+	if (load_model(&c) != 1) {
+		rc = bh_error_set(BH_ENOTFOUND, "explain: no model yet: run `behind resolve` first");
+		goto done;
+	}
+	if ((rc = bh_matcher_prepare(c.m)) < 0)
+		goto done;
+	int64_t ea = ent_of_rid(&c, ra), eb = ent_of_rid(&c, rb);
+	if (ea < 0 || eb < 0) {
+		rc = bh_error_set(BH_EUSAGE, "explain: %s and %s must be organizations, persons or committees",
+				  a, b);
+		goto done;
+	}
+	/* the closest pair of their names */
+	int64_t bi = -1, bj = -1;
+	double best = -INFINITY;
+	for (size_t i = 0; i < c.rec_ent.n; i++) {
+		if (BH_VEC_AT(c.rec_ent, int64_t, i) != ea)
+			continue;
+		for (size_t j = 0; j < c.rec_ent.n; j++) {
+			if (BH_VEC_AT(c.rec_ent, int64_t, j) != eb)
+				continue;
+			double w = bh_matcher_score(c.m, (int64_t)i, (int64_t)j);
+			if (w > best) {
+				best = w;
+				bi = (int64_t)i;
+				bj = (int64_t)j;
+			}
+		}
+	}
+	int64_t ka = canon_of(s, ra, ca, sizeof ca), kb = canon_of(s, rb, cb, sizeof cb);
+	if (json) {
+		fputs("{\"a\":", out);
+		bh_json_str(out, ia);
+		fputs(",\"a_name\":", out);
+		bh_json_str(out, c.name[ea]);
+		fputs(",\"b\":", out);
+		bh_json_str(out, ib);
+		fputs(",\"b_name\":", out);
+		bh_json_str(out, c.name[eb]);
+		fprintf(out, ",\"same_cluster\":%s,\"canon_a\":", ka == kb ? "true" : "false");
+		bh_json_str(out, ca);
+		fputs(",\"canon_b\":", out);
+		bh_json_str(out, cb);
+		fputs(",\"shared_ids\":[", out);
+		shared_ids(out, s, ra, rb, 1);
+		fputs("]", out);
+	} else {
+		fprintf(out, "A: %s \"%s\"\nB: %s \"%s\"\n", ia, c.name[ea], ib, c.name[eb]);
+		if (ka == kb)
+			fprintf(out, "Now: one entity (canonical %s).\n", ca);
+		else
+			fprintf(out, "Now: two entities (canonical %s and %s).\n", ca, cb);
+		shared_ids(out, s, ra, rb, 0);
+	}
+	/* the judgment on the pair, if any */
+	if ((rc = bh_store_prepare(&q, s,
+				   "SELECT decision, who, at, coalesce(why,'') FROM judgment WHERE"
+				   " (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1) ORDER BY rid DESC LIMIT 1")) < 0)
+		goto done;
+	sqlite3_bind_text(q, 1, ia, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ib, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(q, 0);
+		if (json) {
+			fputs(",\"judgment\":{\"decision\":", out);
+			bh_json_str(out, d);
+			fputs(",\"who\":", out);
+			bh_json_str(out, (const char *)sqlite3_column_text(q, 1));
+			fputs(",\"at\":", out);
+			bh_json_str(out, (const char *)sqlite3_column_text(q, 2));
+			fputs(",\"why\":", out);
+			bh_json_str(out, (const char *)sqlite3_column_text(q, 3));
+			fputs("}", out);
+		} else {
+			fprintf(out, "Judgment: %s, by %s at %s%s%s%s; it overrides the scores.\n", d,
+				sqlite3_column_text(q, 1), sqlite3_column_text(q, 2),
+				*sqlite3_column_text(q, 3) ? " (\"" : "", sqlite3_column_text(q, 3),
+				*sqlite3_column_text(q, 3) ? "\")" : "");
+		}
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (bi >= 0) {
+		double total, prob;
+		explain_out eo = {out, json, 1, 0};
+		if (json)
+			fputs(",\"fields\":[", out);
+		else
+			fputs("Names and addresses compared (weight = log2 of how much likelier this is for one\n"
+			      "entity than for two; positive is evidence for a match):\n", out);
+		if ((rc = bh_matcher_explain(c.m, bi, bj, &total, &prob, explain_part, &eo)) < 0)
+			goto done;
+		double prior = log2(bh_matcher_lambda(c.m) / (1 - bh_matcher_lambda(c.m)));
+		if (eo.gated)
+			prob = 0;
+		if (json)
+			fprintf(out, "],\"prior\":%.3f,\"total\":%.3f,\"names_too_different\":%s,"
+				"\"probability\":%.6f}\n", prior, total, eo.gated ? "true" : "false", prob);
+		else if (eo.gated)
+			fputs("The names are too different for them to be compared at all: not one entity\n"
+			      "by name (only identifiers or a judgment can unite them).\n", out);
+		else
+			fprintf(out,
+				"  %-18s %-15s %+7.2f   (share of compared pairs that match)\n"
+				"Total %+.2f: probability %.4f that they are one entity by name (threshold 0.5).\n",
+				"prior", "", prior, total, prob);
+	} else if (json) {
+		fputs("}\n", out);
+	} else {
+		fputs("No names to compare (different kinds of entity, or no name with a letter).\n", out);
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(q);
+	ctx_free(&c);
+	return rc;
+}
