@@ -5,9 +5,11 @@
 #include "query/query.h"
 #include "util/err.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char bh_usage_search[] =
 	"usage: behind search [--db PATH] [--json] [--limit N] TEXT\n"
@@ -48,7 +50,7 @@ const char bh_usage_top[] =
 	"DUNS), else for the recipient; then for the resolved cluster of that company.\n";
 
 const char bh_usage_who[] =
-	"usage: behind who [--db PATH] [--json] [--from FY] [--to FY] AGENCY\n"
+	"usage: behind who [--db PATH] [--json | --html FILE] [--from FY] [--to FY] AGENCY\n"
 	"\n"
 	"The dossier of an agency: who is behind it. AGENCY is a name or code\n"
 	"(\"Immigration and Customs Enforcement\" or 7012; 070 is all of DHS) and includes\n"
@@ -61,11 +63,15 @@ const char bh_usage_who[] =
 	"   companies named in award descriptions that are not the recipient (found by\n"
 	"   matching the names of the organizations in the store, resolved to clusters,\n"
 	"   against the full-text index of descriptions; never a fixed list).\n"
-	"Money follows the rule of `behind top --help`.\n";
+	"Money follows the rule of `behind top --help`.\n"
+	"\n"
+	"--html FILE writes the dossier as one self-contained page (no script, no network)\n"
+	"with charts (obligations by year, top recipients, money flow) and a sources\n"
+	"section listing every input file with its SHA-256.\n";
 
 typedef struct {
 	int json, limit, from, to;
-	const char *agency;
+	const char *agency, *html;
 } qopts;
 
 static int parse(int argc, char **argv, qopts *o, const char *usage, int with_top)
@@ -76,6 +82,7 @@ static int parse(int argc, char **argv, qopts *o, const char *usage, int with_to
 		{"agency", required_argument, NULL, 'a'},
 		{"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 't'},
+		{"html", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -86,6 +93,7 @@ static int parse(int argc, char **argv, qopts *o, const char *usage, int with_to
 		case BH_OPT_JSON: o->json = 1; break;
 		case BH_OPT_HELP: fputs(usage, stdout); return 0;
 		case 'n': o->limit = atoi(optarg); break;
+		case 'H': o->html = optarg; break;
 		case 'a':
 		case 'f':
 		case 't':
@@ -231,8 +239,27 @@ int bh_cmd_who(int argc, char **argv)
 	if (open_store(&s, "who") < 0)
 		return 2;
 	rc = bh_query_find(&rid, s, o.agency, "public_body");
-	if (rc >= 0)
+	if (rc >= 0 && o.html) {
+		/* written beside the target and renamed: never a half page */
+		char tmp[4096];
+		snprintf(tmp, sizeof tmp, "%s.tmp", o.html);
+		FILE *f = fopen(tmp, "w");
+		if (!f) {
+			rc = bh_error_set(BH_EIO, "%s: cannot write: %s", o.html, strerror(errno));
+		} else {
+			rc = bh_query_who_html(s, rid, o.from, o.to, f);
+			if (fclose(f) != 0 && rc >= 0)
+				rc = bh_error_set(BH_EIO, "%s: write failed: %s", o.html, strerror(errno));
+			if (rc >= 0 && rename(tmp, o.html) != 0)
+				rc = bh_error_set(BH_EIO, "%s: cannot write: %s", o.html, strerror(errno));
+			if (rc < 0)
+				unlink(tmp);
+		}
+		if (rc >= 0)
+			fprintf(stderr, "who: wrote %s\n", o.html);
+	} else if (rc >= 0) {
 		rc = bh_query_who(s, rid, o.from, o.to, o.json, stdout);
+	}
 	bh_store_close(s);
 	return rc < 0 ? bh_cli_fail("who") : 0;
 }

@@ -37,6 +37,10 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
  * influence records around the top recipients. from_fy/to_fy 0 = all. */
 int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, FILE *out);
 
+/* The same dossier as a self-contained HTML page (no script, no network),
+ * with SVG charts and a sources section. */
+int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE *out);
+
 /* The fiscal year (October-September) of an ISO date, 0 if none. */
 int bh_fiscal_year(const char *iso);
 

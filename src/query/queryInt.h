@@ -17,6 +17,16 @@ int bh_query_members(bh_store *s, int64_t rid);
  * prefix: "palantir tech" -> "palantir" "tech"*. Empty if no words. */
 void bh_fts_text(char *out, size_t cap, const char *text);
 
+/* Fills temp.who_ag (the agency, its sub-agencies and offices) and
+ * temp.who_ob (their obligations in the fiscal years asked for, with `co`
+ * the rolled-up company cluster and `rc` the recipient cluster). Used by
+ * `who` and its HTML report. */
+int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy);
+
+/* Fills temp.who_hidden(named, phrase, award_key, recipient, amount,
+ * description) with the hidden vendors of the rows in temp.who_ob. */
+int bh_who_hidden(bh_store *s);
+
 /* Column i as text, "" for NULL. */
 const char *bh_col_text(sqlite3_stmt *q, int i);
 

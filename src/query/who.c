@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int prepare_rows(bh_store *s, int64_t agency, int from_fy, int to_fy)
+int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy)
 {
 	char sql[2048];
 	int rc = bh_query_members(s, agency);
@@ -292,7 +292,7 @@ static int64_t family_size(bh_store *s, const char *phrase)
  * descriptions never contain are dropped using the full-text index's
  * vocabulary; the rest are matched as phrases against the agency's awards,
  * excluding awards whose recipient (or its parent) is in the named family. */
-static int hidden_vendors(bh_store *s, FILE *out, int json, int *first, int limit)
+int bh_who_hidden(bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
 	bh_map seen = {0}, words = {0}, pairs = {0}, dict = {0};
@@ -418,20 +418,6 @@ static int hidden_vendors(bh_store *s, FILE *out, int json, int *first, int limi
 	sqlite3_finalize(m);
 	if (rc < 0)
 		goto done;
-	{
-		int64_t binds[1] = {limit};
-		rc = bh_query_section(
-			s, out, json, first,
-			"Hidden vendors (a company named in award descriptions, not the recipient):",
-			"hidden_vendors", c_hidden,
-			"SELECT ne.name, ne.id, h.phrase, group_concat(DISTINCT re.name), sum(h.amount),"
-			" count(DISTINCT h.award_key), max(h.award_key), max(h.description),"
-			" 'https://www.usaspending.gov/award/' || max(h.award_key)"
-			" FROM temp.who_hidden h JOIN entity ne ON ne.rid = h.named"
-			" JOIN entity re ON re.rid = h.recipient"
-			" GROUP BY h.named ORDER BY sum(h.amount) DESC LIMIT ?1",
-			binds, 1);
-	}
 done:
 	sqlite3_finalize(q);
 	bh_map_free(&seen);
@@ -439,6 +425,26 @@ done:
 	bh_map_free(&pairs);
 	bh_map_free(&dict);
 	free(cores);
+	return rc < 0 ? rc : 0;
+}
+
+static const char q_hidden[] =
+	"SELECT ne.name, ne.id, h.phrase, group_concat(DISTINCT re.name), sum(h.amount),"
+	" count(DISTINCT h.award_key), max(h.award_key), max(h.description),"
+	" 'https://www.usaspending.gov/award/' || max(h.award_key)"
+	" FROM temp.who_hidden h JOIN entity ne ON ne.rid = h.named"
+	" JOIN entity re ON re.rid = h.recipient"
+	" GROUP BY h.named ORDER BY sum(h.amount) DESC LIMIT ?1";
+
+static int hidden_vendors(bh_store *s, FILE *out, int json, int *first, int limit)
+{
+	int64_t binds[1] = {limit};
+	int rc = bh_who_hidden(s);
+	if (rc < 0)
+		return rc;
+	rc = bh_query_section(s, out, json, first,
+			      "Hidden vendors (a company named in award descriptions, not the recipient):",
+			      "hidden_vendors", c_hidden, q_hidden, binds, 1);
 	return rc < 0 ? rc : 0;
 }
 
@@ -450,7 +456,7 @@ int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, 
 	int rc, first = 1;
 	int64_t b10[3] = {10, from_fy, to_fy}, b20[3] = {20, from_fy, to_fy};
 
-	if ((rc = prepare_rows(s, agency, from_fy, to_fy)) < 0)
+	if ((rc = bh_who_prepare(s, agency, from_fy, to_fy)) < 0)
 		return rc;
 	if ((rc = bh_store_prepare(&q, s,
 				   "SELECT e.name, e.id, (SELECT coalesce(sum(amount), 0) FROM temp.who_ob),"
