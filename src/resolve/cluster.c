@@ -41,8 +41,8 @@ static void uf_union(int64_t *parent, int64_t a, int64_t b)
 static int cmp_edge(const void *x, const void *y)
 {
 	const bh_edge *a = x, *b = y;
-	if (a->prob != b->prob)
-		return a->prob > b->prob ? -1 : 1;
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
 	if (a->i != b->i)
 		return a->i < b->i ? -1 : 1;
 	return a->j < b->j ? -1 : a->j > b->j;
@@ -237,7 +237,7 @@ int bh_match_cluster(bh_matcher *m)
 		double p = 1.0 / (1.0 + exp2(-w));
 		if (p < thr)
 			continue;
-		bh_edge e = {(uint32_t)i, (uint32_t)j, (float)p, 0};
+		bh_edge e = {(uint32_t)i, (uint32_t)j, (float)p, w, 0};
 		if ((rc = bh_vec_push(&m->edges, &e)) < 0)
 			goto cleanup;
 		if (best) {

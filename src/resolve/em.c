@@ -113,8 +113,11 @@ int bh_match_estimate(bh_matcher *m)
 		m->lambda = sm / tot;
 		if (m->lambda < 1e-6)
 			m->lambda = 1e-6;
-		if (m->lambda > 1 - 1e-6)
-			m->lambda = 1 - 1e-6;
+		/* Most candidate pairs are non-matches (blocking is loose on
+		 * purpose); a class holding more than half of them is not "one
+		 * entity" but some shared trait (a town, a state). */
+		if (m->lambda > 0.5)
+			m->lambda = 0.5;
 		for (int f = 0; f < m->nf; f++) {
 			double tm = 0, tu = 0;
 			for (int l = 1; l < BH_NLEVELS; l++) {
@@ -122,12 +125,23 @@ int bh_match_estimate(bh_matcher *m)
 				tu += U[f][l];
 			}
 			for (int l = 1; l < BH_NLEVELS; l++) {
-				m->mm[f][l] = (M[f][l] + 0.01) / (tm + 0.01 * (BH_NLEVELS - 1));
+				/* A gate field (the name) keeps its prior m: it anchors
+				 * what "one entity" means, so that EM cannot drift to
+				 * another trait the candidates share (same town). */
+				if (!m->fields[f].need)
+					m->mm[f][l] = (M[f][l] + 0.01) / (tm + 0.01 * (BH_NLEVELS - 1));
 				if (m->o.em_u)
 					m->uu[f][l] = (U[f][l] + 0.01) / (tu + 0.01 * (BH_NLEVELS - 1));
 			}
 		}
 	}
+	/* A closer level is never weaker evidence than a farther one: where EM
+	 * says otherwise (few pairs at that level), lower the closer-to-far
+	 * level's m to the next level's ratio. */
+	for (int f = 0; f < m->nf; f++)
+		for (int l = BH_LVL_EXACT - 1; l >= BH_LVL_FAR; l--)
+			if (m->mm[f][l] / m->uu[f][l] > m->mm[f][l + 1] / m->uu[f][l + 1])
+				m->mm[f][l] = m->uu[f][l] * m->mm[f][l + 1] / m->uu[f][l + 1];
 	free(pat);
 	free(cnt);
 	return 0;

@@ -523,10 +523,10 @@ int bh_code_level(uint64_t code, int f)
 	return (int)((code >> (3 * f)) & 7);
 }
 
-static double field_weight(const bh_matcher *m, int f, int lvl, const bh_fval *a, double *tf_u)
+static double field_weight(const bh_matcher *m, int f, int lvl, const bh_fval *a, double *tf_out)
 {
-	if (tf_u)
-		*tf_u = 0;
+	double tf_local = 0, *tf_u = tf_out ? tf_out : &tf_local;
+	*tf_u = 0;
 	if (lvl == BH_LVL_MISSING)
 		return 0.0;
 	double u = m->uu[f][lvl];
@@ -541,10 +541,17 @@ static double field_weight(const bh_matcher *m, int f, int lvl, const bh_fval *a
 			u = 0.5;
 		if (u < 1e-9)
 			u = 1e-9;
-		if (tf_u)
-			*tf_u = u;
+		*tf_u = u;
 	}
-	return log2(m->mm[f][lvl] / u);
+	double w = log2(m->mm[f][lvl] / u);
+	if (tf_u && *tf_u > 0 && lvl == BH_LVL_EXACT) {
+		/* a common name shared exactly is still no weaker evidence than
+		 * two names that are nearly equal */
+		double wc = log2(m->mm[f][BH_LVL_CLOSE] / m->uu[f][BH_LVL_CLOSE]);
+		if (w < wc)
+			w = wc;
+	}
+	return w;
 }
 
 double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code)
@@ -692,14 +699,14 @@ int64_t bh_matcher_cluster(const bh_matcher *m, int64_t i)
 }
 
 int bh_matcher_each_pair(const bh_matcher *m,
-			 int (*fn)(int64_t i, int64_t j, double prob, void *payload), void *payload)
+			 int (*fn)(int64_t i, int64_t j, double weight, void *payload), void *payload)
 {
 	for (size_t k = 0; k < m->edges.n; k++) {
 		const bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
 		int rc;
 		if (e->cut)
 			continue;
-		if ((rc = fn(e->i, e->j, e->prob, payload)) != 0)
+		if ((rc = fn(e->i, e->j, e->w, payload)) != 0)
 			return rc;
 	}
 	return 0;

@@ -219,9 +219,9 @@ int bh_matcher_explain(const bh_matcher *m, int64_t i, int64_t j, double *total,
 double bh_matcher_score(const bh_matcher *m, int64_t i, int64_t j);
 
 /* Each accepted pair after run, strongest first, with the weak bridges
- * already cut (i < j, probability). */
+ * already cut (i < j, match weight: probability 1 / (1 + 2^-weight)). */
 int bh_matcher_each_pair(const bh_matcher *m,
-			 int (*fn)(int64_t i, int64_t j, double prob, void *payload),
+			 int (*fn)(int64_t i, int64_t j, double weight, void *payload),
 			 void *payload);
 
 const char *bh_level_name(int cmp, int level);

@@ -72,6 +72,7 @@ struct bh_matcher {
 typedef struct {
 	uint32_t i, j;
 	float prob;
+	double w; /* match weight, for ordering (prob saturates at 1) */
 	int cut; /* a weak bridge removed by clustering */
 } bh_edge;
 

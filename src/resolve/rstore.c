@@ -45,7 +45,7 @@ static const char *const id_prefix_kinds[] = {"uei", "duns", "fec", "lda"};
 
 typedef struct {
 	int64_t a, b; /* entity indexes */
-	double prob;
+	double w;     /* match weight (log2 odds); identifiers and judgments: +inf */
 	const char *reason; /* static string */
 } upair;
 
@@ -226,7 +226,7 @@ enum { U_FORCE = 0, U_ID, U_SCORE };
 /* Unites the clusters of a and b unless a split judgment (or, for scored
  * pairs, two different UEIs) forbids it. Returns 1 if united, 0 if already
  * one, -1 if refused. */
-static int unite(rctx *c, int64_t a, int64_t b, int how, double prob, const char *reason)
+static int unite(rctx *c, int64_t a, int64_t b, int how, double w, const char *reason)
 {
 	int64_t ra = bh_uf_find(c->uf, a), rb = bh_uf_find(c->uf, b);
 	if (ra == rb)
@@ -255,7 +255,7 @@ static int unite(rctx *c, int64_t a, int64_t b, int how, double prob, const char
 		c->cnext[x] = c->chead[ra];
 		c->chead[ra] = c->chead[rb];
 	}
-	upair p = {a < b ? a : b, a < b ? b : a, prob, reason};
+	upair p = {a < b ? a : b, a < b ? b : a, w, reason};
 	return bh_vec_push(&c->applied, &p) < 0 ? -2 : 1;
 }
 
@@ -268,8 +268,8 @@ static int cmp_upair_a(const void *x, const void *y)
 static int cmp_upair_prob(const void *x, const void *y)
 {
 	const upair *p = x, *q = y;
-	if (p->prob != q->prob)
-		return p->prob > q->prob ? -1 : 1;
+	if (p->w != q->w)
+		return p->w > q->w ? -1 : 1;
 	if (p->a != q->a)
 		return p->a < q->a ? -1 : 1;
 	return p->b < q->b ? -1 : p->b > q->b;
@@ -294,9 +294,9 @@ static int load_judgments(rctx *c, int64_t *merges)
 		int64_t *ia, *ib;
 		if (!bh_map_get(&ia, &c->by_id, a, strlen(a)) || !bh_map_get(&ib, &c->by_id, b, strlen(b)))
 			continue; /* an entity no longer in the store */
-		upair p = {*ia, *ib, 1.0, "judgment"};
+		upair p = {*ia, *ib, INFINITY, "judgment"};
 		if (strcmp(d, "split") == 0) {
-			upair r = {*ib, *ia, 1.0, "judgment"};
+			upair r = {*ib, *ia, INFINITY, "judgment"};
 			if (bh_vec_push(&c->splits, &p) < 0 || bh_vec_push(&c->splits, &r) < 0) {
 				rc = BH_ENOMEM;
 				goto done;
@@ -328,7 +328,7 @@ static int load_judgments(rctx *c, int64_t *merges)
 		}
 	}
 	for (size_t k = 0; k < nm; k++)
-		if (unite(c, mv[k].a, mv[k].b, U_FORCE, 1.0, "judgment") == 1)
+		if (unite(c, mv[k].a, mv[k].b, U_FORCE, INFINITY, "judgment") == 1)
 			(*merges)++;
 done:
 	free(mv);
@@ -357,7 +357,7 @@ static int id_union(rctx *c, int64_t e, const char *kind, const char *val, int64
 		*v = e;
 		return 0;
 	}
-	rc = unite(c, *v, e, U_ID, 1.0, kind);
+	rc = unite(c, *v, e, U_ID, INFINITY, kind);
 	if (rc == 1)
 		(*merges)++;
 	return rc < -1 ? rc : 0;
@@ -602,16 +602,20 @@ static int write_pairs(rctx *c)
 	int rc;
 	if ((rc = bh_store_exec(c->s, "DELETE FROM resolve_pair")) < 0 ||
 	    (rc = bh_store_prepare(&ins, c->s,
-				   "INSERT OR REPLACE INTO resolve_pair(a, b, prob, reason)"
-				   " VALUES(?1, ?2, ?3, ?4)")) < 0)
+				   "INSERT OR REPLACE INTO resolve_pair(a, b, prob, weight, reason)"
+				   " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
 		return rc;
 	for (size_t k = 0; k < c->applied.n; k++) {
 		const upair *p = &BH_VEC_AT(c->applied, upair, k);
 		int64_t a = c->rid[p->a], b = c->rid[p->b];
 		sqlite3_bind_int64(ins, 1, a < b ? a : b);
 		sqlite3_bind_int64(ins, 2, a < b ? b : a);
-		sqlite3_bind_double(ins, 3, p->prob);
-		sqlite3_bind_text(ins, 4, p->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_double(ins, 3, isinf(p->w) ? 1.0 : 1.0 / (1.0 + exp2(-p->w)));
+		if (isinf(p->w))
+			sqlite3_bind_null(ins, 4); /* settled, not scored */
+		else
+			sqlite3_bind_double(ins, 4, p->w);
+		sqlite3_bind_text(ins, 5, p->reason, -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			rc = bh_store_fail(c->s, "resolve: writing pairs");
 			break;
@@ -653,13 +657,13 @@ typedef struct {
 	bh_vec *edges;
 } collect_ctx;
 
-static int collect_pair(int64_t i, int64_t j, double prob, void *payload)
+static int collect_pair(int64_t i, int64_t j, double w, void *payload)
 {
 	collect_ctx *cc = payload;
 	int64_t a = BH_VEC_AT(cc->c->rec_ent, int64_t, i), b = BH_VEC_AT(cc->c->rec_ent, int64_t, j);
 	if (a == b)
 		return 0;
-	upair p = {a < b ? a : b, a < b ? b : a, prob, "name"};
+	upair p = {a < b ? a : b, a < b ? b : a, w, "name"};
 	return bh_vec_push(cc->edges, &p);
 }
 
@@ -667,7 +671,7 @@ static int collect_pair(int64_t i, int64_t j, double prob, void *payload)
 static int load_old_pairs(rctx *c, bh_vec *edges)
 {
 	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, c->s, "SELECT a, b, prob FROM resolve_pair WHERE reason = 'name'");
+	int rc = bh_store_prepare(&q, c->s, "SELECT a, b, weight FROM resolve_pair WHERE reason = 'name'");
 	if (rc < 0)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -676,6 +680,8 @@ static int load_old_pairs(rctx *c, bh_vec *edges)
 		if (a < 0 || b < 0)
 			continue;
 		upair p = {a, b, sqlite3_column_double(q, 2), "name"};
+		if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+			p.w = INFINITY;
 		if (bh_vec_push(edges, &p) < 0) {
 			sqlite3_finalize(q);
 			return BH_ENOMEM;
@@ -757,7 +763,7 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	qsort(edges.p, edges.n, sizeof(upair), cmp_upair_prob);
 	for (size_t k = 0; k < edges.n; k++) {
 		const upair *p = &BH_VEC_AT(edges, upair, k);
-		int r = unite(&c, p->a, p->b, U_SCORE, p->prob, "name");
+		int r = unite(&c, p->a, p->b, U_SCORE, p->w, "name");
 		if (r < -1) {
 			rc = BH_ENOMEM;
 			goto done;

@@ -26,6 +26,7 @@ const bh_schema_part bh_schema_resolve = {
 	"  a INTEGER NOT NULL,"
 	"  b INTEGER NOT NULL,"
 	"  prob REAL NOT NULL,"
+	"  weight REAL," /* log2 odds of a scored pair; NULL when settled */
 	"  reason TEXT NOT NULL,"
 	"  PRIMARY KEY(a, b)"
 	") WITHOUT ROWID;"

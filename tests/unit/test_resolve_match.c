@@ -1,0 +1,257 @@
+/* Unit tests of the generic matcher: field levels and Fellegi-Sunter
+ * weights under a model set by hand (so every weight is log2(m/u) worked
+ * out here), the term-frequency adjustment, the organization-name levels on
+ * real spellings, and blocking that stays linear on a block of identical
+ * names. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "resolve/resolve.h"
+
+static const bh_field_spec org_fields[] = {
+	{"name", BH_CMP_ORG, BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED, 1, 0, BH_LVL_WEAK},
+	{"city", BH_CMP_STRING, 0, 0, 0, 0},
+	{"zip", BH_CMP_NUMBER, 0, 0, 0, 0},
+};
+
+/* m and u for 3 fields x 5 levels; level 0 (missing) unused */
+static void hand_model(double *mm, double *uu)
+{
+	static const double m[5] = {1, 0.05, 0.05, 0.1, 0.8};
+	static const double u[5] = {1, 0.9, 0.06, 0.03, 0.01};
+	for (int f = 0; f < 3; f++)
+		for (int l = 0; l < 5; l++) {
+			mm[f * 5 + l] = m[l];
+			uu[f * 5 + l] = u[l];
+		}
+}
+
+static int64_t add3(bh_matcher *m, const char *a, const char *b, const char *c)
+{
+	const char *v[3] = {a, b, c};
+	size_t l[3] = {a ? strlen(a) : 0, b ? strlen(b) : 0, c ? strlen(c) : 0};
+	return bh_matcher_add(m, 0, -1, v, l);
+}
+
+typedef struct {
+	int level[3];
+	double weight[3], tf_u[3];
+	int n;
+} parts;
+
+static void collect(const bh_explain_part *p, void *payload)
+{
+	parts *ps = payload;
+	ps->level[ps->n] = p->level;
+	ps->weight[ps->n] = p->weight;
+	ps->tf_u[ps->n] = p->tf_u;
+	ps->n++;
+}
+
+static void test_levels_and_weights(void **state)
+{
+	bh_matcher *m = NULL;
+	double mm[15], uu[15], total, prob;
+	parts ps;
+	assert_int_equal(bh_matcher_new(&m, org_fields, 3, NULL), 0);
+	int64_t a = add3(m, "AMAZON WEB SERVICES, INC.", "Seattle", "98109");
+	int64_t b = add3(m, "Amazon Web Services Inc", "SEATTLE", "98108");
+	int64_t c = add3(m, "AMAZON WEB SERVICES LLC", "Seatle", NULL);
+	int64_t d = add3(m, "PALANTIR TECHNOLOGIES INC.", "Palo Alto", "94301");
+	int64_t e = add3(m, "AWS", "Seattle", "98109");
+	assert_int_equal(e, 4);
+	hand_model(mm, uu);
+	assert_int_equal(bh_matcher_set_model(m, mm, uu, NULL, 0.2), 0);
+	assert_int_equal(bh_matcher_prepare(m), 0);
+
+	/* a/b: name equal after normalization, city equal after folding, zip
+	 * one edit apart. The name is shared by 3 of 5 records (c too, legal
+	 * form aside), tf on: u = .01 * (3/5) / .01 = .6, capped at .5. */
+	memset(&ps, 0, sizeof ps);
+	assert_int_equal(bh_matcher_explain(m, a, b, &total, &prob, collect, &ps), 0);
+	assert_int_equal(ps.level[0], BH_LVL_EXACT);
+	assert_int_equal(ps.level[1], BH_LVL_EXACT);
+	assert_int_equal(ps.level[2], BH_LVL_CLOSE);
+	assert_float_equal(ps.tf_u[0], 0.5, 1e-12);
+	/* log2(.8/.5) = .68 is below the nearly-equal weight log2(.1/.03):
+	 * an exact common name is held at that floor */
+	assert_float_equal(ps.weight[0], log2(0.1 / 0.03), 1e-9);
+	assert_float_equal(ps.weight[1], log2(0.8 / 0.01), 1e-9);
+	assert_float_equal(ps.weight[2], log2(0.1 / 0.03), 1e-9);
+	double want = log2(0.2 / 0.8) + log2(0.1 / 0.03) + log2(0.8 / 0.01) + log2(0.1 / 0.03);
+	assert_float_equal(total, want, 1e-9);
+	assert_float_equal(prob, 1.0 / (1.0 + exp2(-want)), 1e-9);
+	assert_float_equal(bh_matcher_score(m, a, b), want, 1e-9);
+
+	/* a/c: INC against LLC: same words, different legal form -> close;
+	 * Seattle/Seatle by Jaro-Winkler (.967) -> close; zip missing -> 0 */
+	memset(&ps, 0, sizeof ps);
+	bh_matcher_explain(m, a, c, &total, &prob, collect, &ps);
+	assert_int_equal(ps.level[0], BH_LVL_CLOSE);
+	assert_int_equal(ps.level[1], BH_LVL_CLOSE);
+	assert_int_equal(ps.level[2], BH_LVL_MISSING);
+	assert_float_equal(ps.weight[2], 0.0, 1e-12);
+
+	/* a/d: different companies: names far, weights log2(.05/.9) */
+	memset(&ps, 0, sizeof ps);
+	bh_matcher_explain(m, a, d, &total, &prob, collect, &ps);
+	assert_int_equal(ps.level[0], BH_LVL_FAR);
+	assert_float_equal(ps.weight[0], log2(0.05 / 0.9), 1e-9);
+
+	/* AWS is the acronym of Amazon Web Services: somewhat alike */
+	memset(&ps, 0, sizeof ps);
+	bh_matcher_explain(m, a, e, &total, &prob, collect, &ps);
+	assert_int_equal(ps.level[0], BH_LVL_WEAK);
+	bh_matcher_free(m);
+	bh_matcher_free(NULL);
+}
+
+static void test_org_levels(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int level;
+	} cases[] = {
+		{"THE GEO GROUP, INC.", "GEO GROUP INC", BH_LVL_EXACT},
+		{"L-3 COMMUNICATIONS CORP", "L3 COMMUNICATIONS CORPORATION", BH_LVL_EXACT},
+		{"3M COMPANY", "3M CO", BH_LVL_EXACT},
+		{"ACME 1 LLC", "ACME 2 LLC", BH_LVL_FAR},       /* numbers must agree */
+		{"CORECIVIC INC", "CORECIVC INC", BH_LVL_CLOSE}, /* a typo */
+		{"GLOBAL TEL LINK CORP", "PALANTIR USG INC", BH_LVL_FAR},
+	};
+	double mm[15], uu[15];
+	hand_model(mm, uu);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		bh_matcher *m = NULL;
+		parts ps;
+		double t, p;
+		assert_int_equal(bh_matcher_new(&m, org_fields, 3, NULL), 0);
+		add3(m, cases[k].a, NULL, NULL);
+		add3(m, cases[k].b, NULL, NULL);
+		bh_matcher_set_model(m, mm, uu, NULL, 0.5);
+		bh_matcher_prepare(m);
+		memset(&ps, 0, sizeof ps);
+		bh_matcher_explain(m, 0, 1, &t, &p, collect, &ps);
+		if (ps.level[0] != cases[k].level)
+			fail_msg("%s / %s: level %d, want %d", cases[k].a, cases[k].b, ps.level[0],
+				 cases[k].level);
+		bh_matcher_free(m);
+	}
+}
+
+static void test_person_levels(void **state)
+{
+	static const bh_field_spec pf[] = {{"person", BH_CMP_PERSON, BH_BLK_PHONETIC, 0, 0, 0}};
+	static const struct {
+		const char *a, *b;
+		int level;
+	} cases[] = {
+		{"SMITH, JOHN A", "John A. Smith", BH_LVL_EXACT},
+		{"SMITH, WILLIAM", "Bill Smith", BH_LVL_CLOSE},     /* nickname */
+		{"SMITH, J", "John Smith", BH_LVL_CLOSE},           /* initial */
+		{"Smith Jr., John", "SMITH SR, JOHN", BH_LVL_CLOSE}, /* suffixes disagree */
+		{"SMITH, JOHN", "JONES, JOHN", BH_LVL_FAR},
+	};
+	double mm[5] = {1, 0.05, 0.05, 0.1, 0.8}, uu[5] = {1, 0.9, 0.06, 0.03, 0.01};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		bh_matcher *m = NULL;
+		parts ps;
+		double t, p;
+		const char *v[1];
+		size_t l[1];
+		assert_int_equal(bh_matcher_new(&m, pf, 1, NULL), 0);
+		v[0] = cases[k].a, l[0] = strlen(v[0]);
+		bh_matcher_add(m, 0, -1, v, l);
+		v[0] = cases[k].b, l[0] = strlen(v[0]);
+		bh_matcher_add(m, 0, -1, v, l);
+		bh_matcher_set_model(m, mm, uu, NULL, 0.5);
+		bh_matcher_prepare(m);
+		memset(&ps, 0, sizeof ps);
+		bh_matcher_explain(m, 0, 1, &t, &p, collect, &ps);
+		if (ps.level[0] != cases[k].level)
+			fail_msg("%s / %s: level %d, want %d", cases[k].a, cases[k].b, ps.level[0],
+				 cases[k].level);
+		bh_matcher_free(m);
+	}
+}
+
+/* 20,000 identical names: one key block far over the cap; the pairs stay
+ * linear (window) and the records still end in one cluster. */
+static void test_identical_block(void **state)
+{
+	bh_match_opts o;
+	bh_matcher *m = NULL;
+	bh_match_stats st;
+	double mm[15], uu[15];
+	bh_match_opts_default(&o);
+	o.block_cap = 100;
+	o.window = 4;
+	assert_int_equal(bh_matcher_new(&m, org_fields, 3, &o), 0);
+	for (int i = 0; i < 20000; i++)
+		add3(m, "SAME NAME HOLDINGS LLC", "ARLINGTON", "22201");
+	add3(m, "", NULL, NULL);                 /* empty name: missing, no crash */
+	add3(m, "\xd0\x93\xd0\x90\xd0\x97", "", ""); /* another script */
+	hand_model(mm, uu);
+	bh_matcher_set_model(m, mm, uu, NULL, 0.1);
+	assert_int_equal(bh_matcher_run(m), 0);
+	bh_matcher_stats(m, &st);
+	assert_true(st.candidates <= 20000 * 4);
+	assert_true(st.capped_blocks >= 1);
+	assert_int_equal(bh_matcher_cluster(m, 19999), 0);
+	assert_int_equal(bh_matcher_cluster(m, 20000), 20000);
+	assert_int_equal(st.clusters, 3);
+	bh_matcher_free(m);
+}
+
+/* Two linkage sources, EM from scratch: three companies spelled two ways
+ * each among distinct fillers; each pair found, no filler merged. */
+static void test_em_linkage(void **state)
+{
+	bh_match_opts o;
+	bh_matcher *m = NULL;
+	char name[64], zip[8];
+	bh_match_opts_default(&o);
+	o.link_only = 1;
+	o.one_to_one = 1;
+	o.em_u = 0;
+	assert_int_equal(bh_matcher_new(&m, org_fields, 3, &o), 0);
+	static const char *const w[] = {"ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO", "FOXTROT",
+					"GOLF", "HOTEL", "INDIA", "JULIET", "KILO", "LIMA"};
+	/* fillers: the same 144 names on both sides, in other cities */
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < 144; i++) {
+			const char *v[3];
+			size_t l[3];
+			snprintf(name, sizeof name, "%s %s SYSTEMS INC", w[i % 12], w[i / 12]);
+			snprintf(zip, sizeof zip, "%05d", 10000 + i * 7);
+			v[0] = name, v[1] = s ? "RESTON" : "DALLAS", v[2] = zip;
+			l[0] = strlen(name), l[1] = strlen(v[1]), l[2] = 5;
+			bh_matcher_add(m, s, -1, v, l);
+		}
+	assert_int_equal(bh_matcher_run(m), 0);
+	/* the same name on both sides is one entity (pairs i / 144 + i) */
+	int same = 0;
+	for (int i = 0; i < 144; i++)
+		same += bh_matcher_cluster(m, 144 + i) == bh_matcher_cluster(m, i);
+	assert_true(same >= 140);
+	/* and no two different names share a cluster */
+	assert_true(bh_matcher_cluster(m, 1) != bh_matcher_cluster(m, 2));
+	bh_matcher_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_levels_and_weights), cmocka_unit_test(test_org_levels),
+		cmocka_unit_test(test_person_levels),      cmocka_unit_test(test_identical_block),
+		cmocka_unit_test(test_em_linkage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
