@@ -1,11 +1,17 @@
-/* Delimited-text reader (see csv.h): the portable scalar scanner.
+/* Delimited-text reader (see csv.h): buffer management, engine choice and
+ * the portable scalar scanner, which is the reference for every engine.
  *
  * The buffer holds [start, end) unread bytes. A row is parsed from `start`;
  * when the bytes run out before the row ends, the unread tail moves to the
  * front, more is read (the buffer doubles up to the row cap) and the row is
  * parsed again from its start. Unescaping happens only once a row is known
- * complete, so a re-parse always sees the original bytes. */
+ * complete, so a re-parse always sees the original bytes.
+ *
+ * With a vector engine, rows are first cut by the indexed path
+ * (csv_simd.c); rows it declines (malformed quoting, CR without LF, NUL,
+ * too many cells, the end of input without a line end) come here. */
 #include "ingest/csv.h"
+#include "ingest/csvInt.h"
 #include "util/err.h"
 
 #include <stdlib.h>
@@ -15,27 +21,18 @@
 #define DEFAULT_MAX_ROW ((size_t)64 << 20)
 #define DEFAULT_MAX_CELLS ((size_t)1 << 16)
 
-struct bh_csv {
-	bh_input *in;
-	char delim;
-	unsigned flags;
-	char *buf;
-	size_t cap, start, end;
-	int eof;
-	int64_t line;   /* physical line at `start` */
-	int64_t offset; /* input offset of `start` */
-	size_t max_row, max_cells;
-	bh_cell *cells;
-	unsigned char *esc; /* per cell: needs unescaping */
-	size_t cells_cap;
-	bh_row row;
-};
+static int engine_from_env(int *out);
+
 
 int bh_csv_open(bh_csv **out, bh_input *in, char delim, unsigned flags)
 {
-	bh_csv *r = calloc(1, sizeof *r);
+	bh_csv *r = NULL;
+	int rc, engine;
 	*out = NULL;
-	if (!r || !(r->buf = malloc(BLOCK + 1))) {
+	if ((rc = engine_from_env(&engine)) < 0)
+		return rc;
+	r = calloc(1, sizeof *r);
+	if (!r || !(r->buf = malloc(BLOCK + BH_CSV_PAD))) {
 		free(r);
 		return bh_error_set(BH_ENOMEM, "out of memory");
 	}
@@ -46,6 +43,10 @@ int bh_csv_open(bh_csv **out, bh_input *in, char delim, unsigned flags)
 	r->line = 1;
 	r->max_row = DEFAULT_MAX_ROW;
 	r->max_cells = DEFAULT_MAX_CELLS;
+	if ((rc = bh_csv_set_engine(r, engine)) < 0) {
+		bh_csv_free(r);
+		return rc;
+	}
 	*out = r;
 	return 0;
 }
@@ -65,6 +66,8 @@ void bh_csv_free(bh_csv *r)
 	free(r->buf);
 	free(r->cells);
 	free(r->esc);
+	free(r->ix.idx);
+	free(r->ix.rare);
 	free(r);
 }
 
@@ -74,6 +77,7 @@ void bh_csv_free(bh_csv *r)
 static int refill(bh_csv *r, int *capped)
 {
 	*capped = 0;
+	r->ix.valid = 0; /* the buffer moves */
 	if (r->eof)
 		return 0;
 	if (r->start > 0) {
@@ -87,7 +91,7 @@ static int refill(bh_csv *r, int *capped)
 			return 0;
 		}
 		size_t ncap = r->cap * 2 > r->max_row ? r->max_row : r->cap * 2;
-		char *nb = realloc(r->buf, ncap + 1);
+		char *nb = realloc(r->buf, ncap + BH_CSV_PAD);
 		if (!nb)
 			return bh_error_set(BH_ENOMEM, "%s: out of memory for a row of %zu bytes",
 					    r->in->name, ncap);
@@ -105,24 +109,54 @@ static int refill(bh_csv *r, int *capped)
 	return 1;
 }
 
+int bh_csv_grow_cells(bh_csv *r, size_t n)
+{
+	if (n <= r->cells_cap)
+		return 0;
+	size_t nc = r->cells_cap ? r->cells_cap : 512;
+	while (nc < n)
+		nc *= 2;
+	bh_cell *c = realloc(r->cells, nc * sizeof *c);
+	if (c)
+		r->cells = c;
+	unsigned char *e = realloc(r->esc, nc);
+	if (e)
+		r->esc = e;
+	if (!c || !e)
+		return bh_error_set(BH_ENOMEM, "%s: out of memory for %zu cells", r->in->name, nc);
+	r->cells_cap = nc;
+	return 0;
+}
+
 static int push_cell(bh_csv *r, size_t ncells, const char *p, size_t n, int esc)
 {
-	if (ncells >= r->cells_cap) {
-		size_t nc = r->cells_cap ? r->cells_cap * 2 : 512;
-		bh_cell *c = realloc(r->cells, nc * sizeof *c);
-		unsigned char *e = realloc(r->esc, nc);
-		if (c)
-			r->cells = c;
-		if (e)
-			r->esc = e;
-		if (!c || !e)
-			return bh_error_set(BH_ENOMEM, "out of memory");
-		r->cells_cap = nc;
-	}
+	int rc;
+	if (ncells >= r->cells_cap && (rc = bh_csv_grow_cells(r, ncells + 1)) < 0)
+		return rc;
 	r->cells[ncells].p = p;
 	r->cells[ncells].n = n;
 	r->esc[ncells] = (unsigned char)esc;
 	return 0;
+}
+
+void bh_csv_unescape(bh_csv *r, size_t nc)
+{
+	for (size_t i = 0; i < nc; i++) {
+		if (!r->esc[i])
+			continue;
+		char *w = (char *)r->cells[i].p;
+		const char *rd = w, *end = w + r->cells[i].n;
+		char *o = w;
+		while (rd < end) {
+			if (rd[0] == '"' && rd + 1 < end && rd[1] == '"') {
+				*o++ = '"';
+				rd += 2;
+			} else {
+				*o++ = *rd++;
+			}
+		}
+		r->cells[i].n = (size_t)(o - w);
+	}
 }
 
 /* Parses one row from r->start. Returns 1 when complete (row filled, *used
@@ -240,22 +274,7 @@ done:
 	if (memchr(s, '\0', (size_t)(p - s)))
 		r->row.flags |= BH_ROW_NUL;
 	/* now that the row is whole, collapse doubled quotes in place */
-	for (size_t i = 0; i < nc; i++) {
-		if (!r->esc[i])
-			continue;
-		char *w = (char *)r->cells[i].p;
-		const char *rd = w, *end = w + r->cells[i].n;
-		char *o = w;
-		while (rd < end) {
-			if (rd[0] == '"' && rd + 1 < end && rd[1] == '"') {
-				*o++ = '"';
-				rd += 2;
-			} else {
-				*o++ = *rd++;
-			}
-		}
-		r->cells[i].n = (size_t)(o - w);
-	}
+	bh_csv_unescape(r, nc);
 	r->line += lines;
 	*used = (size_t)(p - s);
 	return 1;
@@ -319,8 +338,16 @@ int bh_csv_next(bh_csv *r, bh_row **row)
 	for (;;) {
 		if (r->start == r->end && r->eof)
 			return 0;
-		size_t used = 0;
-		int rc = r->start < r->end ? parse_row(r, &used, r->eof) : 0;
+		size_t used = 0, simd_end = 0;
+		int rc = 0;
+		if (r->start < r->end) {
+			rc = r->kernel ? bh_csv_simd_row(r, &used, &simd_end) : 2;
+			if (rc == 2) {
+				rc = parse_row(r, &used, r->eof);
+				if (rc != 1 || r->start + used != simd_end)
+					r->ix.valid = 0;
+			}
+		}
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
@@ -342,4 +369,116 @@ int bh_csv_next(bh_csv *r, bh_row **row)
 		if (rc == 0 && !r->eof)
 			continue;
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * Engines
+ * --------------------------------------------------------------------- */
+
+static const char *const engine_names[] = {
+	[BH_CSV_ENGINE_AUTO] = "auto",     [BH_CSV_ENGINE_SCALAR] = "scalar",
+	[BH_CSV_ENGINE_GENERIC] = "generic", [BH_CSV_ENGINE_AVX2] = "avx2",
+	[BH_CSV_ENGINE_AVX512] = "avx512",
+};
+
+const char *bh_csv_engine_name(int engine)
+{
+	if (engine < 0 || engine > BH_CSV_ENGINE_AVX512)
+		return "?";
+	return engine_names[engine];
+}
+
+int bh_csv_engine_supported(int engine)
+{
+	switch (engine) {
+	case BH_CSV_ENGINE_AUTO:
+	case BH_CSV_ENGINE_SCALAR:
+	case BH_CSV_ENGINE_GENERIC:
+		return 1;
+#ifdef BH_CSV_HAVE_X86
+	case BH_CSV_ENGINE_AVX2:
+		__builtin_cpu_init();
+		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+		       __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt") &&
+		       __builtin_cpu_supports("pclmul");
+	case BH_CSV_ENGINE_AVX512:
+		__builtin_cpu_init();
+		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		       bh_csv_engine_supported(BH_CSV_ENGINE_AVX2);
+#endif
+	default:
+		return 0;
+	}
+}
+
+static int best_engine(void)
+{
+	if (bh_csv_engine_supported(BH_CSV_ENGINE_AVX512))
+		return BH_CSV_ENGINE_AVX512;
+	if (bh_csv_engine_supported(BH_CSV_ENGINE_AVX2))
+		return BH_CSV_ENGINE_AVX2;
+	return BH_CSV_ENGINE_SCALAR;
+}
+
+/* BEHIND_CSV_ENGINE names the engine every reader starts with (tests and
+ * benchmarks force one this way); unset or empty means auto. */
+static int engine_from_env(int *out)
+{
+	const char *v = getenv("BEHIND_CSV_ENGINE");
+	*out = BH_CSV_ENGINE_AUTO;
+	if (!v || !*v)
+		return 0;
+	for (int e = 0; e <= BH_CSV_ENGINE_AVX512; e++) {
+		if (strcmp(v, engine_names[e]) == 0) {
+			*out = e;
+			return 0;
+		}
+	}
+	return bh_error_set(BH_EUSAGE,
+			    "BEHIND_CSV_ENGINE=%s: expected auto, scalar, generic, avx2 or avx512", v);
+}
+
+int bh_csv_set_engine(bh_csv *r, int engine)
+{
+	bh_csv_kernel k = NULL;
+	if (engine == BH_CSV_ENGINE_AUTO)
+		engine = best_engine();
+	if (!bh_csv_engine_supported(engine))
+		return bh_error_set(BH_EUSAGE, "CSV engine %s: not supported by this CPU",
+				    bh_csv_engine_name(engine));
+	switch (engine) {
+	case BH_CSV_ENGINE_GENERIC:
+		k = bh_csv_kernel_generic;
+		break;
+#ifdef BH_CSV_HAVE_X86
+	case BH_CSV_ENGINE_AVX2:
+		k = bh_csv_kernel_avx2;
+		break;
+	case BH_CSV_ENGINE_AVX512:
+		k = bh_csv_kernel_avx512;
+		break;
+#endif
+	default:
+		break;
+	}
+	/* bytes the indexed path cannot tell apart from its own markers */
+	const char d = r->delim;
+	if (d == '\n' || d == '\r' || d == '"' || d == '\0')
+		k = NULL;
+	if (k && !r->ix.idx) {
+		const size_t n = BH_CSV_WINDOW + BH_CSV_IDX_SLACK;
+		r->ix.idx = malloc(n * sizeof *r->ix.idx);
+		r->ix.rare = malloc(n * sizeof *r->ix.rare);
+		if (!r->ix.idx || !r->ix.rare)
+			return bh_error_set(BH_ENOMEM, "out of memory");
+	}
+	r->engine = engine;
+	r->kernel = k;
+	r->ix.valid = 0;
+	return 0;
+}
+
+int bh_csv_engine(const bh_csv *r)
+{
+	return r->engine;
 }

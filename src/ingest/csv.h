@@ -61,4 +61,30 @@ int bh_csv_next(bh_csv *r, bh_row **row);
 
 void bh_csv_free(bh_csv *r);
 
+/* Engines: all cut rows identically; they differ in speed. The scalar
+ * scanner is portable and the reference; the vector engines index the
+ * buffer 64 bytes at a time and hand malformed rows to the scalar scanner.
+ * AUTO picks the fastest the CPU supports (AVX-512, then AVX2, then
+ * scalar). GENERIC is the indexed path without vector instructions, for
+ * tests on any CPU. A reader starts with the engine named by the
+ * environment variable BEHIND_CSV_ENGINE (auto, scalar, generic, avx2,
+ * avx512), AUTO when it is unset; bh_csv_open() fails on another value. */
+enum {
+	BH_CSV_ENGINE_AUTO = 0,
+	BH_CSV_ENGINE_SCALAR,
+	BH_CSV_ENGINE_GENERIC,
+	BH_CSV_ENGINE_AVX2,
+	BH_CSV_ENGINE_AVX512,
+};
+
+/* Switches the reader's engine (at any point between rows); BH_EUSAGE if
+ * the CPU lacks it. */
+int bh_csv_set_engine(bh_csv *r, int engine);
+
+/* The reader's engine (never AUTO), whether this CPU runs an engine, and
+ * an engine's name ("scalar", ...; a static string). */
+int bh_csv_engine(const bh_csv *r);
+int bh_csv_engine_supported(int engine);
+const char *bh_csv_engine_name(int engine);
+
 #endif
