@@ -533,22 +533,10 @@ int bh_ing_init(bh_ing *g, bh_store *s, bh_input *in, const bh_ingest_opts *opts
 				   "INSERT INTO entity(id, kind, name) VALUES(?,?,?)")) < 0 ||
 	    (rc = bh_store_prepare(&g->q_stmt, s,
 				   "INSERT INTO statement(entity, prop, value, source_id, line, n)"
-				   " VALUES(?,?,?,?,?,?)"
-				   " ON CONFLICT(entity, prop, value, source_id) DO UPDATE SET"
-				   " n = n + excluded.n, line = min(line, excluded.line)")) < 0 ||
+				   " VALUES(?,?,?,?,?,?)")) < 0 ||
 	    (rc = bh_store_prepare(&g->q_link, s,
 				   "INSERT INTO link(kind, src, dst, first_date, last_date, amount, n,"
-				   " source_id, line) VALUES(?,?,?,?,?,?,?,?,?)"
-				   " ON CONFLICT(kind, src, dst, source_id) DO UPDATE SET"
-				   " first_date = CASE WHEN first_date IS NULL THEN excluded.first_date"
-				   "   WHEN excluded.first_date IS NULL THEN first_date"
-				   "   ELSE min(first_date, excluded.first_date) END,"
-				   " last_date = CASE WHEN last_date IS NULL THEN excluded.last_date"
-				   "   WHEN excluded.last_date IS NULL THEN last_date"
-				   "   ELSE max(last_date, excluded.last_date) END,"
-				   " amount = CASE WHEN amount IS NULL AND excluded.amount IS NULL THEN NULL"
-				   "   ELSE coalesce(amount, 0) + coalesce(excluded.amount, 0) END,"
-				   " n = n + excluded.n, line = min(line, excluded.line)")) < 0 ||
+				   " source_id, line) VALUES(?,?,?,?,?,?,?,?,?)")) < 0 ||
 	    (rc = bh_store_prepare(&g->q_reject, s,
 				   "INSERT INTO reject(source_id, line, action, reason, excerpt)"
 				   " VALUES(?,?,?,?,?)")) < 0)

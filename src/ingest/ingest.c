@@ -189,16 +189,17 @@ static int delete_source(bh_store *s, int64_t id)
 				"(SELECT 1 FROM statement st WHERE st.entity = entity.rid)");
 }
 
-/* Names every entity this source mentions by its most frequent name over
- * all sources (a display choice; every name stays a statement). */
-static int best_names(bh_store *s, int64_t source_id)
+/* Names every entity that sources from `first_source` on mention by its
+ * most frequent name over all sources (a display choice; every name stays
+ * a statement). Run once at the end of an ingest, after the indexes. */
+static int best_names(bh_store *s, int64_t first_source)
 {
-	char sql[640];
+	char sql[768];
 	snprintf(sql, sizeof sql,
 		 "UPDATE entity SET name = (SELECT value FROM statement st WHERE st.entity = entity.rid"
 		 "  AND st.prop = 'name' GROUP BY value ORDER BY sum(n) DESC, value LIMIT 1)"
-		 " WHERE rid IN (SELECT entity FROM statement WHERE source_id = %lld AND prop = 'name')",
-		 (long long)source_id);
+		 " WHERE rid IN (SELECT entity FROM statement WHERE source_id >= %lld AND prop = 'name')",
+		 (long long)first_source);
 	return bh_store_exec(s, sql);
 }
 
@@ -305,7 +306,7 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 		return 0;
 	}
 	sync_arg a = {g.source_id, 1};
-	if ((rc = each_source_table(s, sync_one, &a)) < 0 || (rc = best_names(s, g.source_id)) < 0)
+	if ((rc = each_source_table(s, sync_one, &a)) < 0)
 		goto fail;
 	if ((rc = bh_store_prepare(&q, s,
 				   "UPDATE source SET sha256=?, size=?, rows=?, rejected=?, repaired=?"
@@ -534,6 +535,17 @@ static void do_path(walk *w, const char *path, int depth)
 	bh_input_free(in);
 }
 
+static int64_t next_source_id(bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t id = 1;
+	if (bh_store_prepare(&q, s, "SELECT coalesce(max(id), 0) + 1 FROM source") == 0 &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return id;
+}
+
 int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths, int npaths,
 		    const bh_ingest_opts *opts)
 {
@@ -542,6 +554,7 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	int64_t first_source = next_source_id(s);
 	/* Bulk mode: with no other connection open, a rollback journal writes
 	 * each new page once, where WAL writes it twice (log, then checkpoint).
 	 * The switch fails harmlessly (stays WAL) while readers are attached,
@@ -553,7 +566,8 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	}
 	if (bulk)
 		bh_store_exec(s, "PRAGMA journal_mode=WAL");
-	if (out->files_loaded && (rc = bh_store_build_indexes(s)) < 0) {
+	if (out->files_loaded &&
+	    ((rc = bh_store_build_indexes(s)) < 0 || (rc = best_names(s, first_source)) < 0)) {
 		out->seconds = now() - t0;
 		return rc;
 	}

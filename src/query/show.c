@@ -2,6 +2,7 @@
  * identifiers with how many records say them, parents and children, money
  * by agency and fiscal year, largest awards with the file and line they
  * come from and their usaspending.gov page, subcontracts. */
+#include "query/influence.h"
 #include "query/queryInt.h"
 
 #include <string.h>
@@ -169,6 +170,11 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 		if (rc < 0)
 			return rc;
 	}
+	/* lobbying, PACs, revolving door (FEC, LDA and personnel records) */
+	if (json)
+		fprintf(out, ",\n\"influence\":");
+	if ((rc = bh_influence_print(s, rid, json, out)) < 0)
+		return rc;
 	if (json)
 		fprintf(out, "}\n");
 	return 0;

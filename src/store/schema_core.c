@@ -39,7 +39,10 @@ const bh_schema_part bh_schema_core = {
 	"  kind TEXT NOT NULL," /* organization|public_body|person|committee|candidate */
 	"  name TEXT NOT NULL"
 	");"
-	/* A property value of an entity and the record that said it. */
+	/* A property value of an entity and the record that said it. Ingest
+	 * writes each (entity, prop, value) once per source, counting repeats
+	 * in n; a very large source may write a value more than once (its
+	 * in-memory dedup is flushed in chunks), so readers sum n. */
 	"CREATE TABLE IF NOT EXISTS statement("
 	"  rid INTEGER PRIMARY KEY,"
 	"  entity INTEGER NOT NULL,"
@@ -47,14 +50,14 @@ const bh_schema_part bh_schema_core = {
 	"  value TEXT NOT NULL,"
 	"  source_id INTEGER NOT NULL,"
 	"  line INTEGER NOT NULL," /* first line of the source that says it */
-	"  n INTEGER NOT NULL DEFAULT 1," /* how many records of the source say it */
-	"  UNIQUE(entity, prop, value, source_id)"
+	"  n INTEGER NOT NULL DEFAULT 1" /* how many records of the source say it */
 	");"
 	"CREATE INDEX IF NOT EXISTS statement_source ON statement(source_id);"
-	"CREATE INDEX IF NOT EXISTS statement_value ON statement(prop, value);"
 	/* A typed, dated relationship, aggregated per source: amount is the sum
 	 * over its records (NULL when none has one), n their count, line the
-	 * first. The records themselves are in the fact tables. */
+	 * first. The records themselves are in the fact tables. As with
+	 * statements, a very large source may split one link over a few rows:
+	 * readers sum amount and n. */
 	"CREATE TABLE IF NOT EXISTS link("
 	"  rid INTEGER PRIMARY KEY,"
 	"  kind TEXT NOT NULL," /* awarded|subcontracted|parent_of|... */
@@ -65,11 +68,8 @@ const bh_schema_part bh_schema_core = {
 	"  amount INTEGER,"
 	"  n INTEGER NOT NULL DEFAULT 1,"
 	"  source_id INTEGER NOT NULL,"
-	"  line INTEGER NOT NULL,"
-	"  UNIQUE(kind, src, dst, source_id)"
+	"  line INTEGER NOT NULL"
 	");"
-	"CREATE INDEX IF NOT EXISTS link_src ON link(src, kind);"
-	"CREATE INDEX IF NOT EXISTS link_dst ON link(dst, kind);"
 	"CREATE INDEX IF NOT EXISTS link_source ON link(source_id);"
 	/* Resolution's output: entity -> canonical entity. An entity with no
 	 * row here is its own canonical. */
@@ -82,5 +82,10 @@ const bh_schema_part bh_schema_core = {
 	"CREATE VIRTUAL TABLE IF NOT EXISTS name_fts USING fts5("
 	"  value, content='statement', content_rowid='rid',"
 	"  tokenize='unicode61 remove_diacritics 2');",
-	NULL,
+	/* Built after bulk loads (bh_store_build_indexes): random-order index
+	 * inserts into a growing store are what slows a load down. */
+	"CREATE INDEX IF NOT EXISTS statement_entity ON statement(entity, prop);"
+	"CREATE INDEX IF NOT EXISTS statement_value ON statement(prop, value);"
+	"CREATE INDEX IF NOT EXISTS link_src ON link(src, kind);"
+	"CREATE INDEX IF NOT EXISTS link_dst ON link(dst, kind);",
 };
