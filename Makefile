@@ -34,7 +34,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 WEB_GEN  := $(wildcard src/serve/assets_gen.c)
 
-.PHONY: all check test clean fuzz
+.PHONY: all check test clean fuzz web
 all: $(BUILD)/behind $(TEST_BIN)
 
 $(BUILD)/libbehind.a: $(LIB_OBJ)
@@ -55,6 +55,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbehind.a
 
 check test: all
 	BUILD=$(BUILD) tests/run.sh
+
+# The explorer's front end (web/) bundled and embedded as the committed
+# src/serve/assets_gen.c; only this target needs Node.js and npm.
+web:
+	cd web && npm ci --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf build build-san build-fuzz

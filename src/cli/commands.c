@@ -16,5 +16,6 @@ const bh_command bh_commands[] = {
 	 bh_cmd_top},
 	{"who", "the dossier of an agency: money, supply chain, hidden vendors", bh_usage_who,
 	 bh_cmd_who},
+	{"serve", "the web explorer and JSON API on this machine", bh_usage_serve, bh_cmd_serve},
 	{NULL, NULL, NULL, NULL},
 };

@@ -14,5 +14,6 @@ BH_CMD(search)
 BH_CMD(show)
 BH_CMD(top)
 BH_CMD(who)
+BH_CMD(serve)
 
 #endif

@@ -1,0 +1,43 @@
+/* The route table of `behind serve`: every endpoint, its method, whether it
+ * writes, its handler, its parameters and a one-line summary. The dispatch
+ * (server.c), GET /api/ and docs/api.md all follow this table. */
+#include "serve/serveInt.h"
+#include "util/json.h"
+
+#include <stddef.h>
+
+const bh_route bh_routes[] = {
+	{"GET", "/api/", 0, bh_api_routes, "", "this list of endpoints"},
+	{"GET", "/api/search", 0, bh_api_search, "q (text, required); limit (1-100, default 10)",
+	 "entities and awards matching the words of q; the last word may be a prefix"},
+	{"GET", "/api/show", 0, bh_api_show, "id (entity id, code or name, required)",
+	 "an entity: names, identifiers, parents, children, money by year, largest awards"},
+	{"GET", "/api/top", 0, bh_api_top,
+	 "agency (name or code, required); from, to (fiscal years); limit (1-200, default 25)",
+	 "an agency's largest recipients rolled up to parent companies, by fiscal year"},
+	{"GET", "/api/who", 0, bh_api_who, "agency (name or code, required); from, to (fiscal years)",
+	 "the dossier of an agency: money, supply chain, influence"},
+	{"GET", "/api/graph", 0, bh_api_graph,
+	 "id (required); kinds (comma-separated link kinds); from, to (fiscal years); "
+	 "limit (1-200, default 40)",
+	 "the neighbourhood of an entity from the link table, clusters merged, largest first"},
+	{NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+int bh_api_routes(bh_req *r)
+{
+	fputs("{\"routes\":[", r->out);
+	for (const bh_route *x = bh_routes; x->method; x++) {
+		fprintf(r->out, "%s\n{\"method\":", x == bh_routes ? "" : ",");
+		bh_json_str(r->out, x->method);
+		fputs(",\"path\":", r->out);
+		bh_json_str(r->out, x->path);
+		fprintf(r->out, ",\"write\":%s,\"params\":", x->write ? "true" : "false");
+		bh_json_str(r->out, x->params);
+		fputs(",\"summary\":", r->out);
+		bh_json_str(r->out, x->summary);
+		fputs("}", r->out);
+	}
+	fputs("]}\n", r->out);
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* Internals of the server (serve.h): the request a route handler sees, the
+ * route table (routes.c), the embedded asset table (assets_gen.c, made by
+ * web/embed.mjs) and the limits every request is held to.
+ *
+ * A handler borrows everything in its bh_req: the connection, the store
+ * (from the server's pool, for this request only) and the output stream;
+ * it writes its JSON to r->out and returns 0, or returns bh_req_fail(). */
+#ifndef BH_SERVE_INT_H
+#define BH_SERVE_INT_H
+
+#include "serve/serve.h"
+#include "store/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Limits: public networks and hostile records. */
+#define BH_SERVE_MAX_URL 2048           /* request line + headers share MHD's pool */
+#define BH_SERVE_MAX_BODY (64 * 1024)   /* POST bodies */
+#define BH_SERVE_MAX_PARAM 512          /* one query parameter's bytes */
+#define BH_SERVE_MAX_OUT (32u << 20)    /* one response's bytes */
+#define BH_SERVE_MAX_ROWS 200           /* any `limit` parameter */
+#define BH_SERVE_DEFAULT_TIMEOUT_MS 5000
+#define BH_SERVE_CONN_TIMEOUT_S 15      /* idle or slow clients */
+#define BH_SERVE_MAX_CONNS 256
+
+typedef struct bh_req {
+	void *conn;           /* struct MHD_Connection *, opaque to handlers */
+	bh_store *store;      /* borrowed from the pool for this request */
+	FILE *out;            /* the response body (a memstream) */
+	const char *body;     /* POST body, NUL-terminated, or NULL */
+	size_t body_len;
+	int status;           /* HTTP status, 200 unless a handler fails */
+	const char *ctype;    /* "application/json" unless changed */
+	int timed_out;        /* set by the store's progress handler */
+	char err[512];        /* the message of a failed request */
+} bh_req;
+
+/* A query parameter (URL-decoded) or NULL; longer than BH_SERVE_MAX_PARAM
+ * counts as missing and bh_req_arg_ok() reports it. Borrowed. */
+const char *bh_req_arg(bh_req *r, const char *name);
+
+/* An integer parameter within [lo, hi] into *out (def when absent).
+ * Anything else fails the request with 400 and returns a negative code. */
+int bh_req_int(bh_req *r, int *out, const char *name, int def, int lo, int hi);
+
+/* A required text parameter: 400 when missing, empty or too long. */
+int bh_req_text(bh_req *r, const char **out, const char *name);
+
+/* Fails the request: status and {"error": msg}; returns BH_EUSAGE-like
+ * negative codes so that handlers can `return bh_req_fail(...)`. */
+int bh_req_fail(bh_req *r, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Maps an engine failure (negative rc, message in bh_error_last()) to a
+ * status: not found 404, usage 400, timed out 503, else 500. */
+int bh_req_fail_rc(bh_req *r, int rc);
+
+typedef struct {
+	const char *method;  /* "GET" or "POST" */
+	const char *path;    /* exact path, e.g. "/api/search" */
+	int write;           /* 1: changes data; only with --write, and token-checked */
+	int (*handler)(bh_req *r);
+	const char *params;  /* for /api/ and docs: "q (text), limit (1-200, 20)" */
+	const char *summary;
+} bh_route;
+
+extern const bh_route bh_routes[]; /* ends with a NULL method */
+
+/* Route handlers, one file per group. */
+int bh_api_search(bh_req *r);  /* api_query.c */
+int bh_api_show(bh_req *r);
+int bh_api_top(bh_req *r);
+int bh_api_who(bh_req *r);
+int bh_api_graph(bh_req *r);   /* api_graph.c */
+int bh_api_routes(bh_req *r);  /* routes.c */
+
+typedef struct {
+	const char *path;          /* "/", "/assets/app.js" */
+	const char *type;          /* Content-Type */
+	const unsigned char *data;
+	size_t len;
+	const char *etag;          /* quoted content hash */
+} bh_asset;
+
+extern const bh_asset bh_assets[]; /* ends with a NULL path */
+
+/* The embedded asset at exactly `path`, or NULL. No filesystem access. */
+const bh_asset *bh_asset_find(const char *path);
+
+#endif

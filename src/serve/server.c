@@ -1,0 +1,603 @@
+/* The HTTP side of `behind serve` (serve.h): libmicrohttpd with a thread
+ * pool, one dispatch function that applies every rule of the house before
+ * a route handler runs, and a pool of read-only store handles.
+ *
+ * Rules (issue 8): bind 127.0.0.1 unless told otherwise; on loopback the
+ * Host header must name loopback (no DNS rebinding); URLs, bodies, query
+ * time and rows are bounded; write routes exist only with --write, take a
+ * JSON body, refuse foreign Origins and, beyond loopback, need the token
+ * printed at start-up; assets come only from the embedded table; every
+ * response carries a CSP without inline script, nosniff and
+ * frame-ancestors 'none'; no CORS header is ever sent. */
+#include "serve/serveInt.h"
+#include "util/err.h"
+#include "util/json.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POOL_CAP 64
+
+/* A pooled read-only store and the deadline its progress handler checks. */
+typedef struct {
+	bh_store *s;
+	int64_t deadline_ns;
+	int *timed_out;
+} pooled;
+
+struct bh_server {
+	struct MHD_Daemon *d;
+	char *db;
+	FILE *log;
+	int write, loopback, port, timeout_ms;
+	char host[INET6_ADDRSTRLEN + 2]; /* as bound: "127.0.0.1", "[::1]" */
+	char url[128];
+	char token[65];
+	pthread_mutex_t mu;
+	pooled *idle[POOL_CAP];
+	int nidle;
+};
+
+/* Per-connection state: the POST body as it arrives. */
+typedef struct {
+	char *body;
+	size_t len;
+	int too_big;
+} conn_state;
+
+static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			  "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
+			  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- the store pool --------------------------------------------------- */
+
+/* SQLite calls this every few thousand VM steps: past the deadline, the
+ * running statement is interrupted (SQLITE_INTERRUPT). */
+static int progress(void *payload)
+{
+	pooled *p = payload;
+	if (p->deadline_ns && now_ns() > p->deadline_ns) {
+		if (p->timed_out)
+			*p->timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void pooled_free(pooled *p)
+{
+	if (!p)
+		return;
+	bh_store_close(p->s);
+	free(p);
+}
+
+/* A store handle for one request: an idle one, else a new read-only open. */
+static int pool_get(pooled **out, bh_server *srv)
+{
+	pooled *p = NULL;
+	int rc;
+
+	*out = NULL;
+	pthread_mutex_lock(&srv->mu);
+	if (srv->nidle > 0)
+		p = srv->idle[--srv->nidle];
+	pthread_mutex_unlock(&srv->mu);
+	if (p) {
+		*out = p;
+		return 0;
+	}
+	if (!(p = calloc(1, sizeof *p)))
+		return bh_error_set(BH_ENOMEM, "out of memory");
+	if ((rc = bh_store_open(&p->s, srv->db, BH_STORE_RO)) < 0) {
+		free(p);
+		return rc;
+	}
+	/* Pages are shared through mmap; a small private cache per handle
+	 * keeps many handles cheap. */
+	sqlite3_exec(p->s->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+	sqlite3_progress_handler(p->s->db, 4000, progress, p);
+	*out = p;
+	return 0;
+}
+
+static void pool_put(bh_server *srv, pooled *p)
+{
+	if (!p)
+		return;
+	p->deadline_ns = 0;
+	p->timed_out = NULL;
+	pthread_mutex_lock(&srv->mu);
+	if (srv->nidle < POOL_CAP) {
+		srv->idle[srv->nidle++] = p;
+		p = NULL;
+	}
+	pthread_mutex_unlock(&srv->mu);
+	pooled_free(p);
+}
+
+/* ---- request helpers (serveInt.h) ------------------------------------- */
+
+const char *bh_req_arg(bh_req *r, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	if (v && strlen(v) > BH_SERVE_MAX_PARAM)
+		return NULL;
+	return v;
+}
+
+int bh_req_fail(bh_req *r, int status, const char *fmt, ...)
+{
+	char msg[sizeof r->err];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* Whatever the handler wrote so far is dropped by serve_api(). */
+	r->status = status;
+	snprintf(r->err, sizeof r->err, "%s", msg);
+	return BH_EUSAGE;
+}
+
+int bh_req_fail_rc(bh_req *r, int rc)
+{
+	if (r->timed_out)
+		return bh_req_fail(r, 503, "the query took longer than the server allows; "
+					   "narrow it (fewer years, a smaller limit)");
+	switch (rc) {
+	case BH_ENOTFOUND: return bh_req_fail(r, 404, "%s", bh_error_last());
+	case BH_EUSAGE: return bh_req_fail(r, 400, "%s", bh_error_last());
+	case BH_EBUSY: return bh_req_fail(r, 503, "%s", bh_error_last());
+	default: return bh_req_fail(r, 500, "%s", bh_error_last());
+	}
+}
+
+int bh_req_int(bh_req *r, int *out, const char *name, int def, int lo, int hi)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	char *end = NULL;
+	long n;
+
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < lo || n > hi)
+		return bh_req_fail(r, 400, "parameter %s must be an integer from %d to %d", name, lo,
+				   hi);
+	*out = (int)n;
+	return 0;
+}
+
+int bh_req_text(bh_req *r, const char **out, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	*out = NULL;
+	if (!v || !*v)
+		return bh_req_fail(r, 400, "parameter %s is required", name);
+	if (strlen(v) > BH_SERVE_MAX_PARAM)
+		return bh_req_fail(r, 400, "parameter %s is longer than %d bytes", name,
+				   BH_SERVE_MAX_PARAM);
+	*out = v;
+	return 0;
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+static void add_headers(struct MHD_Response *resp, const char *ctype)
+{
+	if (ctype)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
+/* Queues `len` bytes of `body`; takes ownership of body when owned. */
+static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *ctype, char *body,
+			     size_t len, int owned, const char *cache)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ok;
+
+	if (!resp) {
+		if (owned)
+			free(body);
+		return MHD_NO;
+	}
+	add_headers(resp, ctype);
+	MHD_add_response_header(resp, "Cache-Control", cache ? cache : "no-store");
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
+	ok = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static enum MHD_Result reply_error(struct MHD_Connection *c, int status, const char *msg)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&body, &len);
+	if (!f)
+		return MHD_NO;
+	fputs("{\"error\":", f);
+	bh_json_str(f, msg);
+	fputs("}\n", f);
+	fclose(f);
+	return reply(c, status, "application/json; charset=utf-8", body, len, 1, NULL);
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+/* On loopback, Host must name loopback (or the bound address): a page on
+ * another site that rebinds its DNS name to 127.0.0.1 sends its own name. */
+static int loopback_host(const bh_server *srv, const char *host)
+{
+	const char *const names[] = {"127.0.0.1", "localhost", "[::1]", srv->host};
+	char want[INET6_ADDRSTRLEN + 16];
+	if (!host)
+		return 0; /* HTTP/1.1 requires Host; refuse rather than guess */
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		snprintf(want, sizeof want, "%s:%d", names[i], srv->port);
+		if (!strcmp(host, want) || (srv->port == 80 && !strcmp(host, names[i])))
+			return 1;
+	}
+	return 0;
+}
+
+static int token_ok(const bh_server *srv, struct MHD_Connection *c)
+{
+	const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Behind-Token");
+	size_t n = strlen(srv->token);
+	unsigned char diff = 0;
+
+	if (!n)
+		return 1;
+	if (!t || strlen(t) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(t[i] ^ srv->token[i]);
+	return diff == 0;
+}
+
+/* The checks a write route needs beyond the method: enabled, JSON body,
+ * same origin, token. 0 or an HTTP status to refuse with (*why set). */
+static int write_refused(const bh_server *srv, struct MHD_Connection *c, const char **why)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+
+	if (!srv->write) {
+		*why = "read-only server: start `behind serve --write` to record judgments";
+		return 403;
+	}
+	if (!ct || strncmp(ct, "application/json", 16) != 0) {
+		*why = "write requests take Content-Type: application/json";
+		return 415;
+	}
+	if (origin && srv->loopback) {
+		const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+		if (strncmp(origin, "http://", 7) != 0 || !host || strcmp(origin + 7, host) != 0) {
+			*why = "cross-origin write refused";
+			return 403;
+		}
+	}
+	if (!token_ok(srv, c)) {
+		*why = "this server needs the token it printed at start-up (header X-Behind-Token)";
+		return 401;
+	}
+	return 0;
+}
+
+static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const char *url,
+				 const char *method, conn_state *st)
+{
+	const bh_route *rt = NULL;
+	int path_known = 0, rc;
+	const char *why = NULL;
+	pooled *p = NULL;
+	bh_req r = {0};
+	char *body = NULL;
+	size_t len = 0;
+	int is_head = !strcmp(method, "HEAD");
+
+	for (const bh_route *x = bh_routes; x->method; x++) {
+		if (strcmp(x->path, url) != 0)
+			continue;
+		path_known = 1;
+		if (!strcmp(x->method, method) || (is_head && !strcmp(x->method, "GET")))
+			rt = x;
+	}
+	if (!rt)
+		return path_known ? reply_error(c, 405, "method not allowed")
+				  : reply_error(c, 404, "no such endpoint (GET /api/ lists them)");
+	if (rt->write && (rc = write_refused(srv, c, &why)) != 0)
+		return reply_error(c, rc, why);
+	if (st->too_big)
+		return reply_error(c, 413, "request body too large");
+
+	if (!(r.out = open_memstream(&body, &len)))
+		return reply_error(c, 500, "out of memory");
+	r.conn = c;
+	r.status = 200;
+	r.ctype = "application/json; charset=utf-8";
+	r.body = st->body;
+	r.body_len = st->len;
+	if ((rc = pool_get(&p, srv)) < 0) {
+		bh_req_fail(&r, 503, "%s", bh_error_last());
+	} else {
+		r.store = p->s;
+		p->timed_out = &r.timed_out;
+		p->deadline_ns = now_ns() + (int64_t)srv->timeout_ms * 1000000;
+		bh_error_clear();
+		rc = rt->handler(&r);
+		if (rc < 0 && r.status == 200)
+			bh_req_fail_rc(&r, rc);
+		pool_put(srv, p);
+	}
+	if (fclose(r.out) != 0) {
+		free(body);
+		return reply_error(c, 500, "out of memory");
+	}
+	if (len > BH_SERVE_MAX_OUT) {
+		free(body);
+		return reply_error(c, 500, "the answer is larger than the server sends; narrow it");
+	}
+	if (r.status != 200) {
+		free(body);
+		if (r.status >= 500)
+			fprintf(stderr, "behind serve: %s %s: %d %s\n", method, url, r.status, r.err);
+		return reply_error(c, r.status, r.err);
+	}
+	return reply(c, r.status, r.ctype, body, len, 1, NULL);
+}
+
+static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *url)
+{
+	const bh_asset *a = bh_asset_find(url);
+	const char *inm;
+
+	if (!a)
+		return reply(c, 404, "text/plain; charset=utf-8", (char *)"not found\n", 10, 0, NULL);
+	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	if (inm && a->etag && !strcmp(inm, a->etag)) {
+		struct MHD_Response *resp =
+			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		enum MHD_Result ok;
+		if (!resp)
+			return MHD_NO;
+		add_headers(resp, NULL);
+		MHD_add_response_header(resp, "ETag", a->etag);
+		ok = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, resp);
+		MHD_destroy_response(resp);
+		return ok;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
+								    MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ok;
+	if (!resp)
+		return MHD_NO;
+	add_headers(resp, a->type);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	if (a->etag)
+		MHD_add_response_header(resp, "ETag", a->etag);
+	ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	bh_server *srv = cls;
+	conn_state *st = *con_cls;
+	int64_t t0;
+	enum MHD_Result ok;
+
+	if (!st) {
+		if (!(st = calloc(1, sizeof *st)))
+			return MHD_NO;
+		*con_cls = st;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!st->too_big && st->len + *upload_size <= BH_SERVE_MAX_BODY) {
+			char *nb = realloc(st->body, st->len + *upload_size + 1);
+			if (!nb)
+				return MHD_NO;
+			memcpy(nb + st->len, upload, *upload_size);
+			st->len += *upload_size;
+			nb[st->len] = '\0';
+			st->body = nb;
+		} else {
+			st->too_big = 1;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	t0 = now_ns();
+	if (strlen(url) > BH_SERVE_MAX_URL)
+		ok = reply_error(c, 414, "URL too long");
+	else if (srv->loopback &&
+		 !loopback_host(srv, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
+		ok = reply_error(c, 421, "this server answers only to its loopback address");
+	else if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
+		ok = reply_error(c, 405, "method not allowed");
+	else if (!strcmp(url, "/api") || !strncmp(url, "/api/", 5))
+		ok = serve_api(srv, c, url, method, st);
+	else if (strcmp(method, "POST") == 0)
+		ok = reply_error(c, 405, "method not allowed");
+	else
+		ok = serve_asset(c, url);
+	if (srv->log)
+		fprintf(srv->log, "%s %s %.1f ms\n", method, url, (double)(now_ns() - t0) / 1e6);
+	return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	conn_state *st = *con_cls;
+	if (st) {
+		free(st->body);
+		free(st);
+		*con_cls = NULL;
+	}
+}
+
+/* ---- start and stop ---------------------------------------------------- */
+
+static int make_token(char out[65])
+{
+	unsigned char raw[32];
+	size_t got = 0;
+	while (got < sizeof raw) {
+		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return bh_error_set(BH_EIO, "cannot make a token: %s", strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+int bh_server_start(bh_server **out, const bh_serve_opts *o)
+{
+	bh_server *srv = NULL;
+	pooled *probe = NULL;
+	struct sockaddr_in sa4 = {0};
+	struct sockaddr_in6 sa6 = {0};
+	struct sockaddr *sa;
+	const char *addr = o->listen && *o->listen ? o->listen : "127.0.0.1";
+	char *host = NULL;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	int rc, threads = o->threads > 0 ? o->threads : 4;
+
+	*out = NULL;
+	if (o->port < 0 || o->port > 65535)
+		return bh_error_set(BH_EUSAGE, "port %d is not a TCP port", o->port);
+	if (!(srv = calloc(1, sizeof *srv)) || !(srv->db = strdup(o->db ? o->db : "behind.db"))) {
+		free(srv);
+		return bh_error_set(BH_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&srv->mu, NULL);
+	host = srv->host;
+	srv->log = o->log;
+	srv->write = o->write;
+	srv->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : BH_SERVE_DEFAULT_TIMEOUT_MS;
+
+	if (inet_pton(AF_INET, addr, &sa4.sin_addr) == 1) {
+		sa4.sin_family = AF_INET;
+		sa4.sin_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&sa4;
+		srv->loopback = (ntohl(sa4.sin_addr.s_addr) >> 24) == 127;
+		snprintf(host, sizeof srv->host, "%s", addr);
+	} else {
+		char bare[INET6_ADDRSTRLEN];
+		size_t n = strlen(addr);
+		if (addr[0] == '[' && n > 2 && addr[n - 1] == ']' && n - 2 < sizeof bare) {
+			memcpy(bare, addr + 1, n - 2);
+			bare[n - 2] = '\0';
+		} else {
+			snprintf(bare, sizeof bare, "%s", addr);
+		}
+		if (inet_pton(AF_INET6, bare, &sa6.sin6_addr) != 1) {
+			rc = bh_error_set(BH_EUSAGE, "--listen %s: not an IPv4 or IPv6 address", addr);
+			goto fail;
+		}
+		sa6.sin6_family = AF_INET6;
+		sa6.sin6_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&sa6;
+		srv->loopback = IN6_IS_ADDR_LOOPBACK(&sa6.sin6_addr);
+		flags |= MHD_USE_IPv6;
+		snprintf(host, sizeof srv->host, "[%s]", bare);
+	}
+	/* Exposed on purpose (--listen): writes need the token. */
+	if (o->listen && *o->listen && srv->write && (rc = make_token(srv->token)) < 0)
+		goto fail;
+
+	/* Fail now, with the store's own message, rather than on each request. */
+	if ((rc = pool_get(&probe, srv)) < 0)
+		goto fail;
+	pool_put(srv, probe);
+
+	srv->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
+				  MHD_OPTION_SOCK_ADDR, sa,
+				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)BH_SERVE_MAX_CONNS,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)BH_SERVE_CONN_TIMEOUT_S,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_END);
+	if (!srv->d) {
+		rc = bh_error_set(BH_EIO, "cannot listen on %s port %d (in use, or not an address "
+					  "of this machine?)", addr, o->port);
+		goto fail;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : o->port;
+	snprintf(srv->url, sizeof srv->url, "http://%s:%d/", host, srv->port);
+	*out = srv;
+	return 0;
+fail:
+	bh_server_stop(srv);
+	return rc;
+}
+
+int bh_server_port(const bh_server *srv)
+{
+	return srv->port;
+}
+
+const char *bh_server_url(const bh_server *srv)
+{
+	return srv->url;
+}
+
+const char *bh_server_token(const bh_server *srv)
+{
+	return srv->token;
+}
+
+void bh_server_stop(bh_server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->d)
+		MHD_stop_daemon(srv->d);
+	for (int i = 0; i < srv->nidle; i++)
+		pooled_free(srv->idle[i]);
+	pthread_mutex_destroy(&srv->mu);
+	free(srv->db);
+	free(srv);
+}

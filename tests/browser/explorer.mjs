@@ -1,0 +1,154 @@
+// Browser tests of the explorer in headless Chromium (Debian's, driven by
+// playwright-core): search with suggestions, the entity page, the agency
+// dossier, the network view with an expansion, keyboard use, phone width,
+// and a hostile vendor name that must show as text. Every page is
+// screenshotted into $SHOTS; any console error, page error or dialog fails
+// the run. Values are the fixtures' hand counts (tests/e2e/usaspending_fixtures.sh).
+// Run by tests/e2e/browser.sh with SERVE_URL, HOSTILE_URL, SHOTS and WEB set.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.env.WEB, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const URL = process.env.SERVE_URL;
+const HOSTILE = process.env.HOSTILE_URL;
+const SHOTS = process.env.SHOTS;
+const EVIL = process.env.EVIL;
+let failures = 0, checks = 0;
+const problems = [];
+
+function check(ok, what, got) {
+  checks++;
+  if (!ok) {
+    failures++;
+    console.error(`FAIL ${what}${got !== undefined ? `: got ${JSON.stringify(got)}` : ''}`);
+  }
+}
+const eq = (want, got, what) => check(want === got, `${what} (want ${JSON.stringify(want)})`, got);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const ctx = await browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  return page;
+}
+const text = (page, sel) => page.locator(sel).first().innerText();
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+
+try {
+  const page = await newPage();
+
+  // ---- home and search suggestions --------------------------------------
+  await page.goto(URL);
+  eq('Who is behind this agency?', await text(page, 'h1'), 'home heading');
+  await page.locator('#q').fill('acme');
+  await page.locator('#suggest li').first().waitFor();
+  const sugg = await page.locator('#suggest li').allInnerTexts();
+  eq(2, sugg.length, 'two suggestions for "acme"');
+  check(sugg.some((t) => t.includes('ACME DETENTION SERVICES LLC')), 'suggestion names ACME DETENTION', sugg);
+  await shot(page, '01-suggestions');
+  // keyboard: down to ACME DETENTION, Enter
+  const idx = sugg.findIndex((t) => t.includes('ACME DETENTION'));
+  for (let i = 0; i <= idx; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/entity\/duns%3A012345678$/);
+  await page.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
+
+  // ---- entity page ---------------------------------------------------------
+  eq('ACME DETENTION SERVICES LLC', await text(page, 'h1'), 'entity heading');
+  const body = await page.locator('main').innerText();
+  for (const v of ['$1,000,000.00', '$250,000.50', '-$12,345.67', 'HOLLOWAY HOLDINGS INC', 'ACME DETENTION SERVICES, LLC', '$1,237,654.83']) {
+    check(body.includes(v), `entity page shows ${v}`);
+  }
+  eq(3, await page.locator('svg.bars g.bar').count(), 'chart: one bar per fiscal year 2013-2015');
+  eq(1, await page.locator('svg.bars g.bar.neg').count(), 'chart: FY2015 is negative');
+  eq('https://www.usaspending.gov/award/CONT_AWD_FIXT13C0001_7012_-NONE-_-NONE-',
+    await page.locator('a', { hasText: 'CONT_AWD_FIXT13C0001_7012_-NONE-_-NONE-' }).first().getAttribute('href'), 'award links to its page');
+  await shot(page, '02-entity');
+
+  // ---- full search page, grouped by kind ------------------------------------
+  await page.goto(URL + '#/search?q=detention');
+  await page.locator('section.group').first().waitFor();
+  const groups = await page.locator('section.group h2').allInnerTexts();
+  check(groups.some((g) => g.startsWith('Companies')) && groups.some((g) => g.startsWith('Agencies')) && groups.some((g) => g.startsWith('Contracts')),
+    'results grouped: companies, agencies, contracts', groups);
+  await shot(page, '03-search');
+
+  // ---- agency dossier --------------------------------------------------------
+  await page.goto(URL + '#/agency/7012');
+  await page.locator('#total').waitFor();
+  eq('U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT', await text(page, 'h1'), 'dossier heading');
+  eq('$2,262,655.17', await text(page, '#total'), 'dossier total');
+  const firstRow = await page.locator('#top-recipients tbody tr').first().innerText();
+  check(firstRow.includes('HOLLOWAY HOLDINGS INC') && firstRow.includes('$1,812,655.08') && firstRow.includes('80.1%'), 'top recipient row', firstRow);
+  eq(8, await page.locator('#money svg.bars g.bar').count() - 3, 'years FY2013-2023 drawn (3 empty years filled)');
+  const sc = await page.locator('#supply-chain').innerText();
+  check(sc.includes('EVERGREEN SUPPLY LLC') && sc.includes('$20,000.50'), 'subcontracts in the dossier', sc.slice(0, 300));
+  check(await page.locator('svg.flowsvg path.band').count() === 4, 'money-flow: one band per top recipient');
+  await shot(page, '04-dossier');
+  // a year filter goes through the API
+  await page.locator('form.years input[name=from]').fill('2021');
+  await page.locator('form.years input[name=to]').fill('2022');
+  await page.locator('form.years button').click();
+  await page.waitForURL(/from=2021&to=2022/);
+  await page.waitForFunction(() => document.querySelector('#total')?.textContent === '$170,000.10');
+  eq('$170,000.10', await text(page, '#total'), 'dossier FY2021-2022 total');
+
+  // ---- network view, expand on click -----------------------------------------
+  await page.goto(URL + '#/network/duns%3A098765432');
+  await page.locator('#net-status').waitFor();
+  await page.waitForFunction(() => /entities/.test(document.querySelector('#net-status')?.textContent || ''));
+  eq('4 entities, 3 links', await text(page, '#net-status'), 'network: HOLLOWAY and its 3 neighbours');
+  await shot(page, '05-network');
+  await page.locator('button.expand[data-id="subagency:7012"]').click();
+  await page.waitForFunction(() => !/^4 entities/.test(document.querySelector('#net-status')?.textContent || '') && !/Loading/.test(document.querySelector('#net-status')?.textContent || ''));
+  const st = await text(page, '#net-status');
+  const n = Number(st.split(' ')[0]);
+  check(n > 4, 'expanding ICE adds its neighbours', st);
+  const links = await page.locator('#net-tables').innerText();
+  check(links.includes('BLUEFIN ANALYTICS INC'), 'ICE\'s recipient BLUEFIN appears after expanding', links.slice(0, 200));
+  // filter: parent_of off hides the subsidiaries' links
+  await page.locator('input[name=kind][value=parent_of]').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#net-tables').textContent.includes('parent of'));
+  check(!(await page.locator('#net-tables').innerText()).includes('parent of'), 'kind filter hides parent_of links');
+  await shot(page, '06-network-expanded');
+
+  // ---- phone width -------------------------------------------------------------
+  const phone = await newPage({ width: 390, height: 844 });
+  await phone.goto(URL + '#/agency/7012');
+  await phone.locator('#total').waitFor();
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, 'no sideways scrolling of the page at 390 px', overflow);
+  await shot(phone, '07-phone-dossier');
+
+  // ---- hostile record text ---------------------------------------------------------
+  const hp = await newPage();
+  await hp.goto(HOSTILE + '#/entity/uei%3APINEWSEC0003');
+  await hp.locator('h1').first().waitFor();
+  await hp.waitForFunction(() => document.querySelector('main[aria-busy]') === null);
+  eq(EVIL, await hp.locator('h1').first().textContent(), 'the hostile name is shown as text');
+  eq(0, await hp.locator('main img, main script').count(), 'no element was made from the name');
+  await hp.goto(HOSTILE + '#/agency/7012');
+  await hp.locator('#total').waitFor();
+  check((await hp.locator('main').innerText()).includes(EVIL), 'hostile name as text in the dossier');
+  eq(0, await hp.locator('main img, main script').count(), 'no element from the name in the dossier');
+  await hp.waitForTimeout(300);
+  await shot(hp, '08-hostile');
+} catch (e) {
+  failures++;
+  console.error('FAIL ' + (e.stack || e));
+}
+await browser.close();
+for (const p of problems) { failures++; console.error('FAIL ' + p); }
+console.log(`${checks} checks, ${failures} failed; screenshots in ${SHOTS}`);
+process.exit(failures ? 1 : 0);

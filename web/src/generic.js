@@ -1,0 +1,33 @@
+// Renders any JSON section as readable tables: arrays of objects become
+// tables (columns from their keys), objects become sub-sections. Used for
+// sections the explorer has no special view for yet (influence, later
+// answers), so new engine output shows up without a front-end change.
+import { h, entityHref, safeUrl, table } from './dom.js';
+import { money } from './fmt.js';
+
+const MONEY = /(^|_)(amount|total|spend|receipts|obligat)/;
+const title = (k) => k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+function cell(k, v) {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  if ((k === 'id' || k.endsWith('_id')) && typeof v === 'string' && v.includes(':')) return h('a', { href: entityHref(v) }, v);
+  if (k === 'url' && safeUrl(v)) return h('a', { href: safeUrl(v), rel: 'noopener noreferrer', target: '_blank' }, 'record');
+  if (typeof v === 'number' && MONEY.test(k)) return money(v);
+  return String(v);
+}
+
+export function generic(key, val, depth = 2) {
+  const hd = h('h' + Math.min(depth + 1, 6), null, title(key));
+  if (Array.isArray(val)) {
+    if (val.length && typeof val[0] !== 'object') return h('section', null, hd, h('p', null, val.join(', ')));
+    const keys = [...new Set(val.flatMap((r) => Object.keys(r || {})))];
+    return h('section', { class: 'generic' }, hd, table(null, keys.map((k) => ({
+      label: title(k), num: val.some((r) => typeof r[k] === 'number'), cell: (r) => cell(k, r[k]),
+    })), val));
+  }
+  if (val && typeof val === 'object') {
+    return h('section', { class: 'generic' }, hd, Object.entries(val).map(([k, v]) => generic(k, v, depth + 1)));
+  }
+  return h('p', null, h('strong', null, title(key) + ': '), cell(key, val));
+}

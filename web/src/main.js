@@ -1,0 +1,60 @@
+// The explorer's entry point: a hash router (#/, #/search?q=, #/entity/ID,
+// #/agency/ID, #/network/ID) that clears <main>, renders the page and moves
+// focus to its heading so keyboard and screen-reader users follow along.
+import { h } from './dom.js';
+import { setupSuggest, searchPage } from './search.js';
+import { entityPage } from './entity.js';
+import { agencyPage } from './agency.js';
+import { networkPage } from './network.js';
+
+let cleanup = null;
+let seq = 0;
+
+function navigate(href) {
+  if (location.hash === href) route();
+  else location.hash = href;
+}
+
+function home(main) {
+  document.title = 'behind: who is behind this agency?';
+  main.append(h('h1', null, 'Who is behind this agency?'),
+    h('p', null, 'Search for a company, an agency, a person or words from a contract description. ',
+      'Every figure links to the public records it comes from.'),
+    h('ul', { class: 'starts' },
+      h('li', null, h('a', { href: '#/agency/7012' }, 'U.S. Immigration and Customs Enforcement (7012)'), ': dossier'),
+      h('li', null, h('a', { href: '#/agency/070' }, 'Department of Homeland Security (070)'), ': dossier')));
+}
+
+async function route() {
+  const my = ++seq;
+  const main = document.getElementById('main');
+  if (cleanup) { try { cleanup(); } catch { /* already gone */ } cleanup = null; }
+  main.replaceChildren();
+  main.setAttribute('aria-busy', 'true');
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = hash.split('?');
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  try {
+    if (!parts.length) home(main);
+    else if (parts[0] === 'search') await searchPage(main, params.get('q') || '');
+    else if (parts[0] === 'entity' && parts[1]) await entityPage(main, parts[1]);
+    else if (parts[0] === 'agency' && parts[1]) await agencyPage(main, parts[1], params);
+    else if (parts[0] === 'network' && parts[1]) cleanup = await networkPage(main, parts[1]);
+    else main.append(h('h1', null, 'Not a page of the explorer'), h('p', null, h('a', { href: '#/' }, 'Start again')));
+  } catch (e) {
+    if (my !== seq) return;
+    main.replaceChildren(h('h1', null, e.status === 404 ? 'Not found' : 'Something went wrong'),
+      h('p', { class: 'error', role: 'alert' }, e.message));
+  }
+  if (my !== seq) return;
+  main.removeAttribute('aria-busy');
+  const h1 = main.querySelector('h1');
+  if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  setupSuggest(navigate);
+  window.addEventListener('hashchange', route);
+  route();
+});
