@@ -17,5 +17,11 @@ const bh_command bh_commands[] = {
 	{"who", "the dossier of an agency: money, supply chain, hidden vendors", bh_usage_who,
 	 bh_cmd_who},
 	{"serve", "the web explorer and JSON API on this machine", bh_usage_serve, bh_cmd_serve},
+	{"path", "the shortest chains of links between two entities, ranked", bh_usage_path,
+	 bh_cmd_path},
+	{"export", "the graph as GEXF, GraphML, FollowTheMoney JSON lines or CSV", bh_usage_export,
+	 bh_cmd_export},
+	{"cite", "an evidence pack (records, query, official URLs) behind one figure",
+	 bh_usage_cite, bh_cmd_cite},
 	{NULL, NULL, NULL, NULL},
 };

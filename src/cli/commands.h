@@ -14,6 +14,9 @@ BH_CMD(search)
 BH_CMD(show)
 BH_CMD(top)
 BH_CMD(who)
+BH_CMD(path)
+BH_CMD(export)
+BH_CMD(cite)
 BH_CMD(serve)
 
 #endif
