@@ -64,9 +64,13 @@ int bh_csv_simd_row(bh_csv *r, size_t *used, size_t *simd_end)
 	bh_cell *cells = r->cells;
 	unsigned char *esc = r->esc;
 	size_t ccap = r->cells_cap;
+	size_t limit = ccap < r->max_cells ? ccap : r->max_cells;
+	/* the list cursor lives in locals: stores to cells[] could alias it */
+	const uint32_t *idx = x->idx;
+	size_t ii = x->ii, ni = x->ni;
 
 	for (;;) {
-		if (x->ii == x->ni) {
+		if (ii == ni) {
 			/* what is left of `rare` lies inside this row */
 			for (; x->ir < x->nr; x->ir++) {
 				if (buf[x->rare[x->ir]] == '\n')
@@ -79,48 +83,55 @@ int bh_csv_simd_row(bh_csv *r, size_t *used, size_t *simd_end)
 				return r->eof ? 2 : 0;
 			}
 			index_window(r);
+			ii = 0;
+			ni = x->ni;
 			continue;
 		}
-		pos = x->idx[x->ii++];
+		pos = idx[ii++];
 		const char c = buf[pos];
+		if (c == d) { /* the common case: one more cell */
+			if (nc >= limit)
+				goto cells_full;
+			const char *cp = buf + cs;
+			const size_t quoted = quoting & (*cp == '"');
+			cells[nc].p = cp + quoted;
+			cells[nc].n = pos - cs - 2 * quoted; /* a quoted cell holds both quotes */
+			esc[nc++] = e;
+			e = 0;
+			cs = pos + 1;
+			continue;
+		}
 		if (c == '"') {
 			e = 1;
 			any_esc = 1;
 			continue;
 		}
-		if (nc >= ccap) {
-			if (nc >= r->max_cells) {
-				x->valid = 0;
-				return 2; /* the scalar scanner flags it */
-			}
-			if ((rc = bh_csv_grow_cells(r, nc + 1)) < 0)
-				return rc;
-			cells = r->cells;
-			esc = r->esc;
-			ccap = r->cells_cap;
-		}
+		/* the line end: the last cell, less a CR before the LF */
+		if (nc >= limit)
+			goto cells_full;
 		size_t ce = pos;
-		if (c != d && ce > cs && buf[ce - 1] == '\r')
+		if (ce > cs && buf[ce - 1] == '\r')
 			ce--;
-		if (quoting && buf[cs] == '"') {
-			if (ce - cs < 2) {
-				anomaly = 1; /* cannot happen with a sound index */
-				ce = cs + 2;
-			}
-			cells[nc].p = buf + cs + 1;
-			cells[nc].n = ce - cs - 2;
-		} else {
-			cells[nc].p = buf + cs;
-			cells[nc].n = ce - cs;
-		}
-		if (nc >= r->max_cells)
-			anomaly = 1;
+		const size_t quoted = quoting & (buf[cs] == '"');
+		cells[nc].p = buf + cs + quoted;
+		cells[nc].n = ce - cs - 2 * quoted;
 		esc[nc++] = e;
-		e = 0;
 		cs = pos + 1;
-		if (c != d)
-			break;
+		break;
+	cells_full:
+		if (nc >= r->max_cells) {
+			x->valid = 0;
+			return 2; /* the scalar scanner flags it */
+		}
+		if ((rc = bh_csv_grow_cells(r, nc + 1)) < 0)
+			return rc;
+		cells = r->cells;
+		esc = r->esc;
+		ccap = r->cells_cap;
+		limit = ccap < r->max_cells ? ccap : r->max_cells;
+		ii--; /* take this entry again */
 	}
+	x->ii = ii;
 	/* the row is [rs, cs): count its quoted line ends, look for anomalies */
 	for (; x->ir < x->nr && x->rare[x->ir] < cs; x->ir++) {
 		if (buf[x->rare[x->ir]] == '\n')

@@ -82,6 +82,25 @@ static inline void avx512_masks(const char *p, char d, bh_k_mask *m)
 	m->z = _mm512_testn_epi8_mask(v, v);
 }
 
+/* Positions by compression: four 16-lane VPCOMPRESSD of base + 0..63,
+ * each stored whole (the lists have slack), no branch per bit. */
+#undef bh_k_flatten
+#define bh_k_flatten(out, n, base, bits)                                                    \
+	do {                                                                                \
+		const uint64_t m_ = (bits);                                                 \
+		uint32_t *o_ = (out) + (n);                                                 \
+		__m512i v_ = _mm512_add_epi32(_mm512_set1_epi32((int)(base)),               \
+					      _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, \
+							       6, 5, 4, 3, 2, 1, 0));           \
+		for (unsigned k_ = 0; k_ < 64; k_ += 16) {                                  \
+			const __mmask16 b_ = (__mmask16)(m_ >> k_);                         \
+			_mm512_storeu_si512((void *)o_, _mm512_maskz_compress_epi32(b_, v_)); \
+			o_ += _mm_popcnt_u32(b_);                                           \
+			v_ = _mm512_add_epi32(v_, _mm512_set1_epi32(16));                   \
+		}                                                                           \
+		(n) = (size_t)(o_ - (out));                                                 \
+	} while (0)
+
 #define BH_CSV_KERNEL_NAME bh_csv_kernel_avx512
 #define bh_k_masks(p, d, m) avx512_masks((p), (d), (m))
 #include "ingest/csvInt.h"
