@@ -21,6 +21,12 @@ const bh_route bh_routes[] = {
 	 "id (required); kinds (comma-separated link kinds); from, to (fiscal years); "
 	 "limit (1-200, default 40)",
 	 "the neighbourhood of an entity from the link table, clusters merged, largest first"},
+	{"GET", "/api/path", 0, bh_api_path,
+	 "from, to (entity ids or names, required); max_hops (1-8, default 4); limit (1-20, default 5)",
+	 "the shortest chains of links between two entities, every hop with its records"},
+	{"GET", "/api/export", 0, bh_api_export,
+	 "id (required); depth (1-2, default 1); format (gexf, graphml, ftm, csv; default gexf)",
+	 "the neighbourhood of an entity as GEXF, GraphML, FollowTheMoney JSON lines or CSV"},
 	{NULL, NULL, 0, NULL, NULL, NULL},
 };
 

@@ -74,6 +74,8 @@ int bh_api_show(bh_req *r);
 int bh_api_top(bh_req *r);
 int bh_api_who(bh_req *r);
 int bh_api_graph(bh_req *r);   /* api_graph.c */
+int bh_api_path(bh_req *r);    /* api_paths.c */
+int bh_api_export(bh_req *r);
 int bh_api_routes(bh_req *r);  /* routes.c */
 
 typedef struct {

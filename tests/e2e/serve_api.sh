@@ -25,7 +25,7 @@ assert_contains "$SERVE_OUT" "read-only" "read-only by default"
 # ---- the route list -------------------------------------------------------
 get /api/
 assert_eq 200 "$STATUS" "GET /api/"
-for p in /api/search /api/show /api/top /api/who /api/graph; do
+for p in /api/search /api/show /api/top /api/who /api/graph /api/path /api/export; do
 	assert_eq 1 "$(json_q "$BODY" "select count(*) from doc, json_each(j, '\$.routes') r where json_extract(r.value, '\$.path') = '$p'")" "route $p listed"
 done
 
@@ -94,6 +94,20 @@ get "/api/graph?id=duns:098765432&kinds=x');drop%20table%20link;--"
 assert_eq 400 "$STATUS" "graph: kinds is validated"
 get "/api/graph?id=subagency:7012&limit=1"
 assert_eq "1|1" "$(json_q "$BODY" "select json_array_length(j, '\$.neighbours') || '|' || json_extract(j, '\$.truncated') from doc")" "graph: limit and truncated"
+
+# ---- path and export (src/query/graph.h) ---------------------------------
+get "/api/path?from=duns:012345678&to=uei:DELTAFNC0004"
+assert_eq 200 "$STATUS" "path status"
+assert_eq "2|subagency:7012" "$(json_q "$BODY" "select json_extract(j, '\$.shortest') || '|' || json_extract(j, '\$.paths[0].nodes[1].id') from doc")" \
+	"path: ACME DETENTION <- ICE -> DELTA FENCING, 2 hops"
+get "/api/export?id=duns:098765432&format=csv"
+assert_eq 200 "$STATUS" "export status"
+assert_contains "$HEADERS" "text/csv" "export CSV type"
+assert_contains "$BODY" '"duns:012345678","ACME DETENTION SERVICES LLC"' "export: a neighbour's row"
+get "/api/export?id=duns:098765432&format=exe"
+assert_eq 400 "$STATUS" "export: unknown format"
+get "/api/export?id=duns:098765432&depth=3"
+assert_eq 400 "$STATUS" "export: depth is capped at 2"
 
 # ---- house rules ----------------------------------------------------------
 get "/api/search?q=acme"
