@@ -362,7 +362,8 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 	/* urls.txt: sorted, each once */
 	if ((rc = open_in(&urls, dir, "urls.txt")) < 0)
 		goto done;
-	qsort(uv, nu, sizeof *uv, cmp_str);
+	if (nu > 1)
+		qsort(uv, nu, sizeof *uv, cmp_str);
 	size_t distinct = 0;
 	for (size_t i = 0; i < nu; i++)
 		if (i == 0 || strcmp(uv[i], uv[i - 1]) != 0) {

@@ -144,7 +144,8 @@ static int expand(graph *g, uint32_t i)
 	}
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(g->s, "path: reading links");
-	qsort(g->tmp, g->ntmp, sizeof *g->tmp, cmp_i64);
+	if (g->ntmp > 1)
+		qsort(g->tmp, g->ntmp, sizeof *g->tmp, cmp_i64);
 	size_t off = g->nadj;
 	for (size_t k = 0; k < g->ntmp;) {
 		size_t e = k;
@@ -401,7 +402,8 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 			}
 		}
 	}
-	qsort(w.found, w.nfound, sizeof *w.found, cmp_path);
+	if (w.nfound > 1)
+		qsort(w.found, w.nfound, sizeof *w.found, cmp_path);
 	out->v = w.found;
 	out->n = w.nfound;
 	out->truncated = w.truncated;
