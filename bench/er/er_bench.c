@@ -259,10 +259,10 @@ static void report(const char *name, bh_matcher *m, int64_t *truth, int *src, in
 	       (long long)st.clusters, (long long)st.bridges_cut, st.lambda);
 	printf("%s: pairwise P %.4f R %.4f F1 %.4f (tp %.0f pred %.0f true %.0f)  B-cubed P %.4f R %.4f F1 %.4f\n",
 	       name, s.p, s.r, s.f1, s.tp, s.npred, s.ntrue, s.bp, s.br, s.bf1);
-	printf("%s: time %.3fs (block %.3f compare %.3f em %.3f cluster %.3f) %.0f pairs/s compared, "
-	       "peak RSS %ld MiB\n",
+	printf("%s: time %.3fs (block %.3f compare %.3f em %.3f cluster %.3f) %.0f candidate pairs/s "
+	       "compared, peak RSS %ld MiB\n",
 	       name, secs, st.secs_block, st.secs_compare, st.secs_em, st.secs_cluster,
-	       st.secs_compare > 0 ? (double)st.candidates / st.secs_compare : 0.0,
+	       st.secs_compare > 0 ? (double)st.compared / st.secs_compare : 0.0,
 	       ru.ru_maxrss / 1024);
 	free(L);
 }
@@ -490,6 +490,7 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 	size_t l[MAXCOL];
 	int n;
 
+	o->em_u = 0; /* as `behind resolve` does for organizations (docs/resolve.md) */
 	if (bh_matcher_new(&m, fs, 5, o) < 0)
 		return 2;
 	double t0 = now();
@@ -652,6 +653,7 @@ static int run_synth(long n, bh_match_opts *o)
 	int64_t *truth = malloc((size_t)n * sizeof *truth);
 	int *src = calloc((size_t)n, sizeof *src);
 	long nent = n / 4 > 0 ? n / 4 : 1;
+	o->em_u = 0;
 	if (bh_matcher_new(&m, fs, 4, o) < 0)
 		return 2;
 	double t0 = now();

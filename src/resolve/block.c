@@ -48,6 +48,12 @@ void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 	free(cnt);
 }
 
+/* Key flags: the top bit marks an asymmetric key (pairs only across its
+ * two sides), the next one the side; the record index sits in the low
+ * bits (see bh_match_block), well below both. */
+#define KEY_ASYM ((uint64_t)1 << 63)
+#define KEY_SIDE ((uint64_t)1 << 62)
+
 static uint64_t key_hash(int f, char kind, const void *p, size_t n)
 {
 	char buf[BH_NORM_MAX + 8];
@@ -56,7 +62,7 @@ static uint64_t key_hash(int f, char kind, const void *p, size_t n)
 	buf[0] = (char)('A' + f);
 	buf[1] = kind;
 	memcpy(buf + 2, p, n);
-	return bh_hash_bytes(buf, n + 2);
+	return bh_hash_bytes(buf, n + 2) & ~(KEY_ASYM | KEY_SIDE);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -93,10 +99,13 @@ static int field_keys(const bh_matcher *m, int64_t i, int f, uint64_t *keys)
 		}
 	}
 	if ((blk & BH_BLK_ACRONYM) && m->fields[f].cmp == BH_CMP_ORG) {
+		/* asymmetric: a long name meets only short names with its
+		 * initials ("AWS"), never the other long names that share them */
 		if (v->alen)
-			keys[k++] = key_hash(f, 'A', (const char *)m->arena.p + v->aoff, v->alen);
+			keys[k++] = (key_hash(f, 'A', (const char *)m->arena.p + v->aoff, v->alen) | KEY_ASYM) |
+				    KEY_SIDE;
 		else if (v->ntok == 1 && v->len >= 2 && v->len <= 6)
-			keys[k++] = key_hash(f, 'A', text, v->len);
+			keys[k++] = (key_hash(f, 'A', text, v->len) | KEY_ASYM) & ~KEY_SIDE;
 	}
 	if ((blk & BH_BLK_TOKENS) && v->ntok > 0) {
 		/* the two rarest tokens that some other record also has */
@@ -147,7 +156,7 @@ int bh_match_block(bh_matcher *m)
 
 	keys.size = sizeof(uint64_t);
 	keys.limit = (size_t)4 << 30;
-	while (bits < 63 && ((int64_t)1 << bits) < m->nrec)
+	while (bits < 40 && ((int64_t)1 << bits) < m->nrec)
 		bits++;
 	uint64_t recmask = ((uint64_t)1 << bits) - 1;
 	for (int64_t i = 0; i < m->nrec; i++) {
@@ -158,6 +167,7 @@ int bh_match_block(bh_matcher *m)
 			goto cleanup;
 		for (int x = 0; x < k; x++)
 			((uint64_t *)keys.p)[keys.n++] = (kk[x] & ~recmask) | (uint64_t)i;
+	/* the side bit must not be taken for a record bit: bits <= 40 < 62 */
 	}
 	if (!(tmp = malloc((keys.n ? keys.n : 1) * sizeof *tmp))) {
 		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu keys", keys.n);
@@ -170,10 +180,28 @@ int bh_match_block(bh_matcher *m)
 	m->pairs.n = 0;
 	const uint64_t *K = keys.p;
 	for (size_t s = 0, e; s < keys.n; s = e) {
-		for (e = s + 1; e < keys.n && (K[e] & ~recmask) == (K[s] & ~recmask); e++)
+		uint64_t gmask = K[s] & KEY_ASYM ? ~(recmask | KEY_SIDE) : ~recmask;
+		for (e = s + 1; e < keys.n && (K[e] & gmask) == (K[s] & gmask); e++)
 			;
 		size_t n = e - s;
-		if (n < 2 || (int64_t)(K[e - 1] & recmask) < m->first_new)
+		if (n < 2)
+			continue;
+		if (K[s] & KEY_ASYM) {
+			/* side 0 (short names) sorts first: pair it with side 1 */
+			size_t mid = s;
+			while (mid < e && !(K[mid] & KEY_SIDE))
+				mid++;
+			for (size_t a = s; a < mid; a++) {
+				size_t lim = e - mid > (size_t)m->o.block_cap ? mid + (size_t)m->o.block_cap : e;
+				for (size_t b = mid; b < lim; b++) {
+					int64_t ra = (int64_t)(K[a] & recmask), rb = (int64_t)(K[b] & recmask);
+					if (ra != rb && (rc = push_pair(m, ra < rb ? ra : rb, ra < rb ? rb : ra)) < 0)
+						goto cleanup;
+				}
+			}
+			continue;
+		}
+		if ((int64_t)(K[e - 1] & recmask) < m->first_new)
 			continue;
 		int capped = n > (size_t)m->o.block_cap;
 		if (capped)

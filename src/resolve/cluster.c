@@ -221,7 +221,6 @@ int bh_match_cluster(bh_matcher *m)
 
 	m->edges.n = 0;
 	m->st.bridges_cut = 0;
-	m->st.gated = 0;
 	if ((rc = bh_vec_grow(&m->uf, (size_t)m->nrec + 1)) < 0)
 		return rc;
 	m->uf.n = (size_t)m->nrec;
@@ -229,10 +228,8 @@ int bh_match_cluster(bh_matcher *m)
 		return bh_error_set(BH_ENOMEM, "matcher: out of memory");
 	for (size_t k = 0; k < m->pairs.n; k++) {
 		int64_t i = (int64_t)(P[k] >> 32), j = (int64_t)(P[k] & 0xffffffffu);
-		if (!bh_match_gate_ok(m, C[k])) {
-			m->st.gated++;
-			continue;
-		}
+		if (!bh_match_gate_ok(m, C[k]))
+			continue; /* cannot happen after compare_all; kept for set_model runs */
 		double w = bh_match_pair_weight(m, i, j, C[k]);
 		double p = 1.0 / (1.0 + exp2(-w));
 		if (p < thr)

@@ -249,6 +249,11 @@ static int add_field(bh_matcher *m, bh_fval *v, int f, const char *s, size_t n)
 	if ((rc = arena_put(m, &v->off, buf, len)) < 0)
 		return rc;
 	v->len = (uint16_t)len;
+	uint32_t h = 2166136261u;
+	for (size_t k = 0; k < len; k++)
+		if (buf[k] != ' ')
+			h = (h ^ (unsigned char)buf[k]) * 16777619u;
+	v->chash = h;
 	if (m->fields[f].cmp == BH_CMP_ORG || m->fields[f].cmp == BH_CMP_TOKENS ||
 	    (m->fields[f].block & (BH_BLK_TOKENS | BH_BLK_SORTED))) {
 		if ((rc = add_tokens(m, v, f, buf, len)) < 0)
@@ -386,15 +391,19 @@ static int eq_compact(const char *a, size_t na, const char *b, size_t nb)
 }
 
 /* IDF-weighted Dice overlap of two token sets; a token without an equal
- * partner may match a close one (Jaro-Winkler >= .92, 4+ bytes). */
-static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b, int *digits_ok)
+ * partner may match a close one (Jaro-Winkler >= .92, 4+ bytes). The fuzzy
+ * pass runs only when it could move the result across [lo, hi): below lo
+ * even if every unmatched token found a partner, or at hi already, the
+ * level is settled by the exact tokens. */
+static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b, int *digits_ok,
+			double lo, double hi)
 {
 	const uint32_t *ta = &BH_VEC_AT(m->toks, uint32_t, a->tok);
 	const uint32_t *tb = &BH_VEC_AT(m->toks, uint32_t, b->tok);
 	const float *w = m->tok_w.p;
-	double wa = 0, wb = 0, common = 0;
-	uint64_t used = 0;
-	*digits_ok = 1;
+	double wa = 0, wb = 0, common = 0, open = 0;
+	uint64_t used = 0, unmatched = 0;
+	*digits_ok = a->digits == b->digits;
 	for (int y = 0; y < b->ntok; y++)
 		wb += w[tb[y]];
 	for (int x = 0; x < a->ntok; x++) {
@@ -411,13 +420,34 @@ static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b,
 		}
 		const char *sx = BH_VEC_AT(m->tok_str, const char *, ta[x]);
 		size_t lx = BH_VEC_AT(m->tok_len, uint16_t, ta[x]);
-		int isnum = lx > 0 && sx[0] >= '0' && sx[0] <= '9';
-		if (isnum) {
-			*digits_ok = 0;
-			continue;
+		if (lx > 0 && sx[0] >= '0' && sx[0] <= '9')
+			*digits_ok = 0; /* a number without its equal: numbers must agree */
+		else if (lx >= 4 && x < 64) {
+			/* a partner at Jaro-Winkler >= .92 shares the first or the
+			 * second letter (checked before any Jaro-Winkler is run) */
+			for (int y = 0; y < b->ntok; y++) {
+				const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
+				size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
+				if (ly >= 4 && (sy[0] == sx[0] || sy[1] == sx[1]) &&
+				    (ly > lx ? ly - lx : lx - ly) <= 3) {
+					unmatched |= (uint64_t)1 << x;
+					open += w[ta[x]];
+					break;
+				}
+			}
 		}
-		if (lx < 4)
+	}
+	double tot = wa + wb;
+	if (tot <= 0)
+		return 0.0;
+	double sim = 2.0 * common / tot;
+	if (!unmatched || sim >= hi || 2.0 * (common + open) / tot < lo)
+		return sim;
+	for (int x = 0; x < a->ntok && x < 64; x++) {
+		if (!(unmatched & ((uint64_t)1 << x)))
 			continue;
+		const char *sx = BH_VEC_AT(m->tok_str, const char *, ta[x]);
+		size_t lx = BH_VEC_AT(m->tok_len, uint16_t, ta[x]);
 		double best = 0.0;
 		int by = -1;
 		for (int y = 0; y < b->ntok && y < 64; y++) {
@@ -425,7 +455,7 @@ static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b,
 				continue;
 			const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
 			size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
-			if (ly < 4 || (ly > lx ? ly - lx : lx - ly) > 3)
+			if (ly < 4 || (ly > lx ? ly - lx : lx - ly) > 3 || (sy[0] != sx[0] && sy[1] != sx[1]))
 				continue;
 			double jw = bh_jaro_winkler(sx, lx, sy, ly);
 			if (jw > best) {
@@ -438,9 +468,7 @@ static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b,
 			common += (w[ta[x]] < w[tb[by]] ? w[ta[x]] : w[tb[by]]) * best;
 		}
 	}
-	if (*digits_ok && a->digits != b->digits)
-		*digits_ok = 0;
-	return wa + wb > 0 ? 2.0 * common / (wa + wb) : 0.0;
+	return 2.0 * common / tot;
 }
 
 static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval *b,
@@ -467,14 +495,14 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 		return d == 1 ? BH_LVL_CLOSE : d == 2 ? BH_LVL_WEAK : BH_LVL_FAR;
 	}
 	case BH_CMP_TOKENS:
-		if (eq || eq_compact(sa, a->len, sb, b->len))
+		if (eq || (a->chash == b->chash && eq_compact(sa, a->len, sb, b->len)))
 			return BH_LVL_EXACT;
-		s = token_sim(m, a, b, &digits_ok);
+		s = token_sim(m, a, b, &digits_ok, 0.5, 0.8);
 		return s >= 0.8 ? BH_LVL_CLOSE : s >= 0.5 ? BH_LVL_WEAK : BH_LVL_FAR;
 	case BH_CMP_ORG:
-		if (eq || eq_compact(sa, a->len, sb, b->len))
+		if (eq || (a->chash == b->chash && eq_compact(sa, a->len, sb, b->len)))
 			return a->legal && b->legal && a->legal != b->legal ? BH_LVL_CLOSE : BH_LVL_EXACT;
-		s = token_sim(m, a, b, &digits_ok);
+		s = token_sim(m, a, b, &digits_ok, 0.6, 0.85);
 		if (!digits_ok)
 			return BH_LVL_FAR;
 		if (s >= 0.85)
@@ -492,19 +520,41 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 	return BH_LVL_FAR;
 }
 
+static int field_level(const bh_matcher *m, const bh_fval *ra, const bh_fval *rb, int f)
+{
+	if (!ra[f].len || !rb[f].len)
+		return BH_LVL_MISSING;
+	int c = m->fields[f].cross - 1;
+	const bh_fval *bc = c >= 0 && c < m->nf && c != f && rb[c].len ? &rb[c] : NULL;
+	return level_of(m, f, &ra[f], &rb[f], bc);
+}
+
 uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j)
 {
 	uint64_t code = 0;
 	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
+	for (int f = 0; f < m->nf; f++)
+		code |= (uint64_t)field_level(m, ra, rb, f) << (3 * f);
+	return code;
+}
+
+/* As bh_match_code, but the gate fields first: a pair that fails one is
+ * BH_CODE_GATED without comparing the rest (most candidates stop here). */
+static uint64_t code_gated(const bh_matcher *m, int64_t i, int64_t j)
+{
+	uint64_t code = 0;
+	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
 	for (int f = 0; f < m->nf; f++) {
-		int lvl = BH_LVL_MISSING;
-		if (ra[f].len && rb[f].len) {
-			int c = m->fields[f].cross - 1;
-			const bh_fval *bc = c >= 0 && c < m->nf && c != f && rb[c].len ? &rb[c] : NULL;
-			lvl = level_of(m, f, &ra[f], &rb[f], bc);
-		}
-		code |= (uint64_t)lvl << (3 * f);
+		if (!m->fields[f].need)
+			continue;
+		int l = field_level(m, ra, rb, f);
+		if (l != BH_LVL_MISSING && l < m->fields[f].need)
+			return BH_CODE_GATED;
+		code |= (uint64_t)l << (3 * f);
 	}
+	for (int f = 0; f < m->nf; f++)
+		if (!m->fields[f].need)
+			code |= (uint64_t)field_level(m, ra, rb, f) << (3 * f);
 	return code;
 }
 
@@ -581,7 +631,7 @@ static void *compare_range(void *arg)
 	const uint64_t *pairs = job->m->pairs.p;
 	uint64_t *codes = job->m->codes.p;
 	for (size_t k = job->lo; k < job->hi; k++)
-		codes[k] = bh_match_code(job->m, (int64_t)(pairs[k] >> 32), (int64_t)(pairs[k] & 0xffffffffu));
+		codes[k] = code_gated(job->m, (int64_t)(pairs[k] >> 32), (int64_t)(pairs[k] & 0xffffffffu));
 	return NULL;
 }
 
@@ -611,6 +661,17 @@ static int compare_all(bh_matcher *m)
 	for (int t = 1; t < NT; t++)
 		if (started & (1 << t))
 			pthread_join(th[t], NULL);
+	/* gated pairs leave: they are neither scored nor part of the model */
+	uint64_t *P = m->pairs.p, *C = m->codes.p;
+	size_t u = 0;
+	for (size_t k = 0; k < n; k++)
+		if (C[k] != BH_CODE_GATED) {
+			P[u] = P[k];
+			C[u++] = C[k];
+		}
+	m->st.compared = (int64_t)n;
+	m->st.gated = (int64_t)(n - u);
+	m->pairs.n = m->codes.n = u;
 	return 0;
 }
 
@@ -630,6 +691,7 @@ int bh_matcher_run(bh_matcher *m)
 	double t1 = now();
 	if ((rc = compare_all(m)) < 0)
 		return rc;
+	m->st.candidates = m->st.compared;
 	double t2 = now();
 	if (!m->has_model && (rc = bh_match_estimate(m)) < 0)
 		return rc;
@@ -638,7 +700,6 @@ int bh_matcher_run(bh_matcher *m)
 		return rc;
 	double t4 = now();
 	m->st.records = m->nrec;
-	m->st.candidates = (int64_t)m->pairs.n;
 	m->st.lambda = m->lambda;
 	m->st.secs_block = t1 - t0;
 	m->st.secs_compare = t2 - t1;

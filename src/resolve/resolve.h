@@ -184,7 +184,7 @@ int bh_matcher_run(bh_matcher *m);
 int64_t bh_matcher_cluster(const bh_matcher *m, int64_t i);
 
 typedef struct {
-	int64_t records, candidates, gated, accepted, clusters, bridges_cut, capped_blocks;
+	int64_t records, candidates, compared, gated, accepted, clusters, bridges_cut, capped_blocks;
 	double lambda;        /* estimated share of candidate pairs that match */
 	double secs_block, secs_compare, secs_em, secs_cluster;
 } bh_match_stats;

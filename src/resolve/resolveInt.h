@@ -22,6 +22,7 @@ typedef struct {
 	uint32_t aoff; /* ORG acronym in the arena */
 	uint8_t alen;
 	uint8_t digits;
+	uint32_t chash; /* hash of the text without spaces ("l 3" = "l3") */
 } bh_fval;
 
 /* Growable arrays, each with the matcher's caps. */
@@ -82,6 +83,7 @@ void bh_vec_free(bh_vec *v);
 #define BH_VEC_AT(v, T, i) (((T *)(v).p)[i])
 
 /* matcher.c */
+#define BH_CODE_GATED UINT64_MAX
 uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j);
 int bh_code_level(uint64_t code, int f);
 /* 0 if the pair fails some field's `need` (never accepted). */
