@@ -200,7 +200,9 @@ static int public_bodies(bh_ing *g, const bh_row *r, const cols *c, int64_t *age
 
 	*agency = *sub = *office = 0;
 	if (ac.n && ac.n < 32) {
-		snprintf(id, sizeof id, "agency:%.*s", (int)ac.n, ac.p);
+		/* toptier codes are three digits; spreadsheets drop the zero ("70") */
+		int pad = ac.n < 3 && strspn(ac.p, "0123456789") >= ac.n ? (int)(3 - ac.n) : 0;
+		snprintf(id, sizeof id, "agency:%.*s%.*s", pad, "000", (int)ac.n, ac.p);
 		if ((rc = bh_ing_entity(agency, g, id, "public_body", an.n ? an.p : ac.p,
 					an.n ? an.n : ac.n)) < 0 ||
 		    (rc = bh_ing_statement(g, *agency, "name", an.p, an.n, line)) < 0 ||

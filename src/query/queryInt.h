@@ -27,6 +27,17 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy);
  * description) with the hidden vendors of the rows in temp.who_ob. */
 int bh_who_hidden(bh_store *s);
 
+/* Sections 3-5 of `who` (lobbying, revolving door, political money) for
+ * the top companies of temp.who_ob; in JSON, each section is written as
+ * ",\n\"name\":{...}". */
+int bh_who_influence(bh_store *s, FILE *out, int json);
+
+/* The distinctive head of a normalized name key (see bh_name_key): its
+ * leading words up to the first generic or legal-form word, at most three
+ * ("PALANTIR TECHNOLOGIES INC" -> "PALANTIR"). Returns the number of words,
+ * 0 if the name has no distinctive head. */
+int bh_name_head(char *out, size_t cap, const char *key);
+
 /* Column i as text, "" for NULL. */
 const char *bh_col_text(sqlite3_stmt *q, int i);
 

@@ -30,18 +30,21 @@ static const char q_places[] =
 static const bh_col c_rel[] = {{"relation", 't'}, {"id", 't'}, {"name", 't'},
 			       {"first_date", 't', " "}, {"last_date", 't', " to "},
 			       {"records", 'i', " (", " records)"}, {NULL}};
-static const char q_parents[] =
-	"SELECT l.kind, e.id, e.name, min(l.first_date), max(l.last_date), sum(l.n)"
-	" FROM link l JOIN entity e ON e.rid = " BH_CANON("l.src") ""
-	" WHERE l.dst IN (SELECT rid FROM temp.members) AND l.kind IN ('parent_of', 'part_of')"
-	" AND " BH_CANON("l.src") " NOT IN (SELECT rid FROM temp.members)"
-	" GROUP BY l.kind, e.rid ORDER BY sum(l.n) DESC LIMIT 20";
-static const char q_children[] =
-	"SELECT l.kind, e.id, e.name, min(l.first_date), max(l.last_date), sum(l.n)"
-	" FROM link l JOIN entity e ON e.rid = " BH_CANON("l.dst") ""
-	" WHERE l.src IN (SELECT rid FROM temp.members) AND l.kind IN ('parent_of', 'part_of')"
-	" AND " BH_CANON("l.dst") " NOT IN (SELECT rid FROM temp.members)"
-	" GROUP BY l.kind, e.rid ORDER BY sum(l.n) DESC LIMIT 50";
+/* parent_of points from parent to child, part_of from child to parent. */
+#define UP_DOWN(up_end, down_end, parent_kind, part_kind) \
+	"SELECT l.kind, e.id, e.name, min(l.first_date), max(l.last_date), sum(l.n)" \
+	" FROM link l JOIN entity e ON e.rid = " BH_CANON("l." up_end) "" \
+	" WHERE l.kind = '" parent_kind "' AND l." down_end " IN (SELECT rid FROM temp.members)" \
+	" AND " BH_CANON("l." up_end) " NOT IN (SELECT rid FROM temp.members)" \
+	" GROUP BY l.kind, e.rid" \
+	" UNION ALL" \
+	" SELECT l.kind, e.id, e.name, min(l.first_date), max(l.last_date), sum(l.n)" \
+	" FROM link l JOIN entity e ON e.rid = " BH_CANON("l." down_end) "" \
+	" WHERE l.kind = '" part_kind "' AND l." up_end " IN (SELECT rid FROM temp.members)" \
+	" AND " BH_CANON("l." down_end) " NOT IN (SELECT rid FROM temp.members)" \
+	" GROUP BY l.kind, e.rid"
+static const char q_parents[] = UP_DOWN("src", "dst", "parent_of", "part_of") " ORDER BY 6 DESC LIMIT 20";
+static const char q_children[] = UP_DOWN("dst", "src", "parent_of", "part_of") " ORDER BY 6 DESC LIMIT 50";
 
 static const bh_col c_money[] = {{"agency", 't'}, {"agency_id", '-'}, {"fiscal_year", 'i', "  FY"},
 				 {"amount", '$'}, {"records", 'i', " (", " records)"}, {NULL}};

@@ -3,7 +3,9 @@
  * (show, who, ...) are mostly lists of such sections. */
 #include "query/queryInt.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void json_cell(FILE *out, sqlite3_stmt *q, int i, char type)
 {
@@ -22,6 +24,8 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 		     const char *key, const bh_col *cols, const char *sql, const int64_t *binds, int nbinds)
 {
 	sqlite3_stmt *q = NULL;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = bh_store_prepare(&q, s, sql), k = 0, ncols = 0;
 	char m[48];
 	if (rc < 0)
@@ -65,6 +69,12 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 		k++;
 	}
 	sqlite3_finalize(q);
+	if (getenv("BEHIND_TIMING")) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "timing: %-40.40s %.3f s\n", title,
+			(double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, title);
 	if (json)

@@ -155,11 +155,22 @@ typedef struct {
 	int ntok;
 } core;
 
+static int name_core(core *c, const char *key);
+
 /* The distinctive head of a normalized name: its leading words up to the
  * first generic or legal-form word, at most three ("PALANTIR TECHNOLOGIES
  * INC" -> "PALANTIR", "AMAZON WEB SERVICES" -> "AMAZON WEB", "SERVICE WORKS
  * INC" -> "SERVICE WORKS"). A name that starts with a generic word has no
  * distinctive head. */
+int bh_name_head(char *out, size_t cap, const char *key)
+{
+	core c;
+	if (!name_core(&c, key))
+		return 0;
+	snprintf(out, cap, "%s", c.phrase);
+	return c.ntok;
+}
+
 static int name_core(core *c, const char *key)
 {
 	const char *p = key;
@@ -511,6 +522,10 @@ int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, 
 	    (rc = hidden_vendors(s, out, json, &first, 20)) < 0)
 		return rc;
 	if (json)
-		fprintf(out, "}}\n");
+		fprintf(out, "}");
+	if ((rc = bh_who_influence(s, out, json)) < 0)
+		return rc;
+	if (json)
+		fprintf(out, "}\n");
 	return 0;
 }

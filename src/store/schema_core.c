@@ -86,6 +86,6 @@ const bh_schema_part bh_schema_core = {
 	 * inserts into a growing store are what slows a load down. */
 	"CREATE INDEX IF NOT EXISTS statement_entity ON statement(entity, prop);"
 	"CREATE INDEX IF NOT EXISTS statement_value ON statement(prop, value);"
-	"CREATE INDEX IF NOT EXISTS link_src ON link(src, kind);"
-	"CREATE INDEX IF NOT EXISTS link_dst ON link(dst, kind);",
+	"CREATE INDEX IF NOT EXISTS link_src ON link(src, kind, dst);" /* covering for */
+	"CREATE INDEX IF NOT EXISTS link_dst ON link(dst, kind, src);", /* graph walks */
 };

@@ -85,6 +85,7 @@ const bh_schema_part bh_schema_fec = {
 	"CREATE INDEX IF NOT EXISTS fec_txn_sub ON fec_txn(sub_id);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_counterparty ON fec_txn(counterparty);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_cand ON fec_txn(cand_id);"
+	"CREATE INDEX IF NOT EXISTS fec_txn_employer ON fec_txn(employer);"
 	"CREATE INDEX IF NOT EXISTS fec_pac_summary_source ON fec_pac_summary(source_id);"
 	"CREATE INDEX IF NOT EXISTS fec_pac_summary_cmte ON fec_pac_summary(cmte_id);",
 };
