@@ -10,6 +10,8 @@ pkgs=(build-essential pkg-config sqlite3 libsqlite3-dev libutf8proc-dev
 
 missing=()
 for p in "${pkgs[@]}"; do
+  # a Node.js already on PATH (e.g. from the machine image) will do
+  case "$p" in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
     || missing+=("$p")
 done
