@@ -64,10 +64,12 @@ static const bh_col c_awarded[] = {{"fiscal_year", 'i', "", ""}, {"amount", '$'}
 				   {"records", 'i', " (", " records)"}, {NULL}};
 static const char q_awarded[] =
 	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM link l"
-	"   JOIN temp.members m ON l.dst = m.rid WHERE l.kind = 'part_of')"
-	" SELECT fiscal_year, sum(amount), count(*) FROM obligation"
-	" WHERE (subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"
-	" AND amount IS NOT NULL GROUP BY fiscal_year ORDER BY fiscal_year";
+	"   JOIN temp.members m ON l.dst = m.rid WHERE l.kind = 'part_of'),"
+	" o AS (SELECT rid, basis, fiscal_year, amount FROM obligation"
+	"   WHERE subagency IN (SELECT rid FROM ag) AND amount IS NOT NULL"
+	"  UNION SELECT rid, basis, fiscal_year, amount FROM obligation"
+	"   WHERE agency IN (SELECT rid FROM ag) AND amount IS NOT NULL)"
+	" SELECT fiscal_year, sum(amount), count(*) FROM o GROUP BY fiscal_year ORDER BY fiscal_year";
 
 static const bh_col c_awards[] = {{"award_key", 't'}, {"amount", '$'}, {"recipient", 't'},
 				  {"first_date", 't', "  "}, {"last_date", 't', " to "},
@@ -107,6 +109,7 @@ typedef struct {
 	const char *title, *key;
 	const bh_col *cols;
 	const char *sql;
+	const char *kind; /* only for entities of this kind, or NULL */
 } section;
 
 static const section sections[] = {
@@ -120,7 +123,8 @@ static const section sections[] = {
 	 q_received},
 	{"Received by its subsidiaries (rolled up), by agency and fiscal year:", "received_via_subsidiaries",
 	 c_money, q_via_subs},
-	{"Contract obligations awarded, by fiscal year:", "awarded", c_awarded, q_awarded},
+	{"Contract obligations awarded, by fiscal year:", "awarded", c_awarded, q_awarded,
+	 "public_body"},
 	{"Largest awards:", "largest_awards", c_awards, q_awards},
 	{"Subcontracts it gave (as prime):", "subcontracts_given", c_subs, q_subs_out},
 	{"Subcontracts it received (as sub), by prime:", "subcontracts_received", c_subs, q_subs_in},
@@ -157,6 +161,8 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 		fprintf(out, "%s\n%s (%s)\n", name, id, kind);
 	}
 	for (const section *sec = sections; sec->title; sec++) {
+		if (sec->kind && strcmp(sec->kind, kind) != 0)
+			continue;
 		if (sec->sql == q_members && !json) {
 			/* only worth a text section when there is more than one */
 			sqlite3_stmt *c = NULL;
