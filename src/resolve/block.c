@@ -22,7 +22,8 @@ void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 	size_t *cnt = malloc(B * sizeof *cnt);
 	uint64_t *src = a, *dst = tmp;
 	if (!cnt) {
-		qsort(a, n, sizeof *a, cmp_u64); /* no memory for the counters */
+		if (n)
+			qsort(a, n, sizeof *a, cmp_u64); /* no memory for the counters */
 		return;
 	}
 	for (int shift = 0; shift < 64; shift += BITS) {

@@ -253,7 +253,8 @@ int bh_match_cluster(bh_matcher *m)
 		}
 		m->edges.n = u;
 	}
-	qsort(m->edges.p, m->edges.n, sizeof(bh_edge), cmp_edge);
+	if (m->edges.n)
+		qsort(m->edges.p, m->edges.n, sizeof(bh_edge), cmp_edge);
 	if ((rc = unite(m)) < 0 || (rc = cut_bridges(m)) < 0)
 		goto cleanup;
 	if (m->st.bridges_cut && (rc = unite(m)) < 0)

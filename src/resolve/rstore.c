@@ -319,7 +319,8 @@ static int load_judgments(rctx *c, int64_t *merges)
 		goto done;
 	}
 	rc = 0;
-	qsort(c->splits.p, c->splits.n, sizeof(upair), cmp_upair_a);
+	if (c->splits.n)
+		qsort(c->splits.p, c->splits.n, sizeof(upair), cmp_upair_a);
 	for (size_t k = 0; k < c->splits.n; k++) {
 		const upair *p = &BH_VEC_AT(c->splits, upair, k);
 		if (k == 0 || BH_VEC_AT(c->splits, upair, k - 1).a != p->a) {
@@ -760,7 +761,8 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	collect_ctx cc = {&c, &edges};
 	if ((rc = bh_matcher_each_pair(c.m, collect_pair, &cc)) < 0)
 		goto done;
-	qsort(edges.p, edges.n, sizeof(upair), cmp_upair_prob);
+	if (edges.n)
+		qsort(edges.p, edges.n, sizeof(upair), cmp_upair_prob);
 	for (size_t k = 0; k < edges.n; k++) {
 		const upair *p = &BH_VEC_AT(edges, upair, k);
 		int r = unite(&c, p->a, p->b, U_SCORE, p->w, "name");
