@@ -38,6 +38,10 @@ int bh_who_influence(bh_store *s, FILE *out, int json);
  * 0 if the name has no distinctive head. */
 int bh_name_head(char *out, size_t cap, const char *key);
 
+/* With $BEHIND_TIMING set, prints to stderr the seconds since the last
+ * call (or since the first) with `what`: a poor man's profile of answers. */
+void bh_query_timing(const char *what);
+
 /* Column i as text, "" for NULL. */
 const char *bh_col_text(sqlite3_stmt *q, int i);
 

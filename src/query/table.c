@@ -81,3 +81,16 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 		fputs("]", out);
 	return k;
 }
+
+void bh_query_timing(const char *what)
+{
+	static struct timespec last;
+	struct timespec t;
+	if (!getenv("BEHIND_TIMING"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (last.tv_sec)
+		fprintf(stderr, "timing: %-40.40s %.3f s\n", what,
+			(double)(t.tv_sec - last.tv_sec) + (t.tv_nsec - last.tv_nsec) / 1e9);
+	last = t;
+}

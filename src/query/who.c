@@ -270,16 +270,13 @@ static int common_word(bh_map *dict, const char *w)
 	return bh_map_get(&v, dict, w, strlen(w)) && *v == 1;
 }
 
-static int add_family(bh_store *s, const char *phrase, int64_t entity)
+/* Adds (phrase, entity) to temp.who_core with the prepared insert `q`. */
+static int add_family(bh_store *s, sqlite3_stmt *q, const char *phrase, int64_t entity)
 {
-	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, s, "INSERT OR IGNORE INTO temp.who_core VALUES(?, ?)");
-	if (rc < 0)
-		return rc;
 	sqlite3_bind_text(q, 1, phrase, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, entity);
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : bh_store_fail(s, "hidden vendors");
-	sqlite3_finalize(q);
+	int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : bh_store_fail(s, "hidden vendors");
+	sqlite3_reset(q);
 	return rc;
 }
 
@@ -307,6 +304,7 @@ int bh_who_hidden(bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
 	bh_map seen = {0}, words = {0}, pairs = {0}, dict = {0};
+	sqlite3_stmt *fam_ins = NULL;
 	core *cores = NULL;
 	size_t ncores = 0, cap = 0;
 	int rc;
@@ -315,6 +313,9 @@ int bh_who_hidden(bh_store *s)
 	rc = bh_store_exec(s, "DROP TABLE IF EXISTS temp.who_vocab;"
 			      "CREATE VIRTUAL TABLE temp.who_vocab USING fts5vocab(main, 'txn_fts', 'row');"
 			      "DROP TABLE IF EXISTS temp.who_hidden;"
+			      "DROP TABLE IF EXISTS temp.who_txn;"
+			      "CREATE TEMP TABLE who_txn(rid INTEGER PRIMARY KEY);"
+			      "INSERT OR IGNORE INTO who_txn SELECT rid FROM temp.who_ob WHERE basis = 'txn';"
 			      "DROP TABLE IF EXISTS temp.who_core;"
 			      "CREATE TEMP TABLE who_core(phrase TEXT, entity INTEGER,"
 			      "  PRIMARY KEY(phrase, entity)) WITHOUT ROWID;"
@@ -323,10 +324,16 @@ int bh_who_hidden(bh_store *s)
 	if (rc < 0)
 		return rc;
 	rc = bh_store_prepare(&q, s,
-			      "SELECT DISTINCT " BH_CANON("st.entity") ", st.value FROM statement st"
-			      " JOIN entity e ON e.rid = st.entity"
-			      " WHERE st.prop IN ('name', 'alias') AND e.kind = 'organization'");
-	if (rc < 0)
+			      /* companies of the contract records: recipients, parents,
+			       * primes and subs (not every donor's or client's name) */
+			      "WITH c(rid) AS (SELECT recipient FROM txn UNION SELECT parent FROM txn"
+			      "  UNION SELECT recipient FROM award UNION SELECT parent FROM award"
+			      "  UNION SELECT prime FROM subaward UNION SELECT sub FROM subaward"
+			      "  UNION SELECT sub_parent FROM subaward)"
+			      " SELECT DISTINCT " BH_CANON("st.entity") ", st.value FROM c"
+			      " CROSS JOIN statement st ON st.entity = c.rid AND st.prop IN ('name', 'alias')");
+	if (rc < 0 || (rc = bh_store_prepare(&fam_ins, s,
+					     "INSERT OR IGNORE INTO temp.who_core VALUES(?, ?)")) < 0)
 		goto done;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		core c;
@@ -339,7 +346,7 @@ int bh_who_hidden(bh_store *s)
 		char head[128];
 		size_t hl = strcspn(key, " ");
 		snprintf(head, sizeof head, "%.*s", (int)(hl < sizeof head ? hl : sizeof head - 1), key);
-		if (head[0] && (rc = add_family(s, head, sqlite3_column_int64(q, 0))) < 0)
+		if (head[0] && (rc = add_family(s, fam_ins, head, sqlite3_column_int64(q, 0))) < 0)
 			goto done;
 		/* governments are buyers, not brands ("PHILADELPHIA, CITY OF") */
 		if (strstr(key, "CITY OF") || strstr(key, "COUNTY") || strstr(key, "STATE OF") ||
@@ -371,6 +378,7 @@ int bh_who_hidden(bh_store *s)
 	}
 	sqlite3_finalize(q);
 	q = NULL;
+	bh_query_timing("hidden: candidate names");
 
 	sqlite3_stmt *voc = NULL, *m = NULL;
 	if ((rc = bh_store_prepare(&voc, s, "SELECT 1 FROM temp.who_vocab WHERE term = lower(?)")) < 0)
@@ -378,9 +386,9 @@ int bh_who_hidden(bh_store *s)
 	rc = bh_store_prepare(
 		&m, s,
 		"INSERT INTO temp.who_hidden SELECT ?2, ?4, t.award_key, t.recipient, t.amount,"
-		" t.description FROM txn_fts f JOIN txn t ON t.rid = f.rowid"
+		" t.description FROM txn_fts f JOIN temp.who_txn w ON w.rid = f.rowid"
+		" JOIN txn t ON t.rid = f.rowid"
 		" WHERE txn_fts MATCH ?1"
-		"  AND t.rid IN (SELECT rid FROM temp.who_ob WHERE basis = 'txn')"
 		"  AND " BH_CANON("t.recipient") " NOT IN (SELECT entity FROM temp.who_core WHERE phrase = ?3)"
 		"  AND " BH_CANON("coalesce(t.parent, t.recipient)") " NOT IN"
 		"   (SELECT entity FROM temp.who_core WHERE phrase = ?3)");
@@ -431,6 +439,7 @@ int bh_who_hidden(bh_store *s)
 		goto done;
 done:
 	sqlite3_finalize(q);
+	sqlite3_finalize(fam_ins);
 	bh_map_free(&seen);
 	bh_map_free(&words);
 	bh_map_free(&pairs);
@@ -450,9 +459,11 @@ static const char q_hidden[] =
 static int hidden_vendors(bh_store *s, FILE *out, int json, int *first, int limit)
 {
 	int64_t binds[1] = {limit};
+	bh_query_timing("before hidden vendors");
 	int rc = bh_who_hidden(s);
 	if (rc < 0)
 		return rc;
+	bh_query_timing("who: hidden vendors computed");
 	rc = bh_query_section(s, out, json, first,
 			      "Hidden vendors (a company named in award descriptions, not the recipient):",
 			      "hidden_vendors", c_hidden, q_hidden, binds, 1);
@@ -467,8 +478,10 @@ int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, 
 	int rc, first = 1;
 	int64_t b10[3] = {10, from_fy, to_fy}, b20[3] = {20, from_fy, to_fy};
 
+	bh_query_timing("start");
 	if ((rc = bh_who_prepare(s, agency, from_fy, to_fy)) < 0)
 		return rc;
+	bh_query_timing("who: rows of the agency");
 	if ((rc = bh_store_prepare(&q, s,
 				   "SELECT e.name, e.id, (SELECT coalesce(sum(amount), 0) FROM temp.who_ob),"
 				   " (SELECT count(*) FROM temp.who_ob) FROM entity e WHERE e.rid = ?")) < 0)

@@ -315,7 +315,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			     "employees", c_emp,
 			     "SELECT e.name, h.head, sum(x.amount), count(*), count(DISTINCT x.name)"
 			     " FROM temp.who_head h JOIN entity e ON e.rid = h.co"
-			     " JOIN fec_txn x ON x.employer >= h.head AND x.employer < h.head || x'7f'"
+			     " CROSS JOIN fec_txn x ON x.employer >= h.head AND x.employer < h.head || x'7f'"
 			     "  AND (x.employer = h.head OR substr(x.employer, length(h.head) + 1, 1)"
 			     "       NOT GLOB '[A-Z0-9]')"
 			     "  AND x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"

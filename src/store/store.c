@@ -165,5 +165,7 @@ int bh_store_build_indexes(bh_store *s)
 	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++)
 		if ((*p)->indexes && (rc = bh_store_exec(s, (*p)->indexes)) < 0)
 			return rc;
-	return bh_store_exec(s, "PRAGMA optimize");
+	/* statistics for the query planner, sampled so that they stay cheap
+	 * on a large store */
+	return bh_store_exec(s, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA optimize");
 }
