@@ -48,7 +48,7 @@ for pair in "ice_contract_transactions_fy2013-2018.csv:t" \
 	file=${pair%%:*}
 	table=${pair##*:}
 	assert_eq "$(raw "select count(*) from $table")" \
-		"$(q "$DB" "select rows + rejected from source where path = '$U/$file'")" \
+		"$(q "$DB" "select rows + rejected from source where path LIKE '%/$file'")" \
 		"$file: rows + rejected = data rows"
 done
 assert_eq 5672 "$(q "$DB" "select count(*) from txn")" "the MANIFEST's 5,672 transactions"
