@@ -23,5 +23,11 @@ const bh_command bh_commands[] = {
 	 bh_cmd_export},
 	{"cite", "an evidence pack (records, query, official URLs) behind one figure",
 	 bh_usage_cite, bh_cmd_cite},
+	{"resolve", "link records of the same company or person across sources", bh_usage_resolve,
+	 bh_cmd_resolve},
+	{"explain", "why two records are (or are not) the same entity", bh_usage_explain,
+	 bh_cmd_explain},
+	{"judge", "record a human decision: merge, split or unsure", bh_usage_judge, bh_cmd_judge},
+	{"judgments", "list and export the human decisions", bh_usage_judgments, bh_cmd_judgments},
 	{NULL, NULL, NULL, NULL},
 };

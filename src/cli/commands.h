@@ -18,5 +18,9 @@ BH_CMD(path)
 BH_CMD(export)
 BH_CMD(cite)
 BH_CMD(serve)
+BH_CMD(resolve)
+BH_CMD(judge)
+BH_CMD(judgments)
+BH_CMD(explain)
 
 #endif
