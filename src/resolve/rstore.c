@@ -11,8 +11,7 @@
  *   4. write `cluster` (canonical: a UEI entity, else DUNS, else the
  *      oldest), the pairs and the model, and log the run.
  * Parent identifiers are ownership links made by ingest, never merges. */
-#include "resolve/rstore.h"
-#include "resolve/resolveInt.h"
+#include "resolve/rstoreInt.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/map.h"
@@ -22,12 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_NAMES 8 /* names of one entity given to the matcher */
-
-enum { K_ORG = 0, K_PERSON, K_COMMITTEE };
-enum { F_ORG, F_PERSON, F_COMMITTEE, F_CITY, F_STATE, F_ZIP, NFIELDS };
-
-static const bh_field_spec fields[NFIELDS] = {
+const bh_field_spec bh_rs_fields[NFIELDS] = {
 	{"organization name", BH_CMP_ORG,
 	 BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED | BH_BLK_PREFIX, 1, 0, BH_LVL_WEAK},
 	{"person name", BH_CMP_PERSON, BH_BLK_PHONETIC | BH_BLK_VALUE, 1, 0, BH_LVL_WEAK},
@@ -43,38 +37,13 @@ static const char *const id_props[] = {"uei", "duns", "cage", "lda_registrant_id
 static const char *const id_prefixes[] = {"uei:", "duns:", "fec:", "lda:"};
 static const char *const id_prefix_kinds[] = {"uei", "duns", "fec", "lda"};
 
-typedef struct {
-	int64_t a, b; /* entity indexes */
-	double w;     /* match weight (log2 odds); identifiers and judgments: +inf */
-	const char *reason; /* static string */
-} upair;
-
-typedef struct {
-	bh_store *s;
-	int64_t n;
-	int64_t *rid;
-	char **id;
-	char **name;
-	uint8_t *kind;
-	int64_t *uf;
-	int64_t *uei;   /* per root: UEI value id, -1 none, -2 several */
-	int64_t *chead; /* per root: first split-constrained entity, -1 */
-	int64_t *cnext;
-	bh_map by_rid, by_id, ids;
-	bh_vec splits; /* upair (a, b) both directions, sorted by a */
-	bh_vec applied; /* upair: unions that happened, for resolve_pair */
-	bh_vec rec_ent; /* int64 entity index per matcher record */
-	bh_matcher *m;
-	int64_t refused;
-} rctx;
-
 void bh_resolve_opts_default(bh_resolve_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->threshold = 0.5;
 }
 
-static void ctx_free(rctx *c)
+void bh_rs_ctx_free(rctx *c)
 {
 	for (int64_t i = 0; i < c->n; i++) {
 		if (c->id)
@@ -193,7 +162,7 @@ done:
 	return rc;
 }
 
-static int64_t ent_of_rid(rctx *c, int64_t rid)
+int64_t bh_rs_entity(rctx *c, int64_t rid)
 {
 	int64_t *v;
 	return bh_map_get(&v, &c->by_rid, &rid, sizeof rid) ? *v : -1;
@@ -380,7 +349,7 @@ static int load_ids(rctx *c, int64_t *merges)
 				   " ('uei','duns','cage','lda_registrant_id','lda_client_id','fec_id')")) < 0)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t e = ent_of_rid(c, sqlite3_column_int64(q, 0));
+		int64_t e = bh_rs_entity(c, sqlite3_column_int64(q, 0));
 		const char *prop = (const char *)sqlite3_column_text(q, 1);
 		if (e < 0)
 			continue;
@@ -490,7 +459,7 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
 }
 
 /* The model of the last full run, if any. Returns 1 when loaded. */
-static int load_model(rctx *c)
+int bh_rs_load_model(rctx *c)
 {
 	sqlite3_stmt *q = NULL;
 	double mm[NFIELDS * BH_NLEVELS], uu[NFIELDS * BH_NLEVELS], ur[NFIELDS * BH_NLEVELS];
@@ -508,7 +477,7 @@ static int load_model(rctx *c)
 			continue;
 		}
 		for (int k = 0; k < NFIELDS; k++)
-			if (strcmp(fields[k].name, f) == 0 && l > 0 && l < BH_NLEVELS) {
+			if (strcmp(bh_rs_fields[k].name, f) == 0 && l > 0 && l < BH_NLEVELS) {
 				mm[k * BH_NLEVELS + l] = sqlite3_column_double(q, 2);
 				uu[k * BH_NLEVELS + l] = sqlite3_column_double(q, 3);
 				ur[k * BH_NLEVELS + l] = sqlite3_column_double(q, 4);
@@ -521,8 +490,8 @@ static int load_model(rctx *c)
 	return bh_matcher_set_model(c->m, mm, uu, ur, lambda) < 0 ? 0 : 1;
 }
 
-static int ctx_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
-		    int64_t *id_merges, int64_t *judgment_merges)
+int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
+	       int64_t *id_merges, int64_t *judgment_merges)
 {
 	bh_match_opts mo;
 	int rc;
@@ -533,7 +502,7 @@ static int ctx_load(rctx *c, bh_store *s, double threshold, int64_t new_after, i
 	bh_match_opts_default(&mo);
 	mo.threshold = threshold;
 	mo.em_u = 0; /* u from random pairs: see docs/resolve.md */
-	if ((rc = bh_matcher_new(&c->m, fields, NFIELDS, &mo)) < 0 || (rc = load_entities(c)) < 0 ||
+	if ((rc = bh_matcher_new(&c->m, bh_rs_fields, NFIELDS, &mo)) < 0 || (rc = load_entities(c)) < 0 ||
 	    (rc = load_judgments(c, judgment_merges)) < 0 || (rc = load_ids(c, id_merges)) < 0 ||
 	    (rc = load_records(c, new_after, first_new)) < 0)
 		return rc;
@@ -638,7 +607,7 @@ static int write_model(rctx *c)
 		return rc;
 	for (int f = -1; f < NFIELDS && rc == 0; f++)
 		for (int l = f < 0 ? 0 : 1; l < (f < 0 ? 1 : BH_NLEVELS); l++) {
-			sqlite3_bind_text(ins, 1, f < 0 ? "_prior" : fields[f].name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 1, f < 0 ? "_prior" : bh_rs_fields[f].name, -1, SQLITE_STATIC);
 			sqlite3_bind_int(ins, 2, l);
 			sqlite3_bind_double(ins, 3, f < 0 ? bh_matcher_lambda(c->m) : bh_matcher_m(c->m, f, l));
 			sqlite3_bind_double(ins, 4, f < 0 ? 0 : bh_matcher_u(c->m, f, l));
@@ -676,8 +645,8 @@ static int load_old_pairs(rctx *c, bh_vec *edges)
 	if (rc < 0)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t a = ent_of_rid(c, sqlite3_column_int64(q, 0));
-		int64_t b = ent_of_rid(c, sqlite3_column_int64(q, 1));
+		int64_t a = bh_rs_entity(c, sqlite3_column_int64(q, 0));
+		int64_t b = bh_rs_entity(c, sqlite3_column_int64(q, 1));
 		if (a < 0 || b < 0)
 			continue;
 		upair p = {a, b, sqlite3_column_double(q, 2), "name"};
@@ -734,10 +703,10 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	}
 	if (o->progress)
 		fprintf(o->progress, "resolve: loading entities\n");
-	if ((rc = ctx_load(&c, s, o->threshold, last_max, &first_new, &out->id_merges,
+	if ((rc = bh_rs_load(&c, s, o->threshold, last_max, &first_new, &out->id_merges,
 			   &out->judgment_merges)) < 0)
 		goto done;
-	out->incremental = last_max >= 0 && load_model(&c) == 1;
+	out->incremental = last_max >= 0 && bh_rs_load_model(&c) == 1;
 	if (out->incremental) {
 		bh_matcher_set_first_new(c.m, first_new);
 		if ((rc = load_old_pairs(&c, &edges)) < 0)
@@ -804,317 +773,6 @@ done:
 		bh_store_rollback(s);
 	sqlite3_finalize(q);
 	bh_vec_free(&edges);
-	ctx_free(&c);
-	return rc;
-}
-
-/* ---- judgments ---- */
-
-int bh_resolve_entity_ref(int64_t *rid, char *id, size_t cap, bh_store *s, const char *ref)
-{
-	sqlite3_stmt *q = NULL;
-	char *end;
-	long long n = strtoll(ref, &end, 10);
-	int rc = bh_store_prepare(&q, s, "SELECT rid, id FROM entity WHERE id = ?1 OR rid = ?2");
-	if (rc < 0)
-		return rc;
-	sqlite3_bind_text(q, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, *end == '\0' && end != ref ? n : -1);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		*rid = sqlite3_column_int64(q, 0);
-		snprintf(id, cap, "%s", (const char *)sqlite3_column_text(q, 1));
-		rc = 0;
-	} else {
-		rc = bh_error_set(BH_ENOTFOUND, "no entity \"%s\" (give an id such as uei:... or a rowid)", ref);
-	}
-	sqlite3_finalize(q);
-	return rc;
-}
-
-int bh_judge_add(bh_store *s, const char *decision, const char *a, const char *b, const char *who,
-		 const char *why)
-{
-	char ia[512], ib[512], at[32];
-	int64_t ra, rb;
-	sqlite3_stmt *q = NULL;
-	int rc;
-	time_t tt = time(NULL);
-	struct tm tmv;
-	if (strcmp(decision, "merge") && strcmp(decision, "split") && strcmp(decision, "unsure"))
-		return bh_error_set(BH_EUSAGE, "judge: decision must be merge, split or unsure, not \"%s\"",
-				    decision);
-	if ((rc = bh_resolve_entity_ref(&ra, ia, sizeof ia, s, a)) < 0 ||
-	    (rc = bh_resolve_entity_ref(&rb, ib, sizeof ib, s, b)) < 0)
-		return rc;
-	if (ra == rb)
-		return bh_error_set(BH_EUSAGE, "judge: %s and %s are the same entity", a, b);
-	gmtime_r(&tt, &tmv);
-	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-	if ((rc = bh_store_prepare(&q, s,
-				   "INSERT INTO judgment(a, b, decision, who, at, why)"
-				   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)")) < 0)
-		return rc;
-	int swap = strcmp(ia, ib) > 0;
-	sqlite3_bind_text(q, 1, swap ? ib : ia, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, swap ? ia : ib, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, decision, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, who && *who ? who : "unknown", -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, at, -1, SQLITE_STATIC);
-	if (why && *why)
-		sqlite3_bind_text(q, 6, why, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : bh_store_fail(s, "judge: recording");
-	sqlite3_finalize(q);
-	return rc;
-}
-
-int bh_judgments_each(bh_store *s, int all, int (*fn)(const bh_judgment *j, void *payload),
-		      void *payload)
-{
-	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(
-		&q, s,
-		"SELECT j.rid, j.a, j.b, j.decision, j.who, j.at, coalesce(j.why, ''),"
-		" coalesce(ea.name, ''), coalesce(eb.name, ''),"
-		" j.rid = (SELECT max(rid) FROM judgment k WHERE k.a = j.a AND k.b = j.b)"
-		" FROM judgment j LEFT JOIN entity ea ON ea.id = j.a LEFT JOIN entity eb ON eb.id = j.b"
-		" ORDER BY j.rid");
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		bh_judgment j;
-		j.rid = sqlite3_column_int64(q, 0);
-		j.a = (const char *)sqlite3_column_text(q, 1);
-		j.b = (const char *)sqlite3_column_text(q, 2);
-		j.decision = (const char *)sqlite3_column_text(q, 3);
-		j.who = (const char *)sqlite3_column_text(q, 4);
-		j.at = (const char *)sqlite3_column_text(q, 5);
-		j.why = (const char *)sqlite3_column_text(q, 6);
-		j.a_name = (const char *)sqlite3_column_text(q, 7);
-		j.b_name = (const char *)sqlite3_column_text(q, 8);
-		j.current = sqlite3_column_int(q, 9);
-		if (!all && !j.current)
-			continue;
-		int r = fn(&j, payload);
-		if (r != 0) {
-			sqlite3_finalize(q);
-			return r;
-		}
-	}
-	rc = rc == SQLITE_DONE ? 0 : bh_store_fail(s, "judgments: reading");
-	sqlite3_finalize(q);
-	return rc;
-}
-
-/* ---- explain ---- */
-
-typedef struct {
-	FILE *out;
-	int json, first;
-	int gated; /* a name too different to make the pair a candidate */
-} explain_out;
-
-static void explain_part(const bh_explain_part *p, void *payload)
-{
-	explain_out *eo = payload;
-	if (p->level == BH_LVL_MISSING && !p->a[0] && !p->b[0])
-		return; /* a field of another kind of entity */
-	for (int f = 0; f < NFIELDS; f++)
-		if (strcmp(fields[f].name, p->field) == 0 && fields[f].need && p->level != BH_LVL_MISSING &&
-		    p->level < fields[f].need)
-			eo->gated = 1;
-	if (eo->json) {
-		fprintf(eo->out, "%s{\"field\":\"%s\",\"a\":", eo->first ? "" : ",", p->field);
-		bh_json_str(eo->out, p->a);
-		fputs(",\"b\":", eo->out);
-		bh_json_str(eo->out, p->b);
-		fprintf(eo->out, ",\"level\":\"%s\",\"weight\":%.3f", bh_level_name(0, p->level),
-			p->weight);
-		if (p->tf_u > 0)
-			fprintf(eo->out, ",\"tf_u\":%.3g", p->tf_u);
-		fputs("}", eo->out);
-	} else {
-		fprintf(eo->out, "  %-18s %-15s %+7.2f   \"%s\" / \"%s\"", p->field,
-			bh_level_name(0, p->level), p->weight, p->a, p->b);
-		if (p->tf_u > 0)
-			fprintf(eo->out, "  (value seen by chance with probability %.2g)", p->tf_u);
-		fputc('\n', eo->out);
-	}
-	eo->first = 0;
-}
-
-/* Identifiers both entities carry (statements or ids), as "prop value". */
-static int shared_ids(FILE *out, bh_store *s, int64_t ra, int64_t rb, int json)
-{
-	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, s,
-				  "SELECT DISTINCT x.prop, x.value FROM statement x JOIN statement y"
-				  " ON y.prop = x.prop AND y.value = x.value WHERE x.entity = ?1"
-				  " AND y.entity = ?2 AND x.prop IN ('uei','duns','cage',"
-				  "'lda_registrant_id','lda_client_id','fec_id')");
-	int n = 0;
-	if (rc < 0)
-		return rc;
-	sqlite3_bind_int64(q, 1, ra);
-	sqlite3_bind_int64(q, 2, rb);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(q, 0);
-		const char *v = (const char *)sqlite3_column_text(q, 1);
-		if (json) {
-			fprintf(out, "%s{\"prop\":\"%s\",\"value\":", n ? "," : "", p);
-			bh_json_str(out, v);
-			fputs("}", out);
-		} else {
-			fprintf(out, "Both carry %s %s: a shared identifier settles the match.\n", p, v);
-		}
-		n++;
-	}
-	sqlite3_finalize(q);
-	return n;
-}
-
-static int64_t canon_of(bh_store *s, int64_t rid, char *id, size_t cap)
-{
-	sqlite3_stmt *q = NULL;
-	int64_t c = rid;
-	if (bh_store_prepare(&q, s, "SELECT e.rid, e.id FROM entity e WHERE e.rid ="
-				    " coalesce((SELECT canon FROM cluster WHERE entity = ?1), ?1)") < 0)
-		return rid;
-	sqlite3_bind_int64(q, 1, rid);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		c = sqlite3_column_int64(q, 0);
-		snprintf(id, cap, "%s", (const char *)sqlite3_column_text(q, 1));
-	}
-	sqlite3_finalize(q);
-	return c;
-}
-
-int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int json)
-{
-	rctx c = {0};
-	char ia[512], ib[512], ca[512] = "", cb[512] = "";
-	int64_t ra, rb, fn = 0, m1 = 0, m2 = 0;
-	int rc;
-	sqlite3_stmt *q = NULL;
-
-	if ((rc = bh_resolve_entity_ref(&ra, ia, sizeof ia, s, a)) < 0 ||
-	    (rc = bh_resolve_entity_ref(&rb, ib, sizeof ib, s, b)) < 0)
-		return rc;
-	if ((rc = ctx_load(&c, s, 0.5, INT64_MAX, &fn, &m1, &m2)) < 0)
-		goto done;
-	if (load_model(&c) != 1) {
-		rc = bh_error_set(BH_ENOTFOUND, "explain: no model yet: run `behind resolve` first");
-		goto done;
-	}
-	if ((rc = bh_matcher_prepare(c.m)) < 0)
-		goto done;
-	int64_t ea = ent_of_rid(&c, ra), eb = ent_of_rid(&c, rb);
-	if (ea < 0 || eb < 0) {
-		rc = bh_error_set(BH_EUSAGE, "explain: %s and %s must be organizations, persons or committees",
-				  a, b);
-		goto done;
-	}
-	/* the closest pair of their names */
-	int64_t bi = -1, bj = -1;
-	double best = -INFINITY;
-	for (size_t i = 0; i < c.rec_ent.n; i++) {
-		if (BH_VEC_AT(c.rec_ent, int64_t, i) != ea)
-			continue;
-		for (size_t j = 0; j < c.rec_ent.n; j++) {
-			if (BH_VEC_AT(c.rec_ent, int64_t, j) != eb)
-				continue;
-			double w = bh_matcher_score(c.m, (int64_t)i, (int64_t)j);
-			if (w > best) {
-				best = w;
-				bi = (int64_t)i;
-				bj = (int64_t)j;
-			}
-		}
-	}
-	int64_t ka = canon_of(s, ra, ca, sizeof ca), kb = canon_of(s, rb, cb, sizeof cb);
-	if (json) {
-		fputs("{\"a\":", out);
-		bh_json_str(out, ia);
-		fputs(",\"a_name\":", out);
-		bh_json_str(out, c.name[ea]);
-		fputs(",\"b\":", out);
-		bh_json_str(out, ib);
-		fputs(",\"b_name\":", out);
-		bh_json_str(out, c.name[eb]);
-		fprintf(out, ",\"same_cluster\":%s,\"canon_a\":", ka == kb ? "true" : "false");
-		bh_json_str(out, ca);
-		fputs(",\"canon_b\":", out);
-		bh_json_str(out, cb);
-		fputs(",\"shared_ids\":[", out);
-		shared_ids(out, s, ra, rb, 1);
-		fputs("]", out);
-	} else {
-		fprintf(out, "A: %s \"%s\"\nB: %s \"%s\"\n", ia, c.name[ea], ib, c.name[eb]);
-		if (ka == kb)
-			fprintf(out, "Now: one entity (canonical %s).\n", ca);
-		else
-			fprintf(out, "Now: two entities (canonical %s and %s).\n", ca, cb);
-		shared_ids(out, s, ra, rb, 0);
-	}
-	/* the judgment on the pair, if any */
-	if ((rc = bh_store_prepare(&q, s,
-				   "SELECT decision, who, at, coalesce(why,'') FROM judgment WHERE"
-				   " (a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1) ORDER BY rid DESC LIMIT 1")) < 0)
-		goto done;
-	sqlite3_bind_text(q, 1, ia, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, ib, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		const char *d = (const char *)sqlite3_column_text(q, 0);
-		if (json) {
-			fputs(",\"judgment\":{\"decision\":", out);
-			bh_json_str(out, d);
-			fputs(",\"who\":", out);
-			bh_json_str(out, (const char *)sqlite3_column_text(q, 1));
-			fputs(",\"at\":", out);
-			bh_json_str(out, (const char *)sqlite3_column_text(q, 2));
-			fputs(",\"why\":", out);
-			bh_json_str(out, (const char *)sqlite3_column_text(q, 3));
-			fputs("}", out);
-		} else {
-			fprintf(out, "Judgment: %s, by %s at %s%s%s%s; it overrides the scores.\n", d,
-				sqlite3_column_text(q, 1), sqlite3_column_text(q, 2),
-				*sqlite3_column_text(q, 3) ? " (\"" : "", sqlite3_column_text(q, 3),
-				*sqlite3_column_text(q, 3) ? "\")" : "");
-		}
-	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (bi >= 0) {
-		double total, prob;
-		explain_out eo = {out, json, 1, 0};
-		if (json)
-			fputs(",\"fields\":[", out);
-		else
-			fputs("Names and addresses compared (weight = log2 of how much likelier this is for one\n"
-			      "entity than for two; positive is evidence for a match):\n", out);
-		if ((rc = bh_matcher_explain(c.m, bi, bj, &total, &prob, explain_part, &eo)) < 0)
-			goto done;
-		double prior = log2(bh_matcher_lambda(c.m) / (1 - bh_matcher_lambda(c.m)));
-		if (eo.gated)
-			prob = 0;
-		if (json)
-			fprintf(out, "],\"prior\":%.3f,\"total\":%.3f,\"names_too_different\":%s,"
-				"\"probability\":%.6f}\n", prior, total, eo.gated ? "true" : "false", prob);
-		else if (eo.gated)
-			fputs("The names are too different for them to be compared at all: not one entity\n"
-			      "by name (only identifiers or a judgment can unite them).\n", out);
-		else
-			fprintf(out,
-				"  %-18s %-15s %+7.2f   (share of compared pairs that match)\n"
-				"Total %+.2f: probability %.4f that they are one entity by name (threshold 0.5).\n",
-				"prior", "", prior, total, prob);
-	} else if (json) {
-		fputs("}\n", out);
-	} else {
-		fputs("No names to compare (different kinds of entity, or no name with a letter).\n", out);
-	}
-	rc = 0;
-done:
-	sqlite3_finalize(q);
-	ctx_free(&c);
+	bh_rs_ctx_free(&c);
 	return rc;
 }

@@ -1,0 +1,56 @@
+/* Internals of the store-level resolve shared by its files: rstore.c (the
+ * run: loading, constrained unions, writing), judge.c (judgments) and
+ * explain.c. The context owns everything it loads; bh_rs_ctx_free()
+ * releases it and accepts a zeroed context. */
+#ifndef BH_RSTOREINT_H
+#define BH_RSTOREINT_H
+
+#include "resolve/resolveInt.h"
+#include "resolve/rstore.h"
+#include "util/map.h"
+
+#define MAX_NAMES 8 /* names of one entity given to the matcher */
+
+enum { K_ORG = 0, K_PERSON, K_COMMITTEE };
+enum { F_ORG, F_PERSON, F_COMMITTEE, F_CITY, F_STATE, F_ZIP, NFIELDS };
+
+typedef struct {
+	int64_t a, b; /* entity indexes */
+	double w;     /* match weight (log2 odds); identifiers and judgments: +inf */
+	const char *reason; /* static string */
+} upair;
+
+typedef struct {
+	bh_store *s;
+	int64_t n;
+	int64_t *rid;
+	char **id;
+	char **name;
+	uint8_t *kind;
+	int64_t *uf;
+	int64_t *uei;   /* per root: UEI value id, -1 none, -2 several */
+	int64_t *chead; /* per root: first split-constrained entity, -1 */
+	int64_t *cnext;
+	bh_map by_rid, by_id, ids;
+	bh_vec splits; /* upair (a, b) both directions, sorted by a */
+	bh_vec applied; /* upair: unions that happened, for resolve_pair */
+	bh_vec rec_ent; /* int64 entity index per matcher record */
+	bh_matcher *m;
+	int64_t refused;
+} rctx;
+
+/* The matcher's fields for store entities, by the F_* indexes above. */
+extern const bh_field_spec bh_rs_fields[NFIELDS];
+
+/* Loads entities, judgments (merges applied, splits kept), identifier
+ * unions and one matcher record per name; records of entities whose rowid
+ * is above new_after start at *first_new. */
+int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
+	       int64_t *id_merges, int64_t *judgment_merges);
+void bh_rs_ctx_free(rctx *c);
+/* The saved model into c->m; 1 when there was one, 0 when not. */
+int bh_rs_load_model(rctx *c);
+/* The entity index of a rowid, or -1. */
+int64_t bh_rs_entity(rctx *c, int64_t rid);
+
+#endif
