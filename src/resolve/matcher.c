@@ -370,8 +370,11 @@ static int level_person(const char *a, size_t na, const char *b, size_t nb)
 		lvl = BH_LVL_WEAK;
 	else
 		lvl = BH_LVL_FAR;
-	if (sfx_conflict && lvl > BH_LVL_FAR)
-		lvl--;
+	/* different suffixes (father and son) or middle initials: two people
+	 * unless the rest says otherwise, two levels down */
+	int mid_conflict = la[2] && lb[2] && pa[2][0] != pb[2][0];
+	if (sfx_conflict || mid_conflict)
+		lvl = lvl - 2 > BH_LVL_FAR ? lvl - 2 : BH_LVL_FAR;
 	return lvl;
 }
 

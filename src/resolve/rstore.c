@@ -24,7 +24,8 @@
 const bh_field_spec bh_rs_fields[NFIELDS] = {
 	{"organization name", BH_CMP_ORG,
 	 BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED | BH_BLK_PREFIX, 1, 0, BH_LVL_WEAK},
-	{"person name", BH_CMP_PERSON, BH_BLK_PHONETIC | BH_BLK_VALUE, 1, 0, BH_LVL_WEAK},
+	/* persons: a stricter gate; common names are many people */
+	{"person name", BH_CMP_PERSON, BH_BLK_PHONETIC | BH_BLK_VALUE, 1, 0, BH_LVL_CLOSE},
 	{"committee name", BH_CMP_ORG, BH_BLK_TOKENS | BH_BLK_SORTED, 1, 0, BH_LVL_WEAK},
 	{"city", BH_CMP_STRING, 0, 1, 0, 0},
 	{"state", BH_CMP_EXACT, 0, 0, 0, 0},
@@ -57,11 +58,14 @@ void bh_rs_ctx_free(rctx *c)
 	free(c->kind);
 	free(c->uf);
 	free(c->uei);
+	free(c->first);
+	free(c->mid);
 	free(c->chead);
 	free(c->cnext);
 	bh_map_free(&c->by_rid);
 	bh_map_free(&c->by_id);
 	bh_map_free(&c->ids);
+	bh_map_free(&c->firsts);
 	bh_vec_free(&c->splits);
 	bh_vec_free(&c->applied);
 	bh_vec_free(&c->rec_ent);
@@ -87,6 +91,38 @@ static char *dupstr(const char *s)
 }
 
 /* ---- loading ---- */
+
+/* A person's formal first name and middle initial: a cluster of persons
+ * never holds two of either (through a name without them, "SMITH, MARY"
+ * and "SMITH, MICHAEL" would chain via "SMITH, M"). */
+static int person_keys(rctx *c, int64_t e)
+{
+	bh_person p;
+	int64_t *v;
+	if (bh_person_parse(&p, c->name[e], strlen(c->name[e])) < 0)
+		return 0;
+	if (strlen(p.first) > 1) {
+		const char *f = bh_nickname_canon(p.first);
+		int rc = bh_map_put(&v, NULL, &c->firsts, f, strlen(f));
+		if (rc < 0)
+			return bh_error_set(BH_ENOMEM, "resolve: out of memory");
+		if (rc == 1)
+			*v = (int64_t)c->firsts.count;
+		c->first[e] = *v;
+	}
+	c->mid[e] = (unsigned char)p.middle[0];
+	return 0;
+}
+
+static int conflict(int64_t a, int64_t b, int64_t none)
+{
+	return a != none && b != none && (a != b || a == -2);
+}
+
+static int64_t merged(int64_t a, int64_t b, int64_t none)
+{
+	return a == none ? b : b == none || b == a ? a : -2;
+}
 
 static int load_entities(rctx *c)
 {
@@ -146,15 +182,21 @@ static int load_entities(rctx *c)
 	size_t nn = (size_t)(c->n ? c->n : 1);
 	c->uf = malloc(nn * sizeof *c->uf);
 	c->uei = malloc(nn * sizeof *c->uei);
+	c->first = malloc(nn * sizeof *c->first);
+	c->mid = malloc(nn * sizeof *c->mid);
 	c->chead = malloc(nn * sizeof *c->chead);
 	c->cnext = malloc(nn * sizeof *c->cnext);
-	if (!c->uf || !c->uei || !c->chead || !c->cnext) {
+	if (!c->uf || !c->uei || !c->chead || !c->cnext || !c->first || !c->mid) {
 		rc = bh_error_set(BH_ENOMEM, "resolve: out of memory");
 		goto done;
 	}
 	for (int64_t i = 0; i < c->n; i++) {
 		c->uf[i] = i;
 		c->uei[i] = -1;
+		c->first[i] = -1;
+		c->mid[i] = 0;
+		if (c->kind[i] == K_PERSON && (rc = person_keys(c, i)) < 0)
+			goto done;
 		c->chead[i] = c->cnext[i] = -1;
 	}
 done:
@@ -205,7 +247,8 @@ static int unite(rctx *c, int64_t a, int64_t b, int how, double w, const char *r
 		return -1;
 	}
 	int64_t ua = c->uei[ra], ub = c->uei[rb];
-	if (how == U_SCORE && ua != -1 && ub != -1 && (ua != ub || ua == -2)) {
+	if (how == U_SCORE && (conflict(ua, ub, -1) || conflict(c->first[ra], c->first[rb], -1) ||
+			       conflict(c->mid[ra], c->mid[rb], 0))) {
 		c->refused++;
 		return -1;
 	}
@@ -215,7 +258,9 @@ static int unite(rctx *c, int64_t a, int64_t b, int how, double w, const char *r
 		rb = t;
 	}
 	c->uf[rb] = ra;
-	c->uei[ra] = ua == -1 ? ub : ub == -1 || ub == ua ? ua : -2;
+	c->uei[ra] = merged(ua, ub, -1);
+	c->first[ra] = merged(c->first[ra], c->first[rb], -1);
+	c->mid[ra] = (int)merged(c->mid[ra], c->mid[rb], 0);
 	/* append rb's constrained entities to ra's list */
 	if (c->chead[rb] >= 0) {
 		int64_t x = c->chead[rb];
@@ -397,7 +442,11 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
 		char *names[MAX_NAMES];
 		int nn = 0;
 		char *addr[3] = {NULL, NULL, NULL};
-		if (has_letter(c->name[e]))
+		/* A committee is its FEC id: two ids are two committees, whatever
+		 * their names ("GREEN PARTY OF UTAH" is no other PAC), so
+		 * committees are united by identifiers and judgments only. */
+		int named = c->kind[e] != K_COMMITTEE;
+		if (named && has_letter(c->name[e]))
 			names[nn++] = c->name[e];
 		while (rc == SQLITE_ROW) {
 			srid = sqlite3_column_int64(q, 0);
@@ -410,7 +459,8 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
 					int dup = 0;
 					for (int k = 0; k < nn && !dup; k++)
 						dup = strcmp(names[k], sval) == 0;
-					if (!dup && nn < MAX_NAMES && has_letter(sval) && (names[nn] = dupstr(sval)))
+					if (named && !dup && nn < MAX_NAMES && has_letter(sval) &&
+					    (names[nn] = dupstr(sval)))
 						nn++;
 				} else {
 					int slot = sprop[0] == 'c' ? 0 : sprop[0] == 's' ? 1 : 2;

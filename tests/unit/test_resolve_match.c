@@ -156,7 +156,9 @@ static void test_person_levels(void **state)
 		{"SMITH, JOHN A", "John A. Smith", BH_LVL_EXACT},
 		{"SMITH, WILLIAM", "Bill Smith", BH_LVL_CLOSE},     /* nickname */
 		{"SMITH, J", "John Smith", BH_LVL_CLOSE},           /* initial */
-		{"Smith Jr., John", "SMITH SR, JOHN", BH_LVL_CLOSE}, /* suffixes disagree */
+		{"Smith Jr., John", "SMITH SR, JOHN", BH_LVL_WEAK},  /* father and son */
+		{"WHITE, MICHAEL J", "WHITE, MICHAEL G.", BH_LVL_WEAK}, /* middle initials */
+		{"WHITE, MICHAEL J", "Michael White", BH_LVL_EXACT},
 		{"SMITH, JOHN", "JONES, JOHN", BH_LVL_FAR},
 	};
 	double mm[5] = {1, 0.05, 0.05, 0.1, 0.8}, uu[5] = {1, 0.9, 0.06, 0.03, 0.01};
