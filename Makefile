@@ -8,7 +8,7 @@
 #   make SAN=1 ...  the same under ASan/UBSan, in build-san/
 #   make fuzz       libFuzzer harnesses (clang), in build-fuzz/
 
-PKGS    := sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto
+PKGS    := sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto yaml-0.1
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -60,6 +60,27 @@ check test: all
 # src/serve/assets_gen.c; only this target needs Node.js and npm.
 web:
 	cd web && npm ci --no-audit --no-fund && node build.mjs
+
+# libFuzzer harnesses (fuzz/fuzz_*.c, see fuzz/README.md): the library built
+# again by clang with coverage and ASan/UBSan in build-fuzz/, one binary per
+# harness. fuzz/run.sh runs them for a bounded time.
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	  OPT="-O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-format-nonliteral" \
+	  build-fuzz/libbehind.a
+	$(MAKE) CC=clang FUZZ_SAN="$(FUZZ_SAN)" $(FUZZ_BIN)
+
+# clang ignores GCC's per-function target pragmas: the kernels file (kernels
+# only, each called after a CPU check) gets the instruction sets for all.
+build-fuzz/obj/ingest/csv_simd_x86.o: ALL_CFLAGS += -Wno-unknown-pragmas -mavx2 -mavx512f \
+  -mavx512bw -mbmi -mbmi2 -mpopcnt -mpclmul
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) build-fuzz/libbehind.a
+	clang $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer \
+	  -Isrc $(CFLAGS_PKG) -o $@ $< build-fuzz/libbehind.a $(LIBS_PKG)
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -158,6 +158,57 @@ int bh_input_open_file(bh_input **out, const char *path)
 	return 0;
 }
 
+/* ---- memory ----------------------------------------------------------- */
+
+typedef struct {
+	const unsigned char *p;
+	size_t len, pos;
+} mem_src;
+
+static ssize_t mem_rd(bh_input *in, void *buf, size_t n)
+{
+	mem_src *m = in->impl;
+	size_t k = m->len - m->pos;
+	if (k > n)
+		k = n;
+	if (k)
+		memcpy(buf, m->p + m->pos, k);
+	m->pos += k;
+	return (ssize_t)k;
+}
+
+static void mem_close(bh_input *in)
+{
+	free(in->impl);
+}
+
+int bh_input_open_mem(bh_input **out, const char *name, const void *data, size_t len)
+{
+	bh_input *in = NULL;
+	mem_src *m = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = input_new(&in, name)) < 0)
+		return rc;
+	if (!(m = calloc(1, sizeof *m))) {
+		bh_input_free(in);
+		return bh_error_set(BH_ENOMEM, "out of memory");
+	}
+	m->p = data;
+	m->len = len;
+	in->impl = m;
+	in->rd = mem_rd;
+	in->close = mem_close;
+	in->size = (int64_t)len;
+	if ((rc = fill_head(in)) < 0) {
+		bh_input_free(in);
+		return rc;
+	}
+	*out = in;
+	return 0;
+}
+
 int bh_file_sha256(char out[65], const char *path)
 {
 	bh_input *in = NULL;

@@ -35,6 +35,11 @@ struct bh_input {
 /* Opens a plain file. */
 int bh_input_open_file(bh_input **out, const char *path);
 
+/* Opens an input over `len` bytes at `data` (borrowed: it must outlive
+ * the input), named `name` in messages. For fuzz harnesses and tests that
+ * feed a reader without a file. */
+int bh_input_open_mem(bh_input **out, const char *name, const void *data, size_t len);
+
 /* Reads up to n bytes; returns the count, 0 at end, or a negative code
  * with the message set (naming the input). */
 ssize_t bh_input_read(bh_input *in, void *buf, size_t n);
