@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 const char bh_usage_ingest[] =
-	"usage: behind ingest [--db PATH] [--kind KIND] [--quiet] [--no-progress] PATH...\n"
+	"usage: behind ingest [--db PATH] [--kind KIND | --mapping FILE] [--quiet] [--no-progress]\n"
+	"                     PATH...\n"
 	"\n"
 	"Loads public-record files into the store. PATH may be a file, a folder (read\n"
 	"recursively, in name order) or a zip. Each file's kind is detected from its\n"
@@ -33,6 +34,10 @@ const char bh_usage_ingest[] =
 	"\n"
 	"Options:\n"
 	"  --kind KIND     skip detection and read every PATH as KIND\n"
+	"  --mapping FILE  read every PATH (any delimited table) through the mapping FILE,\n"
+	"                  which says the entities and links of each row (docs/mappings.md);\n"
+	"                  it is checked whole, and its columns against each header, before\n"
+	"                  any row is written; a changed mapping re-ingests the same file\n"
 	"  --quiet         no per-file lines (errors are still printed)\n"
 	"  --no-progress   no progress line, even on a terminal\n"
 	"\n"
@@ -55,6 +60,7 @@ int bh_cmd_ingest(int argc, char **argv)
 	static const struct option lo[] = {
 		BH_COMMON_LONGOPTS,
 		{"kind", required_argument, NULL, 'k'},
+		{"mapping", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"no-progress", no_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
@@ -71,6 +77,7 @@ int bh_cmd_ingest(int argc, char **argv)
 		case BH_OPT_JSON: break;
 		case BH_OPT_HELP: return usage_out(stdout);
 		case 'k': opts.force_kind = optarg; break;
+		case 'm': opts.mapping = optarg; break;
 		case 'q': opts.quiet = 1; break;
 		case 'P': progress = 0; break;
 		default: usage_out(stderr); return 2;
@@ -79,6 +86,10 @@ int bh_cmd_ingest(int argc, char **argv)
 	if (optind >= argc) {
 		fprintf(stderr, "behind ingest: no PATH given\n");
 		usage_out(stderr);
+		return 2;
+	}
+	if (opts.force_kind && opts.mapping) {
+		fprintf(stderr, "behind ingest: --kind and --mapping exclude each other\n");
 		return 2;
 	}
 	opts.log = stderr;

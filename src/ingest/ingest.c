@@ -9,6 +9,7 @@
  * path first deletes everything the old version contributed, in the same
  * transaction, so a failure leaves the old version in place. */
 #include "ingest/ingestInt.h"
+#include "ingest/mapping.h"
 #include "util/err.h"
 
 #include <dirent.h>
@@ -26,7 +27,19 @@ typedef struct {
 	FILE *log;
 	bh_ingest_report *rep;
 	int explicit_path; /* the input was named by the user, not found in a walk */
+	bh_mapping *mapping; /* --mapping: every input is read through it */
 } walk;
+
+extern const bh_format bh_fmt_mapping;
+
+/* The idempotence key of an input: its content hash, combined with the
+ * mapping's when one is used (a changed mapping re-ingests). */
+static void source_sha(const walk *w, bh_input *in, char sha[65])
+{
+	bh_input_sha256(in, sha);
+	if (w->mapping)
+		bh_mapping_source_key(w->mapping, sha, sha);
+}
 
 static double now(void)
 {
@@ -271,6 +284,7 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 	if ((rc = bh_ing_init(&g, s, in, w->opts)) < 0)
 		goto fail;
 	g.fmt = fmt;
+	g.mapping = w->mapping;
 	if (old_id && (rc = delete_source(s, old_id)) < 0)
 		goto fail;
 	if ((rc = bh_store_prepare(&q, s,
@@ -290,7 +304,7 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 
 	if ((rc = fmt->run(&g)) < 0 || (rc = bh_ing_finish(&g)) < 0 || (rc = bh_input_drain(in)) < 0)
 		goto fail;
-	bh_input_sha256(in, sha);
+	source_sha(w, in, sha);
 	if (old_id && strcmp(sha, old_sha) == 0) {
 		snprintf(other, sizeof other, "%s", in->name);
 		old_id = -1;
@@ -371,7 +385,7 @@ static int handle_input(walk *w, bh_input **inp, const char *path)
 		char sha[65];
 		if ((rc = bh_input_drain(in)) < 0)
 			return rc;
-		bh_input_sha256(in, sha);
+		source_sha(w, in, sha);
 		if (strcmp(sha, old_sha) == 0) {
 			w->rep->files_skipped++;
 			say(w, "%s: already ingested\n", in->name);
@@ -386,7 +400,8 @@ static int handle_input(walk *w, bh_input **inp, const char *path)
 	if (in->head_len == 0) {
 		return bh_error_set(BH_EFORMAT, "%s: empty file; nothing to ingest", in->name);
 	}
-	const bh_format *fmt = detect(in, w->opts->force_kind, &score);
+	const bh_format *fmt =
+		w->mapping ? &bh_fmt_mapping : detect(in, w->opts->force_kind, &score);
 	if (!fmt) {
 		if (w->opts->force_kind)
 			return bh_error_set(BH_EUSAGE, "%s: unknown kind '%s' (see `behind ingest --help`)",
@@ -554,6 +569,8 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	if (opts->mapping && (rc = bh_mapping_load(&w.mapping, opts->mapping)) < 0)
+		return rc;
 	int64_t first_source = next_source_id(s);
 	/* Bulk mode: with no other connection open, a rollback journal writes
 	 * each new page once, where WAL writes it twice (log, then checkpoint).
@@ -566,6 +583,7 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	}
 	if (bulk)
 		bh_store_exec(s, "PRAGMA journal_mode=WAL");
+	bh_mapping_free(w.mapping);
 	if (out->files_loaded &&
 	    ((rc = bh_store_build_indexes(s)) < 0 || (rc = best_names(s, first_source)) < 0)) {
 		out->seconds = now() - t0;

@@ -22,6 +22,7 @@ typedef struct {
 	FILE *log;           /* where messages go (stderr if NULL) */
 	const char *force_kind; /* skip detection (for formats without a header) */
 	int max_examples;    /* rejected rows shown per file (default 5) */
+	const char *mapping; /* a mapping file (docs/mappings.md): every PATH is read through it */
 } bh_ingest_opts;
 
 typedef struct {

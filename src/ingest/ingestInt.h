@@ -61,6 +61,7 @@ struct bh_ing {
 	int op_k;
 	int op_rc;             /* first failure of the op being built */
 	size_t op_start;
+	struct bh_mapping *mapping; /* --mapping, loaded by the driver (fmt_mapping.c) */
 };
 
 /* ---- entities, statements, links ---------------------------------- */

@@ -9,6 +9,7 @@ const bh_schema_part *const bh_schema_parts[] = {
 	&bh_schema_fec,
 	&bh_schema_lda,
 	&bh_schema_personnel,
+	&bh_schema_mapping,
 	&bh_schema_resolve,
 	NULL,
 };

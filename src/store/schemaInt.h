@@ -18,6 +18,7 @@ extern const bh_schema_part bh_schema_usaspending;
 extern const bh_schema_part bh_schema_fec;
 extern const bh_schema_part bh_schema_lda;
 extern const bh_schema_part bh_schema_personnel;
+extern const bh_schema_part bh_schema_mapping;
 extern const bh_schema_part bh_schema_resolve;
 
 extern const bh_schema_part *const bh_schema_parts[];
