@@ -112,8 +112,11 @@ static void copy_row(srow *dst, const bh_row *r)
 		dst->cell[i] = xstrndup(r->cells[i].p, r->cells[i].n);
 }
 
-/* Reads every well-formed row with `want` cells (0: as many as the first
- * row); the first row becomes the header when `has_header`. */
+#define MAX_SAMPLE_ROWS ((size_t)1 << 20)
+
+/* Reads the well-formed rows (up to MAX_SAMPLE_ROWS) with `want` cells
+ * (0: as many as the first row); the first row becomes the header when
+ * `has_header`. */
 static void load_sample(sample *s, const char *path, char delim, unsigned flags, int has_header,
 			size_t want)
 {
@@ -138,6 +141,8 @@ static void load_sample(sample *s, const char *path, char delim, unsigned flags,
 			want = row->ncells;
 		if (row->ncells != want)
 			continue;
+		if (s->n == MAX_SAMPLE_ROWS)
+			break; /* samples are small; a bigger file adds nothing */
 		if (s->n == s->cap) {
 			s->cap = s->cap ? s->cap * 2 : 1024;
 			s->rows = realloc(s->rows, s->cap * sizeof *s->rows);

@@ -31,15 +31,19 @@ int bh_csv_open(bh_csv **out, bh_input *in, char delim, unsigned flags)
 	*out = NULL;
 	if ((rc = engine_from_env(&engine)) < 0)
 		return rc;
+	/* a small input gets a small buffer; it grows like any other */
+	size_t cap = BLOCK;
+	if (in->size >= 0 && (uint64_t)in->size < BLOCK)
+		cap = (size_t)in->size < 4096 ? 4096 : (size_t)in->size + 1;
 	r = calloc(1, sizeof *r);
-	if (!r || !(r->buf = malloc(BLOCK + BH_CSV_PAD))) {
+	if (!r || !(r->buf = malloc(cap + BH_CSV_PAD))) {
 		free(r);
 		return bh_error_set(BH_ENOMEM, "out of memory");
 	}
 	r->in = in;
 	r->delim = delim;
 	r->flags = flags;
-	r->cap = BLOCK;
+	r->cap = cap;
 	r->line = 1;
 	r->max_row = DEFAULT_MAX_ROW;
 	r->max_cells = DEFAULT_MAX_CELLS;
@@ -466,7 +470,9 @@ int bh_csv_set_engine(bh_csv *r, int engine)
 	if (d == '\n' || d == '\r' || d == '"' || d == '\0')
 		k = NULL;
 	if (k && !r->ix.idx) {
-		const size_t n = BH_CSV_WINDOW + BH_CSV_IDX_SLACK;
+		/* a window need not be bigger than the first buffer */
+		r->ix.win = r->cap < BH_CSV_WINDOW ? (r->cap + 63) & ~(size_t)63 : BH_CSV_WINDOW;
+		const size_t n = r->ix.win + BH_CSV_IDX_SLACK;
 		r->ix.idx = malloc(n * sizeof *r->ix.idx);
 		r->ix.rare = malloc(n * sizeof *r->ix.rare);
 		if (!r->ix.idx || !r->ix.rare)

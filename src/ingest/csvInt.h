@@ -76,6 +76,7 @@ typedef struct {
 	size_t ni, ii;        /* entries in idx, entries consumed */
 	size_t nr, ir;        /* the same for rare */
 	size_t ix;            /* next buffer offset to index */
+	size_t win;           /* bytes per window: BH_CSV_WINDOW, less for small inputs */
 	size_t next_row;      /* where the next row must start for the index to hold */
 	int valid;
 	bh_csv_carry cy;

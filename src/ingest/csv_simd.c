@@ -18,7 +18,7 @@
 static void index_window(bh_csv *r)
 {
 	bh_csv_index *x = &r->ix;
-	size_t to = x->ix + BH_CSV_WINDOW;
+	size_t to = x->ix + x->win;
 	if (to >= r->end) {
 		to = r->end;
 		r->buf[to] = '\n';

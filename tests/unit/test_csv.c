@@ -156,6 +156,9 @@ static char *dump_all_agree_steps(const char *data, size_t len, const opts *o, s
 	for (size_t e = 0; e < NELEM(engines); e++) {
 		if (!bh_csv_engine_supported(engines[e]))
 			continue;
+		if (engines[e] == BH_CSV_ENGINE_GENERIC && len > 1000000 &&
+		    (bh_csv_engine_supported(BH_CSV_ENGINE_AVX2)))
+			continue; /* same algorithm as the vector engines, only slower */
 		for (size_t k = 0; k < nsteps; k++) {
 			if (len > 100000 && steps[k] && steps[k] < 4099)
 				continue; /* small reads re-parse a big row many times: slow */
