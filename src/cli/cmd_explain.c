@@ -2,13 +2,11 @@
  * shared identifiers, judgments, and each compared field's level and
  * weight, in words a reporter can follow. */
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "resolve/rstore.h"
 #include "util/err.h"
 
 #include <getopt.h>
-
-extern const char bh_usage_explain[];
-int bh_cmd_explain(int argc, char **argv);
 
 const char bh_usage_explain[] =
 	"usage: behind explain A B [--json] [--db PATH]\n"

@@ -1,15 +1,13 @@
 /* `behind judge merge|split|unsure A B`: a human decision on two entities,
  * kept with who, when and why, that overrides the matcher in every run. */
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "resolve/rstore.h"
 #include "util/err.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern const char bh_usage_judge[];
-int bh_cmd_judge(int argc, char **argv);
 
 const char bh_usage_judge[] =
 	"usage: behind judge merge|split|unsure A B [--why TEXT] [--who NAME] [--db PATH]\n"

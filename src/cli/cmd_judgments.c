@@ -1,14 +1,12 @@
 /* `behind judgments`: lists (and with --json exports) the human decisions
  * recorded by `behind judge`. */
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "resolve/rstore.h"
 #include "util/err.h"
 
 #include <getopt.h>
 #include <stdlib.h>
-
-extern const char bh_usage_judgments[];
-int bh_cmd_judgments(int argc, char **argv);
 
 const char bh_usage_judgments[] =
 	"usage: behind judgments [--all] [--json] [--db PATH]\n"

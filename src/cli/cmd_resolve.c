@@ -1,15 +1,13 @@
 /* `behind resolve`: groups the store's mentions of one organization or
  * person into clusters (src/resolve/rstore.c does the work). */
 #include "cli/cli.h"
+#include "cli/commands.h"
 #include "resolve/rstore.h"
 #include "util/err.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-extern const char bh_usage_resolve[];
-int bh_cmd_resolve(int argc, char **argv);
 
 const char bh_usage_resolve[] =
 	"usage: behind resolve [--db PATH] [--full] [--threshold P] [--json]\n"
