@@ -10,6 +10,7 @@
  *   er_bench dblp-acm DIR
  *   er_bench recipients DIR            DIR = ../shared/data/usaspending
  *   er_bench synth N                   N synthetic mentions, timings only
+ *   er_bench identical N               N identical names and odd ones
  * Options before the mode: -t THRESHOLD, -u (u from random pairs only). */
 #include "resolve/resolve.h"
 #include "util/err.h"
@@ -699,6 +700,49 @@ static int run_synth(long n, bh_match_opts *o)
 	return 0;
 }
 
+/* Hostile input: N identical names, plus an empty one, a 10,000-character
+ * one and one in another script. Must stay linear and end in few clusters. */
+static int run_identical(long n, bh_match_opts *o)
+{
+	static const bh_field_spec fs[] = {
+		{"name", BH_CMP_ORG, BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED | BH_BLK_PREFIX, 1, 0,
+		 BH_LVL_WEAK},
+		{"city", BH_CMP_STRING, 0, 1, 0, 0},
+	};
+	bh_matcher *m = NULL;
+	bh_match_stats st;
+	char *big = malloc(10000);
+	memset(big, 'Q', 10000);
+	for (int k = 9; k < 10000; k += 10)
+		big[k] = ' ';
+	o->em_u = 0;
+	if (!big || bh_matcher_new(&m, fs, 2, o) < 0)
+		return 2;
+	double t0 = now();
+	const char *odd[3] = {"", big, "\xe4\xb8\xad\xe5\x9b\xbd\xe5\xbb\xba\xe7\xad\x91"};
+	size_t oddl[3] = {0, 10000, 12};
+	for (long i = 0; i < n + 3; i++) {
+		const char *v[2] = {i < n ? "SAME NAME HOLDINGS LLC" : odd[i - n], "ARLINGTON"};
+		size_t l[2] = {i < n ? 22 : oddl[i - n], 9};
+		if (bh_matcher_add(m, 0, -1, v, l) < 0)
+			return 2;
+	}
+	if (bh_matcher_run(m) < 0) {
+		fprintf(stderr, "er_bench: %s\n", bh_error_last());
+		return 2;
+	}
+	bh_matcher_stats(m, &st);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("identical: %ld same names + 3 odd ones: %lld pairs compared, %lld clusters, %lld capped "
+	       "blocks, %.2fs, peak RSS %ld MiB\n",
+	       n, (long long)st.compared, (long long)st.clusters, (long long)st.capped_blocks, now() - t0,
+	       ru.ru_maxrss / 1024);
+	bh_matcher_free(m);
+	free(big);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bh_match_opts o;
@@ -713,7 +757,7 @@ int main(int argc, char **argv)
 	}
 	if (a >= argc) {
 		fprintf(stderr, "usage: er_bench [-t P] [-u] febrl FILE [FILE2] | dblp-acm DIR | "
-				"recipients DIR | synth N\n");
+				"recipients DIR | synth N | identical N\n");
 		return 2;
 	}
 	if (strcmp(argv[a], "febrl") == 0 && a + 1 < argc)
@@ -722,6 +766,8 @@ int main(int argc, char **argv)
 		return run_dblp(argv[a + 1], &o);
 	if (strcmp(argv[a], "recipients") == 0 && a + 1 < argc)
 		return run_recipients(argv[a + 1], &o);
+	if (strcmp(argv[a], "identical") == 0 && a + 1 < argc)
+		return run_identical(atol(argv[a + 1]), &o);
 	if (strcmp(argv[a], "synth") == 0 && a + 1 < argc)
 		return run_synth(atol(argv[a + 1]), &o);
 	fprintf(stderr, "er_bench: unknown mode %s\n", argv[a]);

@@ -3,6 +3,7 @@
 # entity-resolution benchmarks of ../shared/data (skipping what is absent).
 #   bench/er/run.sh            all quality benchmarks, one run each
 #   bench/er/run.sh synth N    throughput on N synthetic mentions
+#   bench/er/run.sh identical N  N identical names (hostile input)
 # Medians: run it several times (REPEAT=3) and take the middle line.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +22,10 @@ run() {
 }
 if [ $# -gt 0 ] && [ "$1" = synth ]; then
 	run synth "${2:-1000000}"
+	exit
+fi
+if [ $# -gt 0 ] && [ "$1" = identical ]; then
+	run identical "${2:-1000000}"
 	exit
 fi
 ER="$DATA/er"
