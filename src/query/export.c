@@ -54,6 +54,7 @@ static const char *const q_urls[] = {
 	URL_FROM("'https://www.fec.gov/data/committee/' || t.cmte_id || '/'", "fec_committee", ""),
 	URL_FROM("'https://www.fec.gov/data/candidate/' || t.cand_id || '/'", "fec_candidate", ""),
 	URL_FROM("'https://www.fec.gov/data/candidate/' || t.cand_id || '/'", "fec_linkage", ""),
+	URL_FROM("t.url", "mapped_row", "AND t.url IS NOT NULL"), /* a mapping's url: */
 	NULL,
 };
 
