@@ -18,7 +18,7 @@ static int cmp_u64(const void *x, const void *y)
 
 void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	enum { BITS = 16, B = 1 << BITS };
+	enum { BITS = 11, B = 1 << BITS }; /* 2048 counters stay in L1 */
 	size_t *cnt = malloc(B * sizeof *cnt);
 	uint64_t *src = a, *dst = tmp;
 	if (!cnt) {

@@ -62,7 +62,6 @@ void bh_rs_ctx_free(rctx *c)
 	free(c->mid);
 	free(c->chead);
 	free(c->cnext);
-	bh_map_free(&c->by_rid);
 	bh_map_free(&c->by_id);
 	bh_map_free(&c->ids);
 	bh_map_free(&c->firsts);
@@ -159,13 +158,11 @@ static int load_entities(rctx *c)
 		c->id[c->n] = dupstr(id);
 		c->name[c->n] = dupstr((const char *)sqlite3_column_text(q, 3));
 		c->kind[c->n] = (uint8_t)kind_of((const char *)sqlite3_column_text(q, 2));
-		if (!c->id[c->n] || !c->name[c->n] ||
-		    bh_map_put(&v, NULL, &c->by_rid, &c->rid[c->n], sizeof c->rid[0]) < 0) {
+		if (!c->id[c->n] || !c->name[c->n]) {
 			c->n++;
 			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
 			goto done;
 		}
-		*v = c->n;
 		if (bh_map_put(&v, NULL, &c->by_id, id, strlen(id)) < 0) {
 			c->n++;
 			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
@@ -206,8 +203,16 @@ done:
 
 int64_t bh_rs_entity(rctx *c, int64_t rid)
 {
-	int64_t *v;
-	return bh_map_get(&v, &c->by_rid, &rid, sizeof rid) ? *v : -1;
+	/* entities were loaded in rowid order: a binary search, no map */
+	int64_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (c->rid[mid] < rid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n && c->rid[lo] == rid ? lo : -1;
 }
 
 /* ---- constrained union ---- */

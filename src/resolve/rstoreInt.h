@@ -33,7 +33,7 @@ typedef struct {
 	int *mid;       /* per root: middle initial (persons), 0 none, -2 several */
 	int64_t *chead; /* per root: first split-constrained entity, -1 */
 	int64_t *cnext;
-	bh_map by_rid, by_id, ids, firsts;
+	bh_map by_id, ids, firsts;
 	bh_vec splits; /* upair (a, b) both directions, sorted by a */
 	bh_vec applied; /* upair: unions that happened, for resolve_pair */
 	bh_vec rec_ent; /* int64 entity index per matcher record */
