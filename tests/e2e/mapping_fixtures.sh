@@ -136,4 +136,30 @@ canon() {
 assert_eq "$(canon uei:CEDARLOG0001)" "$(canon 'name:CEDAR LOGISTICS CORPORATION')" "merged by the shared UEI"
 assert_eq "$(canon uei:PINEWOODGR01)" "$(canon 'name:PINEWOOD GROUP')" "merged by name"
 
+# ---- USAspending's custom-column export (docs/mappings.md) ----------------
+DB="$T/custom.db"
+run "$BEHIND" --db "$DB" ingest --mapping "$M/usaspending_custom.yaml" "$M/usaspending_custom.csv"
+assert_status 0 "$RC" "custom-column export"
+# Northwind: 1,200,000.00 - 50,000.00 = 1,150,000.00 over two actions
+assert_eq "115000000|2|2020-10-01|2021-03-15" "$(q "$DB" "select l.amount, l.n, l.first_date, l.last_date
+  from link l join entity d on d.rid = l.dst where l.kind = 'awarded' and d.id = 'uei:NWST00000001'")" "awarded by UEI"
+assert_eq "name:LAKESIDE DATA SYSTEMS INC|2500050" "$(q "$DB" "select d.id, l.amount from link l join entity d on d.rid = l.dst
+  where l.kind = 'awarded' and l.line = 4")" "no UEI: by name"
+assert_eq "https://www.usaspending.gov/award/CONT_AWD_70B04C21F00000002_7014_70B04C19D00000003_7014" \
+	"$(q "$DB" "select url from mapped_row where line = 4")" "award page"
+
+# ---- the examples of docs/mappings.md are these fixtures, verbatim -------
+docs="$ROOT/docs/mappings.md"
+nblocks=0
+for name in $(sed -n 's/^<!-- fixture: \(.*\) -->$/\1/p' "$docs"); do
+	awk -v want="<!-- fixture: $name -->" '
+		$0 == want { on = 1; next }
+		on == 1 && /^```yaml$/ { on = 2; next }
+		on == 2 && /^```$/ { exit }
+		on == 2 { print }' "$docs" >"$T/doc-$name"
+	assert_eq "" "$(diff "$T/doc-$name" "$M/$name")" "docs/mappings.md: $name as in the fixture"
+	nblocks=$((nblocks + 1))
+done
+assert_eq 5 "$nblocks" "examples checked"
+
 finish
