@@ -4,7 +4,11 @@
  * the match graph, below the "strong" probability, with two or more records
  * on each side) is cut there, so that chains of near-misses do not grow
  * into mega-clusters. Records of one group (exact identifiers) are united
- * unconditionally. */
+ * unconditionally. A union by name that would make a cluster larger than
+ * MAX_NAME_CLUSTER records is refused: no single company appears under
+ * that many distinct name keys, while chains of look-alike names ("KANSAS
+ * MEDICAL SOCIETY", "MICHIGAN STATE MEDICAL SOCIETY", ...) do. Pairs whose
+ * names agree exactly are exempt: they are no chain. */
 #include "resolve/resolveInt.h"
 #include "util/err.h"
 
@@ -37,6 +41,8 @@ static void uf_union(int64_t *parent, int64_t a, int64_t b)
 	else
 		parent[a] = b;
 }
+
+#define MAX_NAME_CLUSTER 64
 
 static int cmp_edge(const void *x, const void *y)
 {
@@ -71,11 +77,31 @@ static int unite(bh_matcher *m)
 			uf_union(uf, *first, i);
 		rc = 0;
 	}
-	for (size_t k = 0; k < m->edges.n; k++) {
-		const bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
-		if (!e->cut)
-			uf_union(uf, e->i, e->j);
+	/* cluster sizes, to refuse unions by name that chain too far */
+	int64_t *size = calloc((size_t)m->nrec + 1, sizeof *size);
+	if (!size) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
+		goto cleanup;
 	}
+	for (int64_t i = 0; i < m->nrec; i++)
+		size[bh_uf_find(uf, i)]++;
+	for (size_t k = 0; k < m->edges.n; k++) {
+		bh_edge *e = &BH_VEC_AT(m->edges, bh_edge, k);
+		if (e->cut)
+			continue;
+		int64_t a = bh_uf_find(uf, e->i), b = bh_uf_find(uf, e->j);
+		if (a == b)
+			continue;
+		if (size[a] + size[b] > MAX_NAME_CLUSTER && !e->exact) {
+			e->cut = 1;
+			m->st.bridges_cut++;
+			continue;
+		}
+		uf_union(uf, a, b);
+		int64_t r = bh_uf_find(uf, a);
+		size[r] = size[a] + size[b];
+	}
+	free(size);
 cleanup:
 	bh_map_free(&gm);
 	return rc;
@@ -234,7 +260,8 @@ int bh_match_cluster(bh_matcher *m)
 		double p = 1.0 / (1.0 + exp2(-w));
 		if (p < thr)
 			continue;
-		bh_edge e = {(uint32_t)i, (uint32_t)j, (float)p, w, 0};
+		bh_edge e = {(uint32_t)i, (uint32_t)j, (float)p, w, 0,
+			     bh_code_level(C[k], 0) == BH_LVL_EXACT};
 		if ((rc = bh_vec_push(&m->edges, &e)) < 0)
 			goto cleanup;
 		if (best) {

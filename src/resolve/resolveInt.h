@@ -75,6 +75,7 @@ typedef struct {
 	float prob;
 	double w; /* match weight, for ordering (prob saturates at 1) */
 	int cut; /* a weak bridge removed by clustering */
+	int exact; /* the first field (the name) agrees exactly */
 } bh_edge;
 
 int bh_vec_push(bh_vec *v, const void *item);
