@@ -514,7 +514,9 @@ int bh_ing_csv_gate(bh_ing *g, bh_row *row, size_t expected)
 
 int bh_row_blank(const bh_row *row)
 {
-	return row->ncells == 1 && row->cells[0].n == 0;
+	/* a flagged row is never blank: an over-long last row without a line
+	 * end comes back as one empty cell and must be rejected, not skipped */
+	return row->ncells == 1 && row->cells[0].n == 0 && !(row->flags & ~(unsigned)BH_ROW_NOEOL);
 }
 
 /* ---- lifecycle (used by ingest.c) ---------------------------------- */
