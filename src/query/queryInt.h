@@ -46,7 +46,7 @@ void bh_query_timing(const char *what);
 const char *bh_col_text(sqlite3_stmt *q, int i);
 
 /* A typed column of a section: 't' text, '$' cents shown as money, 'i'
- * integer, '-' text in JSON only. `sep` goes before it in text output
+ * integer, '-' text in JSON only, 'I' integer in JSON only. `sep` goes before it in text output
  * (default two spaces), `unit` after an integer. */
 typedef struct {
 	const char *name;

@@ -15,7 +15,8 @@ static void json_cell(FILE *out, sqlite3_stmt *q, int i, char type)
 	}
 	switch (type) {
 	case '$': bh_json_money(out, sqlite3_column_int64(q, i)); break;
-	case 'i': fprintf(out, "%lld", sqlite3_column_int64(q, i)); break;
+	case 'i':
+	case 'I': fprintf(out, "%lld", sqlite3_column_int64(q, i)); break;
 	default: bh_json_str(out, bh_col_text(q, i)); break;
 	}
 }
@@ -51,7 +52,7 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 				fprintf(out, "\n%s\n", title);
 			fputs("  ", out);
 			for (int i = 0; i < ncols; i++) {
-				if (cols[i].type == '-')
+				if (cols[i].type == '-' || cols[i].type == 'I')
 					continue; /* JSON only */
 				if (sqlite3_column_type(q, i) == SQLITE_NULL && cols[i].type != 't')
 					continue;

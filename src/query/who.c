@@ -44,11 +44,11 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy)
 
 /* ---- money ---------------------------------------------------------- */
 
-static const bh_col c_years[] = {{"fiscal_year", 'i', "", ""}, {"amount", '$', "  FY "},
+static const bh_col c_years[] = {{"label", 't'}, {"fiscal_year", 'I'}, {"amount", '$', "  "},
 				 {"records", 'i', " (", " records)"}, {NULL}};
 static const char q_years[] =
-	"SELECT fiscal_year, sum(amount), count(*) FROM temp.who_ob GROUP BY fiscal_year"
-	" ORDER BY fiscal_year";
+	"SELECT 'FY' || fiscal_year, fiscal_year, sum(amount), count(*) FROM temp.who_ob"
+	" GROUP BY fiscal_year ORDER BY fiscal_year";
 
 static const bh_col c_top[] = {{"rank", 'i', "", "."}, {"id", 't', " "}, {"name", 't', "  "},
 			       {"amount", '$'}, {"share_pct", 't', "  ", NULL},
@@ -131,6 +131,8 @@ static const char *const generic_words[] = {
 	"DETENTION", "GUARD", "COURT", "LEGAL", "LANGUAGE", "TRANSLATION", "TACTICAL", "DIRECT",
 	"BUSINESS", "PUBLIC", "PRIVATE", "SAFETY", "PROTECTION", "EQUIPMENT", "CONSTRUCTION",
 	"FACILITY", "FACILITIES", "POWER", "ENERGY", "WORLD", "WORLDWIDE", "QUALITY", "MOBILE",
+	"ANALYTICS", "LABS", "LABORATORIES", "NETWORKS", "ELECTRONICS", "ENTERPRISE", "CONSULTANTS",
+	"DYNAMICS", "CONTROLS", "INSTRUMENTS", "DEVICES", "COMPUTERS", "CLOUD", "CYBER",
 	"PRODUCTS", "INDUSTRIES", "CORPORATE", "COUNTY", "CITY", "STATE", "DEPARTMENT", "OFFICE",
 	"SUPPORT", "SOFTWARE", "ENGINEERING", "SCIENCE", "SCIENCES", "ASSOCIATES", "PARTNERS",
 	"INNOVATIONS", "INNOVATIVE", "SMART", "TOTAL", "PRIME", "ALLIED", "UNIVERSAL", "STANDARD",
