@@ -457,6 +457,8 @@ static void do_archive(walk *w, const char *path)
 		fail(w, rc);
 		return;
 	}
+	if (w->mapping)
+		bh_mapping_source_key(w->mapping, sha, sha);
 	if (archive_known(w->store, path, sha)) {
 		say(w, "%s: already ingested (archive unchanged)\n", path);
 		w->rep->files_skipped++;

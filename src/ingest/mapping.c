@@ -715,7 +715,10 @@ static int bind_one(const bh_mapping *m, const char *col, int line, const bh_row
 	size_t cl = strlen(col);
 	int best = -1, bd = 100;
 	for (size_t i = 0; i < header->ncells; i++) {
-		const bh_cell *c = &header->cells[i];
+		bh_cell cell = header->cells[i];
+		const bh_cell *c = &cell;
+		if (i == 0 && cell.n >= 3 && memcmp(cell.p, "\xEF\xBB\xBF", 3) == 0)
+			cell.p += 3, cell.n -= 3; /* a spreadsheet's byte order mark */
 		if (c->n == cl && memcmp(c->p, col, cl) == 0) {
 			*idx = (int)i;
 			return 0;

@@ -162,4 +162,22 @@ for name in $(sed -n 's/^<!-- fixture: \(.*\) -->$/\1/p' "$docs"); do
 done
 assert_eq 5 "$nblocks" "examples checked"
 
+# ---- a byte order mark before the header; a zip under two mappings ------
+DB="$T/bom.db"
+printf '\357\273\277' >"$T/bom.csv"
+cat "$M/vendors.csv" >>"$T/bom.csv"
+run "$BEHIND" --db "$DB" ingest --mapping "$M/vendors.yaml" "$T/bom.csv"
+assert_status 0 "$RC" "header after a BOM"
+assert_eq "2" "$(q "$DB" "select count(*) from entity where id like 'name:%'")" "BOM: both vendors"
+DB="$T/zip.db"
+(cd "$M" && zip -q "$T/fac.zip" facilities.csv)
+run "$BEHIND" --db "$DB" ingest --mapping "$M/facilities.yaml" "$T/fac.zip"
+assert_status 1 "$RC" "zip through a mapping"
+assert_eq "4" "$(q "$DB" "select count(*) from mapped_row")" "zip: rows"
+run "$BEHIND" --db "$DB" ingest --mapping "$M/facilities.yaml" "$T/fac.zip"
+assert_contains "$OUT" "already ingested" "zip again: skipped"
+run "$BEHIND" --db "$DB" ingest --mapping "$T/facilities-v2.yaml" "$T/fac.zip"
+assert_contains "$OUT" "(replaced)" "zip under a changed mapping: read again"
+assert_eq "facilities-v2|4" "$(q "$DB" "select mapping, count(*) from mapped_row group by mapping")" "zip: new mapping's rows"
+
 finish
