@@ -14,6 +14,7 @@
 #include "ingest/csvInt.h"
 #include "util/err.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,9 @@ int bh_csv_open(bh_csv **out, bh_input *in, char delim, unsigned flags)
 	r->line = 1;
 	r->max_row = DEFAULT_MAX_ROW;
 	r->max_cells = DEFAULT_MAX_CELLS;
+	/* backslash escapes are the scalar scanner's alone */
+	if (flags & BH_CSV_BACKSLASH)
+		engine = BH_CSV_ENGINE_SCALAR;
 	if ((rc = bh_csv_set_engine(r, engine)) < 0) {
 		bh_csv_free(r);
 		return rc;
@@ -132,6 +136,16 @@ int bh_csv_grow_cells(bh_csv *r, size_t n)
 	return 0;
 }
 
+/* 1 if the quote at q is escaped by an odd run of backslashes after
+ * `start` (BH_CSV_BACKSLASH). */
+static int backslashed(const char *start, const char *q)
+{
+	size_t k = 0;
+	while (q - k > start && q[-1 - (ptrdiff_t)k] == '\\')
+		k++;
+	return k & 1;
+}
+
 static int push_cell(bh_csv *r, size_t ncells, const char *p, size_t n, int esc)
 {
 	int rc;
@@ -154,6 +168,10 @@ void bh_csv_unescape(bh_csv *r, size_t nc)
 		while (rd < end) {
 			if (rd[0] == '"' && rd + 1 < end && rd[1] == '"') {
 				*o++ = '"';
+				rd += 2;
+			} else if ((r->flags & BH_CSV_BACKSLASH) && rd[0] == '\\' && rd + 1 < end &&
+				   (rd[1] == '"' || rd[1] == '\\')) {
+				*o++ = rd[1];
 				rd += 2;
 			} else {
 				*o++ = *rd++;
@@ -189,6 +207,11 @@ static int parse_row(bh_csv *r, size_t *used, int at_eof)
 					q += 2;
 					continue;
 				}
+				if ((r->flags & BH_CSV_BACKSLASH) && backslashed(p, q)) {
+					esc = 1;
+					q++;
+					continue;
+				}
 				if (q + 1 == e && !at_eof)
 					q = NULL; /* cannot tell "" from " yet */
 				break;
@@ -197,8 +220,17 @@ static int parse_row(bh_csv *r, size_t *used, int at_eof)
 				if (!at_eof)
 					return 0;
 				flags |= BH_ROW_UNTERMINATED;
-				for (const char *t = p; t < e; t++)
-					lines += *t == '\n';
+				/* the quote never closes: hand out the row's first
+				 * physical line and go on from the next one */
+				const char *nl = memchr(s, '\n', (size_t)(e - s));
+				if (nl) {
+					nc = 0;
+					if ((rc = push_cell(r, nc++, s, (size_t)(nl - s), 0)) < 0)
+						return rc;
+					p = nl + 1;
+					lines = 1;
+					goto done;
+				}
 				if ((rc = push_cell(r, nc++, p, (size_t)(e - p), esc)) < 0)
 					return rc;
 				p = e;

@@ -8,7 +8,9 @@
  * (1-based), so messages can name it even when a quoted cell spans lines.
  *
  * Malformed quoting is flagged on the row, never mis-split silently: the
- * caller decides to reject it. A row longer than the cap (default 64 MiB)
+ * caller decides to reject it. A quote still open at the end of the input
+ * flags the row's first physical line BH_ROW_UNTERMINATED, and reading
+ * resumes on the next line, so the rows after a stray quote still count. A row longer than the cap (default 64 MiB)
  * is cut at its first physical line, flagged BH_ROW_TOOLONG, and reading
  * resumes on the next line, so one stray quote cannot swallow a file. */
 #ifndef BH_CSV_H
@@ -44,6 +46,10 @@ typedef struct {
 
 enum {
 	BH_CSV_NOQUOTE = 1, /* quotes are ordinary characters (FEC files) */
+	/* inside quoted cells, \" is a quote too (files written by tools that
+	 * escape with a backslash, e.g. ProPublica's Trump Town CSVs); rows
+	 * are read by the scalar engine */
+	BH_CSV_BACKSLASH = 2,
 };
 
 typedef struct bh_csv bh_csv;
