@@ -31,6 +31,8 @@ if [ "$st" -eq 2 ]; then
   exit 2
 fi
 [ "$st" -eq 1 ] && echo "demo: some rows were rejected; see \`build/behind --db $db rejects\`" >&2
+# link the same company across contracts, PACs, lobbying and personnel
+build/behind --db "$db" resolve
 
 echo
 # The dossier: money by year, top recipients rolled up to parents with their
