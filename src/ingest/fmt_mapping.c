@@ -221,7 +221,8 @@ static int run(bh_ing *g)
 	if ((rc = bh_store_prepare(&st->ins, g->store,
 				   "INSERT INTO mapped_row(source_id, line, mapping, url)"
 				   " VALUES(?,?,?,?)")) < 0 ||
-	    (rc = bh_csv_open(&csv, g->in, m->delim, m->quoting ? 0 : BH_CSV_NOQUOTE)) < 0)
+	    (rc = bh_csv_open(&csv, g->in, m->delim,
+			       !m->quoting ? BH_CSV_NOQUOTE : m->backslash ? BH_CSV_BACKSLASH : 0)) < 0)
 		goto cleanup;
 	if ((rc = bh_csv_next(csv, &row)) <= 0) {
 		rc = rc < 0 ? rc : bh_error_set(BH_EFORMAT, "%s: no rows", g->in->name);

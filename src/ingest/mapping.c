@@ -22,7 +22,8 @@
 
 static const char *const top_keys[] = {"name", "csv", "values", "columns", "url", "entities",
 				       "links", NULL};
-static const char *const csv_keys[] = {"delimiter", "header", "quoting", NULL};
+static const char *const csv_keys[] = {"delimiter", "header", "quoting", "escape", NULL};
+static const char *const escapes[] = {"none", "backslash", NULL};
 static const char *const value_keys[] = {"null", "dates", "decimal", "currency", NULL};
 static const char *const entity_keys[] = {"kind", "id", "name", "properties", "required", NULL};
 static const char *const link_keys[] = {"kind", "label", "from", "to", "date", "amount", NULL};
@@ -300,6 +301,8 @@ static int read_csv(reader *r, const yaml_node_t *n)
 	if ((v = get(r, n, "header")) && (rc = pick_bool(r, v, "csv.header", &m->header)) < 0)
 		return rc;
 	if ((v = get(r, n, "quoting")) && (rc = pick_bool(r, v, "csv.quoting", &m->quoting)) < 0)
+		return rc;
+	if ((v = get(r, n, "escape")) && (rc = pick(r, v, escapes, "csv.escape", &m->backslash)) < 0)
 		return rc;
 	return 0;
 }

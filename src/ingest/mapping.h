@@ -81,6 +81,7 @@ typedef struct bh_mapping {
 	char delim;
 	int header;   /* 1: the first row names the columns */
 	int quoting;  /* 0: quotes are ordinary characters */
+	int backslash; /* csv.escape: backslash: \" inside quotes is a quote */
 	int date_order; /* BH_ORDER_* of value.h; -1: ISO only */
 	char decimal; /* '.' or ',' */
 	char *currency; /* stripped from amounts ("$" by default) */

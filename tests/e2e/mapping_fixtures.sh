@@ -180,4 +180,14 @@ run "$BEHIND" --db "$DB" ingest --mapping "$T/facilities-v2.yaml" "$T/fac.zip"
 assert_contains "$OUT" "(replaced)" "zip under a changed mapping: read again"
 assert_eq "facilities-v2|4" "$(q "$DB" "select mapping, count(*) from mapped_row group by mapping")" "zip: new mapping's rows"
 
+# ---- csv.escape: backslash ------------------------------------------------
+DB="$T/bs.db"
+run "$BEHIND" --db "$DB" ingest --mapping "$M/backslash.yaml" "$M/backslash.csv"
+assert_status 0 "$RC" "backslash-escaped quotes"
+assert_eq 'Cedar "Big" Logistics' "$(q "$DB" "select name from entity where id = 'name:CEDAR BIG LOGISTICS'")" "\\\" read as a quote"
+assert_eq 'said "hi", then left' "$(q "$DB" "select value from statement where prop = 'note' and line = 2")" "quoted delimiter kept"
+run "$BEHIND" --db "$T/bs2.db" ingest --mapping "$M/vendors.yaml" "$M/backslash.csv"
+assert_status 1 "$RC" "without escape: the row's quoting is broken"
+assert_eq "1|1" "$(q "$T/bs2.db" "select rows, rejected from source")" "without escape: rejected"
+
 finish
