@@ -34,7 +34,7 @@ for f in "$M"/errors/*.yaml; do
 	fi
 	n=$((n + 1))
 done
-assert_eq 32 "$n" "error fixtures run"
+assert_eq 33 "$n" "error fixtures run"
 
 run "$BEHIND" --db "$T/x.db" ingest --mapping "$M/facilities.yaml" --kind positions "$M/facilities.csv"
 assert_status 2 "$RC" "--kind and --mapping together"
