@@ -114,7 +114,8 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
 	}
 	sqlite3_finalize(q);
 	q = NULL;
-	qsort(cs, n, sizeof *cs, cmp_total);
+	if (n) /* cs is NULL when the agency has no awards */
+		qsort(cs, n, sizeof *cs, cmp_total);
 	size_t shown = limit > 0 && (size_t)limit < n ? (size_t)limit : n;
 	if ((rc = bh_store_prepare(&q, s, "SELECT name, id FROM entity WHERE rid = ?")) < 0)
 		goto done;
