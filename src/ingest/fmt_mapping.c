@@ -113,17 +113,19 @@ static int typed_columns(state *st, const bh_row *row, int *bad)
 static int entity_ids(state *st, const bh_row *row, int *bad)
 {
 	const bh_mapping *m = st->m;
-	int rc;
 	*bad = 0;
 	for (int i = 0; i < m->nent; i++) {
 		const bh_mentity *e = &m->ents[i];
 		char key[ID_CAP - 16];
 		st->id[i][0] = st->name[i][0] = '\0';
-		if ((rc = bh_mapping_render(m, &e->name, row, 0, st->name[i], NAME_CAP)) < 0)
-			goto toolong;
-		for (int j = 0; j < e->nid && !st->id[i][0]; j++)
-			if ((rc = bh_mapping_render(m, &e->id[j], row, 1, st->id[i], ID_CAP)) < 0)
-				goto toolong;
+		int toolong = bh_mapping_render(m, &e->name, row, 0, st->name[i], NAME_CAP) < 0;
+		for (int j = 0; j < e->nid && !st->id[i][0] && !toolong; j++)
+			toolong = bh_mapping_render(m, &e->id[j], row, 1, st->id[i], ID_CAP) < 0;
+		if (toolong) {
+			*bad = 1;
+			return bh_ing_reject(st->g, row->line, row->raw, row->rawlen, "%s: %s", e->ref,
+					     bh_error_last());
+		}
 		if (!e->nid && st->name[i][0] &&
 		    bh_name_key(key, sizeof key, st->name[i], strlen(st->name[i])))
 			snprintf(st->id[i], ID_CAP, "%s%s",
@@ -134,11 +136,6 @@ static int entity_ids(state *st, const bh_row *row, int *bad)
 					     "no %s: its %s is empty (mapping line %d)", e->ref,
 					     e->nid ? "id" : "name", e->nid ? e->id[0].line : e->name.line);
 		}
-		continue;
-	toolong:
-		*bad = 1;
-		return bh_ing_reject(st->g, row->line, row->raw, row->rawlen, "%s: %s", e->ref,
-				     bh_error_last());
 	}
 	return 0;
 }

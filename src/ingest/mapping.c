@@ -586,7 +586,7 @@ static void sha256_hex(const void *p, size_t n, char out[65])
 	unsigned int len = 0;
 	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
 	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + 2 * (size_t)i, 3, "%02x", md[i]);
 }
 
 int bh_mapping_load(bh_mapping **out, const char *path)

@@ -190,4 +190,13 @@ run "$BEHIND" --db "$T/bs2.db" ingest --mapping "$M/vendors.yaml" "$M/backslash.
 assert_status 1 "$RC" "without escape: the row's quoting is broken"
 assert_eq "1|1" "$(q "$T/bs2.db" "select rows, rejected from source")" "without escape: rejected"
 
+# ---- a value past its cap rejects the row, never cut silently -----------
+long=$(printf 'A%.0s' $(seq 600))
+printf 'vendor,uei,note\n%s,,long\nShort Co,,short\n' "$long" >"$T/long.csv"
+printf 'entities:\n  vendor:\n    kind: organization\n    id: "x:{vendor}"\n    name: vendor\n' >"$T/long.yaml"
+run "$BEHIND" --db "$T/long.db" ingest --mapping "$T/long.yaml" "$T/long.csv"
+assert_status 1 "$RC" "too long an id"
+assert_contains "$OUT" "long.csv:2: rejected: vendor: a value is longer than 512 bytes" "cap named"
+assert_eq "x:Short Co" "$(q "$T/long.db" "select group_concat(id) from entity")" "the other row lands"
+
 finish
