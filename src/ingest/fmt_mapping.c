@@ -27,6 +27,7 @@ typedef struct {
 	bh_mapping *m;
 	sqlite3_stmt *ins;
 	bh_datecol dates; /* one inference for every date column of the file */
+	char date_names[256]; /* their names, for the warning of an unsettled order */
 	char date[BH_MAP_MAX_COLUMNS][11];
 	int64_t cents[BH_MAP_MAX_COLUMNS];
 	int has[BH_MAP_MAX_COLUMNS];
@@ -213,7 +214,11 @@ static int run(bh_ing *g)
 		return bh_error_set(BH_ENOMEM, "out of memory");
 	st->g = g;
 	st->m = m;
-	st->dates.column = "of the mapped dates";
+	for (int i = 0, o = 0; i < m->ncol && o < (int)sizeof st->date_names; i++)
+		if (m->cols[i].type == BH_COL_DATE)
+			o += snprintf(st->date_names + o, sizeof st->date_names - (size_t)o, "%s%s",
+				      o ? ", " : "", m->cols[i].name);
+	st->dates.column = st->date_names;
 	st->dates.order = m->date_order > 0 ? m->date_order : BH_ORDER_UNKNOWN;
 	if ((rc = bh_store_prepare(&st->ins, g->store,
 				   "INSERT INTO mapped_row(source_id, line, mapping, url)"

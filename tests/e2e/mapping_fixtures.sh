@@ -199,4 +199,16 @@ assert_status 1 "$RC" "too long an id"
 assert_contains "$OUT" "long.csv:2: rejected: vendor: a value is longer than 512 bytes" "cap named"
 assert_eq "x:Short Co" "$(q "$T/long.db" "select group_concat(id) from entity")" "the other row lands"
 
+# ---- dates: auto, settled late or never -----------------------------------
+# 01/03 and 02/03 are provisional until 25/12 shows day-first: 1 and 2 March
+run "$BEHIND" --db "$T/late.db" ingest --mapping "$M/dates_auto.yaml" "$M/dates_settle_late.csv"
+assert_status 0 "$RC" "dates settled late"
+assert_eq "2020-03-01|2020-03-02|3000 2020-12-25|2020-12-25|500" \
+	"$(q "$T/late.db" "select group_concat(first_date || '|' || last_date || '|' || amount, ' ') from (select * from link order by line)")" "provisional dates rewritten day-first"
+assert_not_contains "$OUT" "ambiguous" "no warning once settled"
+run "$BEHIND" --db "$T/never.db" ingest --mapping "$M/dates_auto.yaml" "$M/dates_never_settle.csv"
+assert_status 0 "$RC" "dates never settled"
+assert_contains "$OUT" "warning: column paid: day/month order is ambiguous" "warned, naming the column"
+assert_eq "2020-01-03|2020-02-04" "$(q "$T/never.db" "select first_date || '|' || last_date from link")" "read month-first"
+
 finish
