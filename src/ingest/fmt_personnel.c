@@ -100,7 +100,7 @@ static int run_layout(bh_ing *g, int layout)
 				   "INSERT INTO position(source_id, line, origin, person, person_name, org,"
 				   " org_name, role, start_date, end_date, source_url)"
 				   " VALUES(?,?,?,?,?,?,?,?,?,?,?)")) < 0 ||
-	    (rc = bh_csv_open(&csv, g->in, ',', 0)) < 0)
+	    (rc = bh_csv_open(&csv, g->in, ',', layout == L_GENERIC ? 0 : BH_CSV_BACKSLASH)) < 0)
 		goto cleanup;
 	if ((rc = bh_csv_next(csv, &row)) <= 0) {
 		rc = rc < 0 ? rc : bh_error_set(BH_EFORMAT, "%s: no header row", g->in->name);
