@@ -40,6 +40,7 @@ b=$(line "$BIG")
 	done
 	echo "$a $b" | awk '{g = ($5 / $4) / ($2 / $1); printf "\nTime per row grew %+.0f%% from %d to %d rows (goal: at most +20%%); peak RSS %.0f MiB at %d rows (goal: under 1024).\n", (g - 1) * 100, $1, $4, $6 / 1024, $4}'
 } >"$OUT/scale.table"
+grep -q '^## Ingest' bench/RESULTS.md 2>/dev/null || printf '\n## Ingest\n' >>bench/RESULTS.md
 awk -v tbl="$OUT/scale.table" '
 	/^## / { if (ining) { while ((getline l < tbl) > 0) print l; done = 1 } ining = ($0 == "## Ingest") }
 	{ print }
