@@ -227,17 +227,20 @@ int bh_cmd_who(int argc, char **argv)
 	int rc = parse(argc, argv, &o, bh_usage_who, 1);
 	if (rc >= 0)
 		return rc;
+	char *ref = NULL;
 	if (!o.agency) {
-		char *ref = rest(argc, argv);
+		ref = rest(argc, argv);
 		if (!ref || !*ref) {
 			free(ref);
 			fputs(bh_usage_who, stderr);
 			return 2;
 		}
-		o.agency = ref; /* freed at exit */
+		o.agency = ref;
 	}
-	if (open_store(&s, "who") < 0)
+	if (open_store(&s, "who") < 0) {
+		free(ref);
 		return 2;
+	}
 	rc = bh_query_find(&rid, s, o.agency, "public_body");
 	if (rc >= 0 && o.html) {
 		/* written beside the target and renamed: never a half page */
@@ -261,5 +264,6 @@ int bh_cmd_who(int argc, char **argv)
 		rc = bh_query_who(s, rid, o.from, o.to, o.json, stdout);
 	}
 	bh_store_close(s);
+	free(ref);
 	return rc < 0 ? bh_cli_fail("who") : 0;
 }

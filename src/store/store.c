@@ -117,7 +117,7 @@ int bh_store_open(bh_store **out, const char *path, int mode)
 				   "PRAGMA foreign_keys=OFF;"
 				   "PRAGMA temp_store=MEMORY;"
 				   "PRAGMA cache_size=-262144;" /* 256 MiB */
-				   "PRAGMA mmap_size=1073741824")) < 0)
+				   "PRAGMA mmap_size=268435456")) < 0) /* 256 MiB */
 		goto fail;
 	if ((rc = migrate(s)) < 0)
 		goto fail;
@@ -162,9 +162,15 @@ void bh_store_rollback(bh_store *s)
 int bh_store_build_indexes(bh_store *s)
 {
 	int rc;
+	/* index builds sort on disk, on two threads: in memory, the sorts of a
+	 * 10M-row load took gigabytes */
+	if ((rc = bh_store_exec(s, "PRAGMA temp_store=FILE; PRAGMA threads=2")) < 0)
+		return rc;
 	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++)
 		if ((*p)->indexes && (rc = bh_store_exec(s, (*p)->indexes)) < 0)
 			return rc;
+	if ((rc = bh_store_exec(s, "PRAGMA temp_store=MEMORY; PRAGMA threads=0")) < 0)
+		return rc;
 	/* statistics for the query planner, sampled so that they stay cheap
 	 * on a large store */
 	return bh_store_exec(s, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA optimize");

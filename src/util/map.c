@@ -150,7 +150,24 @@ int bh_map_each(bh_map *m, int (*fn)(const char *, size_t, int64_t *, void *), v
 
 void bh_map_clear(bh_map *m)
 {
-	bh_map_free(m);
+	/* keeps the slots and the newest arena chunk: a map that is filled
+	 * and cleared over and over (ingest's pending statements) does not
+	 * grow back from nothing each time */
+	if (!m->slots) {
+		bh_map_free(m);
+		return;
+	}
+	memset(m->slots, 0, m->nslots * sizeof *m->slots);
+	m->count = 0;
+	bh_map_chunk *keep = m->arena;
+	if (keep) {
+		for (bh_map_chunk *c = keep->next, *n; c; c = n) {
+			n = c->next;
+			free(c);
+		}
+		keep->next = NULL;
+		keep->used = 0;
+	}
 }
 
 void bh_map_free(bh_map *m)

@@ -35,6 +35,7 @@ int bh_map_put(int64_t **out, const char **key_out, bh_map *m, const void *key, 
 int bh_map_each(bh_map *m, int (*fn)(const char *key, size_t n, int64_t *value, void *payload),
 		void *payload);
 
+/* Empties the map, keeping its memory for reuse. */
 void bh_map_clear(bh_map *m);
 void bh_map_free(bh_map *m);
 
