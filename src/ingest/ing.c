@@ -108,6 +108,7 @@ static int flush_stmts(bh_ing *g)
 			return rc;
 	}
 	g->nstmt = 0;
+	g->stmt_gen++; /* the cache points into what is cleared */
 	bh_map_clear(&g->stmts);
 	return 0;
 }
@@ -127,6 +128,18 @@ int bh_ing_statement(bh_ing *g, int64_t entity, const char *prop, const char *va
 		value++, value_len--;
 	if (!value_len)
 		return 0;
+	/* most calls repeat what the row before said of the same entity (its
+	 * agency's name, its own name): a small cache by (entity, prop) skips
+	 * the hash and the probe then */
+	size_t ci = ((size_t)entity * 31u + ((uintptr_t)prop >> 3)) & (STMT_CACHE - 1);
+	stmt_cache *c = &g->stmt_cache[ci];
+	if (c->gen == g->stmt_gen && c->entity == entity && c->prop == prop) {
+		pending_stmt *ps = &((pending_stmt *)g->stmt_arr)[c->index];
+		if (ps->vlen == value_len && memcmp(ps->value, value, value_len) == 0) {
+			ps->n++;
+			return 0;
+		}
+	}
 	klen = 8 + plen + 1 + value_len;
 	key = klen <= sizeof stackkey ? stackkey : malloc(klen);
 	if (!key)
@@ -142,6 +155,7 @@ int bh_ing_statement(bh_ing *g, int64_t entity, const char *prop, const char *va
 		return rc;
 	if (rc == 0) {
 		((pending_stmt *)g->stmt_arr)[*slot].n++;
+		*c = (stmt_cache){entity, prop, (size_t)*slot, g->stmt_gen};
 		return 0;
 	}
 	if (g->nstmt == g->stmt_cap) {
@@ -159,6 +173,7 @@ int bh_ing_statement(bh_ing *g, int64_t entity, const char *prop, const char *va
 	ps->n = 1;
 	ps->vlen = value_len;
 	ps->value = stored + 9 + plen; /* the map's copy outlives this call */
+	*c = (stmt_cache){entity, prop, g->nstmt, g->stmt_gen};
 	*slot = (int64_t)g->nstmt++;
 	if (g->nstmt >= MAX_PENDING_STMTS)
 		return flush_stmts(g);
@@ -525,6 +540,7 @@ int bh_ing_init(bh_ing *g, bh_store *s, bh_input *in, const bh_ingest_opts *opts
 {
 	int rc;
 	memset(g, 0, sizeof *g);
+	g->stmt_gen = 1;
 	g->store = s;
 	g->in = in;
 	g->opts = opts;

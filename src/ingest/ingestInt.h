@@ -20,6 +20,15 @@
 
 typedef struct bh_ing bh_ing;
 
+/* The last statement said of an (entity, prop), see bh_ing_statement. */
+typedef struct {
+	int64_t entity;
+	const char *prop;
+	size_t index; /* into the pending statements */
+	uint64_t gen; /* valid while equal to bh_ing.stmt_gen */
+} stmt_cache;
+#define STMT_CACHE 256
+
 typedef struct {
 	const char *name;  /* e.g. "usaspending-transactions"; stored in source.kind */
 	const char *title; /* one line for --help */
@@ -45,6 +54,8 @@ struct bh_ing {
 	/* dedup state, see ingest.c */
 	bh_map entities;   /* id -> rid */
 	bh_map stmts;      /* rid \0 prop \0 value -> index into stmt array */
+	stmt_cache stmt_cache[STMT_CACHE];
+	uint64_t stmt_gen; /* starts at 1: a zeroed cache entry is never valid */
 	void *stmt_arr;
 	size_t nstmt, stmt_cap;
 	bh_map links;      /* kind \0 src \0 dst -> index into link array */
