@@ -15,6 +15,16 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 77; }
 F="$ROOT/tests/fixtures"
 W=$(mktemp -d "${TMPDIR:-/tmp}/behind-vg.XXXXXX") || exit 2
 trap 'rm -rf "$W"' EXIT
+# a private copy: a rebuild during the run must not change the binary
+# under test (nor its symbols, which the suppressions match)
+cp "$BEHIND" "$W/behind" || exit 2
+BEHIND="$W/behind"
+# The vector CSV engines read the buffer's never-written padding in their
+# last chunk and mask the result; memcheck cannot follow the mask through
+# PCLMUL, so the "uninitialised" taint spreads to every row it cuts (see
+# tools/valgrind.supp). The scalar engine is the reference and cuts the
+# same rows; VG_CSV_ENGINE=auto runs the vector engine anyway.
+export BEHIND_CSV_ENGINE="${VG_CSV_ENGINE:-scalar}"
 DB="$W/vg.db"
 runs=0
 bad=0
