@@ -24,6 +24,7 @@ if [ -z "${FUZZ_TMP:-}" ]; then
 fi
 
 if [ "$#" -eq 0 ]; then
+	# shellcheck disable=SC2046 # target names are plain words
 	set -- $(for b in build-fuzz/fuzz_*; do [ -x "$b" ] && basename "$b" | sed 's/^fuzz_//'; done)
 fi
 if [ "$#" -eq 0 ]; then

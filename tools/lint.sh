@@ -12,7 +12,10 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 if [ "$#" -eq 0 ]; then
-	set -- $(ls src/*/*.c | grep -v 'src/serve/assets_gen.c')
+	# every C source but the generated asset bundle
+	for f in src/*/*.c; do
+		[ "$f" = src/serve/assets_gen.c ] || set -- "$@" "$f"
+	done
 fi
 PKGS=$(sed -n 's/^PKGS *:= *//p' Makefile)
 # shellcheck disable=SC2086

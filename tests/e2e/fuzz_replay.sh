@@ -26,7 +26,7 @@ for src in "$ROOT"/fuzz/fuzz_*.c; do
 	t=$(basename "$src" .c)
 	t=${t#fuzz_}
 	targets+=("$t")
-	# shellcheck disable=SC2086 # flag lists
+	# shellcheck disable=SC2086,SC2046 # flag lists
 	"$CC" -std=c11 -D_GNU_SOURCE -O1 -g $SANFLAGS -I"$ROOT/src" -I"$ROOT/fuzz" \
 		$(pkg-config --cflags $PKGS) -o "$T/replay_$t" "$src" "$ROOT/fuzz/replay.c" \
 		"$LIB" $(pkg-config --libs $PKGS) -lpthread -lm >"$T/cc_$t.log" 2>&1 &
