@@ -35,23 +35,11 @@ static int detect_staff(const char *h, size_t n) { return detect_layout(h, n, L_
 static int detect_outside(const char *h, size_t n) { return detect_layout(h, n, L_OUTSIDE); }
 static int detect_generic(const char *h, size_t n) { return detect_layout(h, n, L_GENERIC); }
 
-typedef struct {
-	const char *p;
-	size_t n;
-} pv;
+typedef bh_cell pv;
 
 static pv cellat(const bh_row *r, int i)
 {
-	pv v = {"", 0};
-	if (i < 0 || (size_t)i >= r->ncells)
-		return v;
-	v.p = r->cells[i].p;
-	v.n = r->cells[i].n;
-	while (v.n && (*v.p == ' ' || *v.p == '\t'))
-		v.p++, v.n--;
-	while (v.n && (v.p[v.n - 1] == ' ' || v.p[v.n - 1] == '\t'))
-		v.n--;
-	return v;
+	return bh_row_cell(r, i);
 }
 
 /* The columns one layout reads, by role. */

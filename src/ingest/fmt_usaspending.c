@@ -153,23 +153,11 @@ static void map_sub_columns(cols *c, const bh_row *h)
 }
 
 /* A cell by column index, trimmed; empty when the column is absent. */
-typedef struct {
-	const char *p;
-	size_t n;
-} cellv;
+typedef bh_cell cellv;
 
 static cellv cell(const bh_row *r, int i)
 {
-	cellv v = {"", 0};
-	if (i < 0 || (size_t)i >= r->ncells)
-		return v;
-	v.p = r->cells[i].p;
-	v.n = r->cells[i].n;
-	while (v.n && (*v.p == ' ' || *v.p == '\t'))
-		v.p++, v.n--;
-	while (v.n && (v.p[v.n - 1] == ' ' || v.p[v.n - 1] == '\t'))
-		v.n--;
-	return v;
+	return bh_row_cell(r, i);
 }
 
 static void op_cell(bh_ing *g, cellv v)

@@ -118,6 +118,21 @@ int bh_ing_utf8_row(bh_ing *g, bh_row *row);
  * `expected` (0: any), and repairs invalid UTF-8. Returns 1 if rejected. */
 int bh_ing_csv_gate(bh_ing *g, bh_row *row, size_t expected);
 
+/* Cell i of a row without surrounding blanks and tabs; an empty cell when
+ * i is negative (a column the file lacks) or past the row's end. */
+static inline bh_cell bh_row_cell(const bh_row *r, int i)
+{
+	bh_cell v = {"", 0};
+	if (i < 0 || (size_t)i >= r->ncells)
+		return v;
+	v = r->cells[i];
+	while (v.n && (*v.p == ' ' || *v.p == '\t'))
+		v.p++, v.n--;
+	while (v.n && (v.p[v.n - 1] == ' ' || v.p[v.n - 1] == '\t'))
+		v.n--;
+	return v;
+}
+
 /* 1 for an empty line (no data: skipped, not rejected). */
 int bh_row_blank(const bh_row *row);
 

@@ -23,6 +23,10 @@ void bh_fts_text(char *out, size_t cap, const char *text);
  * `who` and its HTML report. */
 int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy);
 
+/* The agency's name and id, and the total and count of temp.who_ob. */
+int bh_who_summary(bh_store *s, int64_t agency, char *name, size_t name_cap, char *id,
+		   size_t id_cap, int64_t *total, int64_t *nrows);
+
 /* Fills temp.who_hidden(named, phrase, award_key, recipient, amount,
  * description) with the hidden vendors of the rows in temp.who_ob. */
 int bh_who_hidden(bh_store *s);

@@ -323,7 +323,6 @@ static const char css[] =
 
 int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE *f)
 {
-	sqlite3_stmt *q = NULL;
 	char name[512] = "", id[256] = "";
 	int64_t total = 0, nrows = 0;
 	bar b[64];
@@ -332,18 +331,8 @@ int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE 
 
 	if ((rc = bh_who_prepare(s, agency, from_fy, to_fy)) < 0 || (rc = bh_who_hidden(s)) < 0)
 		return rc;
-	if ((rc = bh_store_prepare(&q, s,
-				   "SELECT e.name, e.id, (SELECT coalesce(sum(amount), 0) FROM temp.who_ob),"
-				   " (SELECT count(*) FROM temp.who_ob) FROM entity e WHERE e.rid = ?")) < 0)
+	if ((rc = bh_who_summary(s, agency, name, sizeof name, id, sizeof id, &total, &nrows)) < 0)
 		return rc;
-	sqlite3_bind_int64(q, 1, agency);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(name, sizeof name, "%s", bh_col_text(q, 0));
-		snprintf(id, sizeof id, "%s", bh_col_text(q, 1));
-		total = sqlite3_column_int64(q, 2);
-		nrows = sqlite3_column_int64(q, 3);
-	}
-	sqlite3_finalize(q);
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"

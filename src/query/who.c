@@ -17,6 +17,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+int bh_who_summary(bh_store *s, int64_t agency, char *name, size_t name_cap, char *id,
+		   size_t id_cap, int64_t *total, int64_t *nrows)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s,
+				  "SELECT e.name, e.id, (SELECT coalesce(sum(amount), 0) FROM temp.who_ob),"
+				  " (SELECT count(*) FROM temp.who_ob) FROM entity e WHERE e.rid = ?");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(q, 1, agency);
+	name[0] = id[0] = '\0';
+	*total = *nrows = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		snprintf(name, name_cap, "%s", bh_col_text(q, 0));
+		snprintf(id, id_cap, "%s", bh_col_text(q, 1));
+		*total = sqlite3_column_int64(q, 2);
+		*nrows = sqlite3_column_int64(q, 3);
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
 int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy)
 {
 	char sql[2048];
@@ -474,7 +496,6 @@ static int hidden_vendors(bh_store *s, FILE *out, int json, int *first, int limi
 
 int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, FILE *out)
 {
-	sqlite3_stmt *q = NULL;
 	char name[512] = "", id[256] = "", m[48];
 	int64_t total = 0, nrows = 0;
 	int rc, first = 1;
@@ -484,18 +505,8 @@ int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, 
 	if ((rc = bh_who_prepare(s, agency, from_fy, to_fy)) < 0)
 		return rc;
 	bh_query_timing("who: rows of the agency");
-	if ((rc = bh_store_prepare(&q, s,
-				   "SELECT e.name, e.id, (SELECT coalesce(sum(amount), 0) FROM temp.who_ob),"
-				   " (SELECT count(*) FROM temp.who_ob) FROM entity e WHERE e.rid = ?")) < 0)
+	if ((rc = bh_who_summary(s, agency, name, sizeof name, id, sizeof id, &total, &nrows)) < 0)
 		return rc;
-	sqlite3_bind_int64(q, 1, agency);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		snprintf(name, sizeof name, "%s", bh_col_text(q, 0));
-		snprintf(id, sizeof id, "%s", bh_col_text(q, 1));
-		total = sqlite3_column_int64(q, 2);
-		nrows = sqlite3_column_int64(q, 3);
-	}
-	sqlite3_finalize(q);
 
 	if (json) {
 		fprintf(out, "{\"agency\":{\"id\":");
