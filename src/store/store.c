@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 /* Version 1: the first schema. A later change appends a step to migrate(). */
 #define SCHEMA_VERSION 1
@@ -102,7 +103,19 @@ int bh_store_open(bh_store **out, const char *path, int mode)
 	}
 	s->readonly = mode == BH_STORE_RO;
 	flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	/* A store on a read-only filesystem (a DVD, a read-only mount) cannot
+	 * get its WAL index: it is opened as immutable, which no writer can
+	 * contradict there. */
+	char *uri = NULL;
+	struct statvfs vfs;
+	if (s->readonly && !strpbrk(path, "?#%") && statvfs(path, &vfs) == 0 &&
+	    (vfs.f_flag & ST_RDONLY)) {
+		uri = sqlite3_mprintf("file:%s?immutable=1", path);
+		flags |= SQLITE_OPEN_URI;
+	}
+	rc = sqlite3_open_v2(uri ? uri : path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	sqlite3_free(uri);
+	if (rc != SQLITE_OK) {
 		rc = bh_error_set(s->readonly ? BH_ENOTFOUND : BH_EIO, "%s: cannot open store: %s%s", path,
 				  s->db ? sqlite3_errmsg(s->db) : "out of memory",
 				  s->readonly ? " (run `behind ingest` first?)" : "");
