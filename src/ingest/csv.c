@@ -37,7 +37,8 @@ int bh_csv_open(bh_csv **out, bh_input *in, char delim, unsigned flags)
 	if (in->size >= 0 && (uint64_t)in->size < BLOCK)
 		cap = (size_t)in->size < 4096 ? 4096 : (size_t)in->size + 1;
 	r = calloc(1, sizeof *r);
-	if (!r || !(r->buf = malloc(cap + BH_CSV_PAD))) {
+	/* zeroed: the vector engines read whole blocks past the data's end */
+	if (!r || !(r->buf = calloc(1, cap + BH_CSV_PAD))) {
 		free(r);
 		return bh_error_set(BH_ENOMEM, "out of memory");
 	}
@@ -103,6 +104,7 @@ static int refill(bh_csv *r, int *capped)
 		if (!nb)
 			return bh_error_set(BH_ENOMEM, "%s: out of memory for a row of %zu bytes",
 					    r->in->name, ncap);
+		memset(nb + r->cap + BH_CSV_PAD, 0, ncap - r->cap);
 		r->buf = nb;
 		r->cap = ncap;
 	}
