@@ -42,7 +42,7 @@ one() {
 	[ -d "fuzz/corpus/$t" ] && cp fuzz/corpus/"$t"/* "$work"/ 2>/dev/null
 	for r in fuzz/regressions/"$t"-*; do [ -f "$r" ] && cp "$r" "$work"/; done
 	TMPDIR="$FUZZ_TMP" "build-fuzz/fuzz_$t" "$work" -max_total_time="$SECS" -timeout=25 \
-		-rss_limit_mb="$RSS" -max_len=65536 -print_final_stats=1 \
+		-rss_limit_mb="$RSS" -max_len=65536 -print_final_stats=1 ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
 		-artifact_prefix="$OUTDIR/crashes/$t-" >"$OUTDIR/$t.log" 2>&1
 	echo $? >"$OUTDIR/$t.rc"
 }
