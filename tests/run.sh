@@ -73,6 +73,19 @@ run_one() {
 	start=$(date +%s)
 	(cd "$cwd" && TMPDIR="$dir/tmp" timeout --kill-after=10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1
 	rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "${RETRY_FLAKY:-1}" = 1 ]; then
+		# once more, from a clean scratch folder: a test that passes the second
+		# time is reported as flaky (with its first log), not hidden
+		mv "$log" "$dir/log.first"
+		rm -rf "$dir/tmp"
+		mkdir -p "$dir/tmp"
+		(cd "$cwd" && TMPDIR="$dir/tmp" timeout --kill-after=10 "$TEST_TIMEOUT" "$@") >"$log" 2>&1
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "FLAKY $name: failed, then passed on a second run; first run's log:"
+			tail -n 20 "$dir/log.first" | sed 's/^/      | /'
+		fi
+	fi
 	secs=$(($(date +%s) - start))
 	case $rc in
 	0)
