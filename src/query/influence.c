@@ -5,6 +5,7 @@
  * whose name ends in "_cents" are money, printed as dollars under the name
  * without that suffix. */
 #include "query/influence.h"
+#include "query/queryInt.h"
 #include "util/err.h"
 #include "util/json.h"
 
@@ -134,7 +135,9 @@ static int print_part(bh_store *s, const part *p, int64_t rid, int json, int *fi
 {
 	sqlite3_stmt *q = NULL;
 	int rc, nrows = 0;
+	struct timespec t0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!table_exists(s, p->needs))
 		return 0;
 	if ((rc = bh_store_prepare(&q, s, p->sql)) < 0)
@@ -179,6 +182,7 @@ static int print_part(bh_store *s, const part *p, int64_t rid, int json, int *fi
 	if (json)
 		fputs(nrows ? "\n  ]" : "]", out);
 	sqlite3_finalize(q);
+	bh_query_trace(s, p->key, p->sql, &t0);
 	return 0;
 }
 

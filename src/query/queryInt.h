@@ -7,8 +7,30 @@
 #include "util/err.h"
 #include "util/json.h"
 
+#include <time.h>
+
 /* The canonical entity of column X. */
 #define BH_CANON(x) "coalesce((SELECT canon FROM cluster WHERE entity = " x "), " x ")"
+
+/* The rows of the view `obligation` (the counting rule for contract money,
+ * schema_usaspending.c) that satisfy `cond`, as a subquery with the view's
+ * columns (basis, rid, source_id, line, award_key, agency, subagency,
+ * office, recipient, parent, date, fiscal_year, amount, description).
+ * `cond` may name only columns that txn and award share (agency,
+ * subagency, office, recipient, parent, award_key, amount, fiscal_year,
+ * source_id). SQLite does not push a condition holding a subquery
+ * ("recipient IN (SELECT ...)") into a UNION ALL view, so the view itself
+ * scans both tables; here the condition sits inside each arm, where the
+ * indexes serve it. Must stay in step with the view (tests/e2e/show_real.sh
+ * compares the two). */
+#define BH_OBLIGATIONS(cond)                                                                    \
+	"(SELECT 'txn' AS basis, rid, source_id, line, award_key, agency, subagency, office,"   \
+	" recipient, parent, action_date AS date, fiscal_year, amount, description FROM txn"   \
+	" WHERE " cond " UNION ALL"                                                            \
+	" SELECT 'award', rid, source_id, line, award_key, agency, subagency, office,"         \
+	" recipient, parent, base_date, fiscal_year, amount, description FROM award a"         \
+	" WHERE (" cond ") AND NOT EXISTS (SELECT 1 FROM txn t WHERE t.award_key = a.award_key)" \
+	" AND a.rid = (SELECT max(b.rid) FROM award b WHERE b.award_key = a.award_key))"
 
 /* A temp table `members(rid)` holding every entity of rid's cluster. */
 int bh_query_members(bh_store *s, int64_t rid);
@@ -45,6 +67,10 @@ int bh_name_head(char *out, size_t cap, const char *key);
 /* With $BEHIND_TIMING set, prints to stderr the seconds since the last
  * call (or since the first) with `what`: a poor man's profile of answers. */
 void bh_query_timing(const char *what);
+
+/* With $BEHIND_TIMING set, prints the seconds since *t0 with `what`; with
+ * BEHIND_TIMING=plan also the query plan of `sql`. */
+void bh_query_trace(bh_store *s, const char *what, const char *sql, const struct timespec *t0);
 
 /* Column i as text, "" for NULL. */
 const char *bh_col_text(sqlite3_stmt *q, int i);

@@ -48,43 +48,48 @@ static const char q_children[] = UP_DOWN("dst", "src", "parent_of", "part_of") "
 
 static const bh_col c_money[] = {{"agency", 't'}, {"agency_id", '-'}, {"fiscal_year", 'i', "  FY"},
 				 {"amount", '$'}, {"records", 'i', " (", " records)"}, {NULL}};
+#define MINE(col) col " IN (SELECT rid FROM temp.members)"
 static const char q_received[] =
-	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*) FROM obligation o"
+	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*)"
+	" FROM " BH_OBLIGATIONS(MINE("recipient") " AND amount IS NOT NULL") " o"
 	" LEFT JOIN entity e ON e.rid = coalesce(o.subagency, o.agency)"
-	" WHERE o.recipient IN (SELECT rid FROM temp.members) AND o.amount IS NOT NULL"
 	" GROUP BY e.rid, o.fiscal_year ORDER BY e.name, o.fiscal_year";
 static const char q_via_subs[] =
-	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*) FROM obligation o"
+	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*)"
+	" FROM " BH_OBLIGATIONS(MINE("parent") " AND amount IS NOT NULL") " o"
 	" LEFT JOIN entity e ON e.rid = coalesce(o.subagency, o.agency)"
-	" WHERE o.parent IN (SELECT rid FROM temp.members)"
-	" AND o.recipient NOT IN (SELECT rid FROM temp.members) AND o.amount IS NOT NULL"
+	" WHERE o.recipient NOT IN (SELECT rid FROM temp.members)"
 	" GROUP BY e.rid, o.fiscal_year ORDER BY e.name, o.fiscal_year";
 
 static const bh_col c_awarded[] = {{"fiscal_year", 'i', "", ""}, {"amount", '$'},
 				   {"records", 'i', " (", " records)"}, {NULL}};
+/* The body (its cluster) and its parts (sub-agencies, offices); each
+ * obligation row once even when both its agency and sub-agency are among
+ * them. CROSS JOIN: members is small, link is not. */
 static const char q_awarded[] =
-	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM link l"
-	"   JOIN temp.members m ON l.dst = m.rid WHERE l.kind = 'part_of'),"
-	" o AS (SELECT rid, basis, fiscal_year, amount FROM obligation"
-	"   WHERE subagency IN (SELECT rid FROM ag) AND amount IS NOT NULL"
-	"  UNION SELECT rid, basis, fiscal_year, amount FROM obligation"
-	"   WHERE agency IN (SELECT rid FROM ag) AND amount IS NOT NULL)"
-	" SELECT fiscal_year, sum(amount), count(*) FROM o GROUP BY fiscal_year ORDER BY fiscal_year";
+	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM temp.members m"
+	"   CROSS JOIN link l ON l.dst = m.rid AND l.kind = 'part_of')"
+	" SELECT fiscal_year, sum(amount), count(*)"
+	" FROM " BH_OBLIGATIONS("(subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"
+				" AND amount IS NOT NULL")
+	" GROUP BY fiscal_year ORDER BY fiscal_year";
 
 static const bh_col c_awards[] = {{"award_key", 't'}, {"amount", '$'}, {"recipient", 't'},
 				  {"first_date", 't', "  "}, {"last_date", 't', " to "},
 				  {"records", 'i', " (", " records)"}, {"description", 't', "\n    "},
 				  {"source", 't', "\n    source: "}, {"line", 'i', ":", ""},
 				  {"url", 't', "\n    "}, {NULL}};
+/* The source is the first (lowest id) of the award's obligation rows: its
+ * transactions when it has any, else the one award summary that counts. */
 static const char q_awards[] =
 	"SELECT o.award_key, sum(o.amount), e.name, min(o.date), max(o.date), count(*),"
 	" max(o.description), s.path, min(o.line),"
 	" 'https://www.usaspending.gov/award/' || o.award_key"
-	" FROM obligation o JOIN entity e ON e.rid = o.recipient"
-	" JOIN source s ON s.id = (SELECT min(o2.source_id) FROM obligation o2"
-	"                          WHERE o2.award_key = o.award_key)"
-	" WHERE (o.recipient IN (SELECT rid FROM temp.members)"
-	"     OR o.parent IN (SELECT rid FROM temp.members)) AND o.amount IS NOT NULL"
+	" FROM " BH_OBLIGATIONS("(" MINE("recipient") " OR " MINE("parent") ") AND amount IS NOT NULL")
+	" o JOIN entity e ON e.rid = o.recipient"
+	" JOIN source s ON s.id = coalesce((SELECT min(t.source_id) FROM txn t"
+	"   WHERE t.award_key = o.award_key), (SELECT a.source_id FROM award a"
+	"   WHERE a.award_key = o.award_key ORDER BY a.rid DESC LIMIT 1))"
 	" GROUP BY o.award_key ORDER BY sum(o.amount) DESC LIMIT 10";
 
 static const bh_col c_subs[] = {{"id", 't'}, {"name", 't'}, {"amount", '$'},
@@ -103,7 +108,7 @@ static const char q_subs_in[] =
 
 static const bh_col c_members[] = {{"id", 't'}, {"name", 't'}, {NULL}};
 static const char q_members[] =
-	"SELECT e.id, e.name FROM temp.members m JOIN entity e ON e.rid = m.rid ORDER BY e.id";
+	"SELECT e.id, e.name FROM temp.members m CROSS JOIN entity e ON e.rid = m.rid ORDER BY e.id";
 
 typedef struct {
 	const char *title, *key;

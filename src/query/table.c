@@ -70,17 +70,38 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 		k++;
 	}
 	sqlite3_finalize(q);
-	if (getenv("BEHIND_TIMING")) {
-		struct timespec t1;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		fprintf(stderr, "timing: %-40.40s %.3f s\n", title,
-			(double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	}
+	bh_query_trace(s, title, sql, &t0);
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, title);
 	if (json)
 		fputs("]", out);
 	return k;
+}
+
+void bh_query_trace(bh_store *s, const char *what, const char *sql, const struct timespec *t0)
+{
+	const char *how = getenv("BEHIND_TIMING");
+	struct timespec t1;
+	sqlite3_stmt *q = NULL;
+	char *eqp;
+
+	if (!how)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "timing: %-40.40s %.3f s\n", what,
+		(double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9);
+	if (strcmp(how, "plan") != 0 || !(eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql)))
+		return;
+	/* rows are (id, parent, detail): indent each under its parent */
+	int depth[512] = {0};
+	if (sqlite3_prepare_v2(s->db, eqp, -1, &q, NULL) == SQLITE_OK)
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			int id = sqlite3_column_int(q, 0) & 511, up = sqlite3_column_int(q, 1) & 511;
+			depth[id] = up ? depth[up] + 1 : 1;
+			fprintf(stderr, "  plan: %*s%s\n", 2 * (depth[id] % 20), "", bh_col_text(q, 3));
+		}
+	sqlite3_finalize(q);
+	sqlite3_free(eqp);
 }
 
 void bh_query_timing(const char *what)
