@@ -63,8 +63,8 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
 	rc = bh_store_prepare(
 		&q, s,
 		"WITH ag(rid) AS (SELECT rid FROM temp.members"
-		"   UNION SELECT l.src FROM link l JOIN temp.members m ON l.dst = m.rid"
-		"   WHERE l.kind = 'part_of'),"
+		"   UNION SELECT l.src FROM temp.members m CROSS JOIN link l"
+		"   ON l.dst = m.rid AND l.kind = 'part_of'),"
 		" o AS (SELECT coalesce(parent, recipient) AS co, fiscal_year AS fy, amount"
 		"   FROM obligation"
 		"   WHERE (subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"

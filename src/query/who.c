@@ -49,17 +49,21 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy)
 		 "DROP TABLE IF EXISTS temp.who_ag; DROP TABLE IF EXISTS temp.who_ob;"
 		 "CREATE TEMP TABLE who_ag(rid INTEGER PRIMARY KEY);"
 		 "INSERT OR IGNORE INTO who_ag SELECT rid FROM temp.members;"
-		 /* sub-agencies and offices, two levels down */
-		 "INSERT OR IGNORE INTO who_ag SELECT l.src FROM link l JOIN who_ag a ON l.dst = a.rid"
-		 "  WHERE l.kind = 'part_of';"
-		 "INSERT OR IGNORE INTO who_ag SELECT l.src FROM link l JOIN who_ag a ON l.dst = a.rid"
-		 "  WHERE l.kind = 'part_of';"
+		 /* sub-agencies and offices, two levels down. Temp tables have
+		  * no statistics, so the planner would read all of `link` to
+		  * join them: CROSS JOIN fixes the order (and ANALYZE gives
+		  * the later queries the sizes). */
+		 "INSERT OR IGNORE INTO who_ag SELECT l.src FROM who_ag a CROSS JOIN link l"
+		 "  ON l.dst = a.rid AND l.kind = 'part_of';"
+		 "INSERT OR IGNORE INTO who_ag SELECT l.src FROM who_ag a CROSS JOIN link l"
+		 "  ON l.dst = a.rid AND l.kind = 'part_of';"
 		 "CREATE TEMP TABLE who_ob AS SELECT o.*,"
 		 "  " BH_CANON("coalesce(o.parent, o.recipient)") " AS co,"
 		 "  " BH_CANON("o.recipient") " AS rc"
 		 " FROM obligation o WHERE (o.subagency IN (SELECT rid FROM who_ag)"
 		 "   OR o.agency IN (SELECT rid FROM who_ag)) AND o.amount IS NOT NULL"
-		 "  AND (%d = 0 OR o.fiscal_year >= %d) AND (%d = 0 OR o.fiscal_year <= %d);",
+		 "  AND (%d = 0 OR o.fiscal_year >= %d) AND (%d = 0 OR o.fiscal_year <= %d);"
+		 "PRAGMA analysis_limit=1000; ANALYZE temp;",
 		 from_fy, from_fy, to_fy, to_fy);
 	return bh_store_exec(s, sql);
 }
@@ -260,14 +264,16 @@ static int count_words(bh_map *words, const char *key, int64_t entity, bh_map *p
 	return 0;
 }
 
-/* English words from the system word list (Debian's wamerican), lower-case
- * entries as 1, capitalized ones as 2, both as 3: a one-word phrase that
- * is only a common word ("spectrum", "executive") names no company, while
- * "Dell", "Oracle" or "Cisco" are listed as proper nouns too. Without the
- * list the filter is skipped. */
+/* English words from the system word list (Debian's wamerican): a one-word
+ * phrase that is only a common word ("spectrum", "executive") names no
+ * company, while "Dell", "Oracle" or "Cisco" are listed as proper nouns too.
+ * `dict` holds the one-word phrases to judge (value 0); each one found in
+ * the list gets 1 for a lower-case entry, 2 for a capitalized one (3 both).
+ * Only those few words are looked up: loading the whole list into a map
+ * cost a third of `who`. Without the list the filter is skipped. */
 #define WORDS_FILE "/usr/share/dict/words"
 
-static void load_words(bh_map *dict)
+static void mark_words(bh_map *dict)
 {
 	FILE *f = fopen(WORDS_FILE, "r");
 	char line[128];
@@ -281,9 +287,8 @@ static void load_words(bh_map *dict)
 		for (size_t i = 0; i < n; i++)
 			line[i] = (char)toupper((unsigned char)line[i]);
 		int64_t *v;
-		if (bh_map_put(&v, NULL, dict, line, n) < 0)
-			break;
-		*v |= cap;
+		if (bh_map_get(&v, dict, line, n))
+			*v |= cap;
 	}
 	fclose(f);
 }
@@ -421,7 +426,17 @@ int bh_who_hidden(bh_store *s)
 		goto done;
 	}
 	bh_map_free(&pairs);
-	load_words(&dict);
+	for (size_t i = 0; i < ncores && rc >= 0; i++) {
+		int64_t *v;
+		if (cores[i].entity && cores[i].ntok == 1)
+			rc = bh_map_put(&v, NULL, &dict, cores[i].phrase, strlen(cores[i].phrase));
+	}
+	if (rc < 0) {
+		sqlite3_finalize(voc);
+		sqlite3_finalize(m);
+		goto done;
+	}
+	mark_words(&dict);
 	for (size_t i = 0; i < ncores; i++) {
 		if (!cores[i].entity)
 			continue;

@@ -106,7 +106,10 @@ static int prepare_members(bh_store *s, int ntop)
 		 "INSERT OR IGNORE INTO who_mem SELECT o.co, o.parent FROM temp.who_ob o"
 		 " WHERE o.co IN (SELECT co FROM who_top) AND o.parent IS NOT NULL;"
 		 "INSERT OR IGNORE INTO who_mem SELECT m.co, c.entity FROM who_mem m"
-		 " JOIN cluster c ON c.canon = " BH_CANON("m.member") ";",
+		 " JOIN cluster c ON c.canon = " BH_CANON("m.member") ";"
+		 /* sizes for the planner: without them it reads whole LDA, FEC
+		  * and personnel tables to join these few hundred rows */
+		 "PRAGMA analysis_limit=1000; ANALYZE temp;",
 		 ntop);
 	return bh_store_exec(s, sql);
 }
@@ -307,7 +310,9 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			     NULL, 0)) < 0)
 			return rc;
 		/* employees: itcont rows whose employer starts with the company's
-		 * distinctive head ("GEO GROUP", "PALANTIR"; FEC text is upper case) */
+		 * distinctive head ("GEO GROUP", "PALANTIR"; FEC text is upper case);
+		 * +x.file keeps the planner on the employer index (an automatic
+		 * index on file would read every FEC row) */
 		if ((rc = employer_heads(s)) < 0)
 			return rc;
 		if ((rc = bh_query_section(
@@ -318,7 +323,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			     " CROSS JOIN fec_txn x ON x.employer >= h.head AND x.employer < h.head || x'7f'"
 			     "  AND (x.employer = h.head OR substr(x.employer, length(h.head) + 1, 1)"
 			     "       NOT GLOB '[A-Z0-9]')"
-			     "  AND x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
+			     "  AND +x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
 			     " GROUP BY h.co ORDER BY 3 DESC",
 			     NULL, 0)) < 0)
 			return rc;
