@@ -38,7 +38,7 @@ const char bh_usage_export[] =
 	"canonical entity), edges are links with kind, dates, amount, record count,\n"
 	"source file and line, and the official URL of their first record.\n"
 	"\n"
-	"  gexf     GEXF 1.3 (opens in Gephi)\n"
+	"  gexf     GEXF 1.2 (opens in Gephi)\n"
 	"  graphml  GraphML (Gephi, yEd, networkx, igraph)\n"
 	"  ftm      FollowTheMoney entities as JSON lines (Aleph, OpenSanctions tools)\n"
 	"  csv      nodes and edges tables; with --out DIR, DIR/nodes.csv and DIR/edges.csv,\n"

@@ -1,4 +1,4 @@
-/* `behind export`: the graph (or the ball around one cluster) as GEXF 1.3,
+/* `behind export`: the graph (or the ball around one cluster) as GEXF 1.2,
  * GraphML, FollowTheMoney JSON lines or CSV. The selection is made once in
  * SQL, into temp tables gx_node (clusters), gx_edge (link rows whose two ends
  * are selected clusters) and gx_url (the official page of each edge's first
@@ -226,12 +226,16 @@ static int write_xml(bh_store *s, int gexf, FILE *out)
 		gmtime_r(&now, &tmv);
 		strftime(date, sizeof date, "%Y-%m-%d", &tmv);
 		XW(xmlTextWriterStartElement(w, BAD_CAST "gexf"));
-		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST "http://gexf.net/1.3"));
+		/* GEXF 1.2draft, not 1.3: its published schema is the one a
+		 * registry ships (tests/schemas.sh), and Gephi reads both */
+		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+					       BAD_CAST "http://www.gexf.net/1.2draft"));
 		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xsi",
 					       BAD_CAST "http://www.w3.org/2001/XMLSchema-instance"));
 		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "xsi:schemaLocation",
-					       BAD_CAST "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"));
-		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "1.3"));
+					       BAD_CAST "http://www.gexf.net/1.2draft "
+							"http://www.gexf.net/1.2draft/gexf.xsd"));
+		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "1.2"));
 		XW(xmlTextWriterStartElement(w, BAD_CAST "meta"));
 		XW(xmlTextWriterWriteAttribute(w, BAD_CAST "lastmodifieddate", BAD_CAST date));
 		XW(xmlTextWriterWriteElement(w, BAD_CAST "creator", BAD_CAST "behind"));

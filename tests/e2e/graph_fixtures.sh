@@ -12,7 +12,12 @@
 #   $150,000.00 + PINEWOOD SECURITY's $20,000.10 = $170,000.10 (the $175,000
 #   summary is covered by transactions and does not count).
 . "$ROOT/tests/lib.sh"
+. "$ROOT/tests/schemas.sh"
 command -v xmllint >/dev/null || skip "xmllint is not installed"
+graph_xsd "$T/xsd"
+assert_eq 0 $? "the published GEXF and GraphML schemas are at hand"
+FTM_MODEL=$(ftm_model)
+assert_eq 0 $? "FollowTheMoney's model is at hand (npm)"
 
 DB="$T/fx.db"
 F="$FIXTURES/usaspending"
@@ -65,13 +70,17 @@ links=$(q "$DB" "select count(*) from link")
 for fmt in gexf graphml; do
 	run "$BEHIND" --db "$DB" export --format $fmt --out "$T/g.$fmt"
 	assert_status 0 "$RC" "export $fmt"
-	xmllint --noout "$T/g.$fmt" 2>"$T/xmllint.err"
-	assert_eq 0 $? "$fmt is well-formed XML"
+	xmllint --noout --schema "$T/xsd/$fmt.xsd" "$T/g.$fmt" 2>"$T/xmllint.err"
+	assert_eq 0 $? "$fmt validates against its published schema: $(tail -n 3 "$T/xmllint.err")"
 done
+# the validator does catch a bad file: an edge without its target
+sed 's/ target="[^"]*"//' "$T/g.gexf" >"$T/bad.gexf"
+xmllint --noout --schema "$T/xsd/gexf.xsd" "$T/bad.gexf" 2>/dev/null
+assert_ne 0 $? "a gexf edge without target fails the schema"
 assert_eq "$nodes" "$(xmllint --xpath "count(//*[local-name()='node'])" "$T/g.gexf")" "gexf nodes"
 assert_eq "$links" "$(xmllint --xpath "count(//*[local-name()='edge'])" "$T/g.gexf")" "gexf edges"
-assert_eq "1.3" "$(xmllint --xpath "string(/*[local-name()='gexf']/@version)" "$T/g.gexf")" "gexf version"
-assert_eq "http://gexf.net/1.3" "$(xmllint --xpath "namespace-uri(/*)" "$T/g.gexf")" "gexf namespace"
+assert_eq "1.2" "$(xmllint --xpath "string(/*[local-name()='gexf']/@version)" "$T/g.gexf")" "gexf version"
+assert_eq "http://www.gexf.net/1.2draft" "$(xmllint --xpath "namespace-uri(/*)" "$T/g.gexf")" "gexf namespace"
 assert_eq "$nodes" "$(xmllint --xpath "count(//*[local-name()='node'])" "$T/g.graphml")" "graphml nodes"
 assert_eq "$links" "$(xmllint --xpath "count(//*[local-name()='edge'])" "$T/g.graphml")" "graphml edges"
 assert_eq "http://graphml.graphdrawing.org/xmlns" "$(xmllint --xpath "namespace-uri(/*)" "$T/g.graphml")" "graphml namespace"
@@ -89,6 +98,11 @@ bad=$(sqlite3 -batch :memory: "select count(*) from (select value as l from json
 	where l->>'schema' not in ('Company','Organization','PublicBody','Person','Payment','Ownership','Membership','Employment','Representation','UnknownLink')
 	or l->>'id' is null or json_type(l->'properties') <> 'object'")
 assert_eq 0 "$bad" "ftm lines with a bad schema or shape"
+ftm_check "$FTM_MODEL" "$T/g.ftm" >"$T/ftm.problems"
+assert_eq "" "$(head -n 5 "$T/ftm.problems")" "ftm lines against FollowTheMoney's model"
+# the model check does catch a property the schema lacks
+sed '1s/"properties":{/"properties":{"colour":["red"],/' "$T/g.ftm" >"$T/bad.ftm"
+assert_contains "$(ftm_check "$FTM_MODEL" "$T/bad.ftm")" "has no property colour" "ftm check catches a foreign property"
 assert_eq "$((nodes + links))" "$(wc -l <"$T/g.ftm" | tr -d ' ')" "ftm entities"
 assert_eq "Ownership" "$(grep '"owner":\["duns:098765432"\],"asset":\["duns:004444444"\]' "$T/g.ftm" | sed 's/.*"schema":"\([A-Za-z]*\)".*/\1/' | head -n 1)" "parent_of is an FtM Ownership"
 

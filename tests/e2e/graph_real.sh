@@ -2,8 +2,13 @@
 # ../shared/data/usaspending, each figure checked against sqlite3 queries on
 # the raw txn/award/subaward tables (an independent route to the numbers).
 . "$ROOT/tests/lib.sh"
+. "$ROOT/tests/schemas.sh"
 need_data usaspending
 command -v xmllint >/dev/null || skip "xmllint is not installed"
+graph_xsd "$T/xsd"
+assert_eq 0 $? "the published GEXF and GraphML schemas are at hand"
+FTM_MODEL=$(ftm_model)
+assert_eq 0 $? "FollowTheMoney's model is at hand (npm)"
 
 DB="$T/real.db"
 run "$BEHIND" --db "$DB" ingest "$DATA/usaspending"
@@ -49,12 +54,16 @@ assert_ne 0 "$(wc -l <"$T/t/urls.txt" | tr -d ' ')" "top figure has award pages"
 # export: every link is an edge, the XML is well-formed
 run "$BEHIND" --db "$DB" export --format graphml --out "$T/g.graphml"
 assert_status 0 "$RC" "export graphml"
-xmllint --noout "$T/g.graphml"
-assert_eq 0 $? "graphml well-formed"
+xmllint --noout --schema "$T/xsd/graphml.xsd" "$T/g.graphml" 2>"$T/xmllint.err"
+assert_eq 0 $? "graphml validates against graphml.xsd: $(tail -n 3 "$T/xmllint.err")"
 assert_eq "$(q "$DB" "select count(*) from link where src <> dst")" "$(xmllint --xpath "count(//*[local-name()='edge'])" "$T/g.graphml")" "graphml edges = links"
 run "$BEHIND" --db "$DB" export --format gexf --around subagency:7012 --depth 1 --out "$T/ice.gexf"
-xmllint --noout "$T/ice.gexf"
-assert_eq 0 $? "gexf around ICE well-formed"
+xmllint --noout --schema "$T/xsd/gexf.xsd" "$T/ice.gexf" 2>"$T/xmllint.err"
+assert_eq 0 $? "gexf around ICE validates against gexf.xsd: $(tail -n 3 "$T/xmllint.err")"
+run "$BEHIND" --db "$DB" export --format ftm --out "$T/g.ftm"
+assert_status 0 "$RC" "export ftm"
+ftm_check "$FTM_MODEL" "$T/g.ftm" >"$T/ftm.problems"
+assert_eq "" "$(head -n 5 "$T/ftm.problems")" "every FtM line of the real graph against FollowTheMoney's model"
 nb=$(q "$DB" "select count(*) from (select dst from link where src = (select rid from entity where id = 'subagency:7012') union select src from link where dst = (select rid from entity where id = 'subagency:7012')) x")
 assert_eq "$((nb + 1))" "$(xmllint --xpath "count(//*[local-name()='node'])" "$T/ice.gexf")" "ICE and its neighbours"
 
