@@ -1,50 +1,118 @@
 #!/usr/bin/env bash
-# Load run of `behind serve` (not a test): builds a store from
-# ../shared/data/usaspending (once, in bench/out/), starts the server on a
-# free loopback port and drives it with wrk at 50 connections, briefly, for
-# /api/search, /api/show and /api/who; prints requests/s, p50/p99 latency
-# and non-2xx counts as Markdown rows for bench/RESULTS.md. Traffic goes to
-# 127.0.0.1 only and every run is bounded in time.
-# Usage: bench/serve_load.sh [SECONDS per endpoint, default 10]
+# Load run of `behind serve` (not a test) on the FULL store: wrk at 50
+# connections on loopback against search, show (an agency, GEO Group, and
+# a rotation over hundreds of different entities taken from the store) and
+# who, each with the response cache (the default) and without it
+# (--cache 0), RUNS times; prints the median of each figure as Markdown
+# rows for bench/RESULTS.md. The rotations make almost every request a
+# different one: uncached, they measure the queries themselves; cached,
+# the first pass fills the cache and the rest are hits.
+#
+# Usage: bench/serve_load.sh [SECONDS per run, default 10]
+#   DB=store (default bench/out/full.db, built from $DATA with ingest and
+#   resolve when absent), DATA (default ../shared/data), RUNS (default 3),
+#   CONNS (default 50), MODES ("cached uncached"), THREADS (server threads,
+#   default the server's own).
+# Traffic goes to 127.0.0.1 only and every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-10}
 BEHIND=${BEHIND:-build/behind}
-DATA=${DATA:-../shared/data/usaspending}
+DATA=${DATA:-../shared/data}
 OUT=bench/out
-DB=$OUT/serve.db
+DB=${DB:-$OUT/full.db}
+RUNS=${RUNS:-3}
+CONNS=${CONNS:-50}
+MODES=${MODES:-cached uncached}
 command -v wrk >/dev/null || { echo "serve_load: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 mkdir -p "$OUT"
-[ -f "$DB" ] || CI=1 "$BEHIND" --db "$DB" ingest "$DATA" >&2
+if [ ! -f "$DB" ]; then
+	echo "serve_load: building $DB from $DATA (ingest, resolve)" >&2
+	CI=1 "$BEHIND" --db "$DB" ingest "$DATA" >/dev/null
+	CI=1 "$BEHIND" --db "$DB" resolve >/dev/null
+fi
 
+# ---- the rotations: ids and queries taken from the store --------------------
+sq() { sqlite3 -readonly -batch -noheader "$DB" "$1"; }
+urlenc() { python3 -c 'import sys, urllib.parse
+for l in sys.stdin: print(urllib.parse.quote(l.rstrip("\n"), safe=":"))'; }
+sq "SELECT id FROM (SELECT e.id FROM entity e WHERE e.kind = 'public_body'
+      ORDER BY (SELECT count(*) FROM link l WHERE l.dst = e.rid) DESC LIMIT 40)
+    UNION ALL SELECT id FROM (SELECT e.id FROM txn t JOIN entity e ON e.rid = t.recipient
+      GROUP BY e.rid ORDER BY count(*) DESC LIMIT 100)
+    UNION ALL SELECT id FROM (SELECT e.id FROM fec_txn t JOIN entity e ON e.rid = t.cmte
+      GROUP BY e.rid ORDER BY count(*) DESC LIMIT 100)
+    UNION ALL SELECT id FROM (SELECT e.id FROM lda_filing f JOIN entity e ON e.rid = f.client
+      GROUP BY e.rid ORDER BY count(*) DESC LIMIT 40)
+    UNION ALL SELECT id FROM (SELECT e.id FROM lda_filing f JOIN entity e ON e.rid = f.registrant
+      GROUP BY e.rid ORDER BY count(*) DESC LIMIT 40)
+    UNION ALL SELECT id FROM entity WHERE rid % 2000 = 7" | urlenc | sed 's|^|/api/show?id=|' >"$OUT/show_paths.txt"
+# search: the first word of the names of those entities and of others, and
+# a prefix of two words (what a user types), a few hundred in all
+sq "SELECT q FROM (SELECT DISTINCT lower(substr(name, 1, instr(name || ' ', ' ') - 1)) q
+      FROM entity WHERE rid % 701 = 3 AND length(name) > 3) WHERE length(q) >= 3
+    UNION ALL SELECT q FROM (SELECT DISTINCT lower(substr(name, 1, 9)) q FROM entity
+      WHERE rid % 1499 = 5 AND kind IN ('organization', 'committee'))" |
+	urlenc | sed 's|^|/api/search?q=|' >"$OUT/search_paths.txt"
+geo=$(sq "SELECT e.id FROM txn t JOIN entity e ON e.rid = coalesce((SELECT canon FROM cluster
+      WHERE entity = t.recipient), t.recipient) GROUP BY e.rid ORDER BY sum(t.amount) DESC LIMIT 1")
+nshow=$(wc -l <"$OUT/show_paths.txt")
+nsearch=$(wc -l <"$OUT/search_paths.txt")
+
+# ---- one server per mode ------------------------------------------------------
 log=$OUT/serve.log
-"$BEHIND" --db "$DB" serve --port 0 >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-for _ in $(seq 1 100); do
-	url=$(sed -n 's/^behind serve: \(http:[^ ]*\) .*/\1/p' "$log")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || { cat "$log" >&2; exit 2; }
+pid=
+stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
+trap stop EXIT
+start() {
+	local extra=()
+	[ "$1" = uncached ] && extra+=(--cache 0)
+	[ -n "${THREADS:-}" ] && extra+=(--threads "$THREADS")
+	"$BEHIND" --db "$DB" serve --port 0 "${extra[@]}" >"$log" 2>&1 &
+	pid=$!
+	url=
+	for _ in $(seq 1 100); do
+		url=$(sed -n 's/^behind serve: \(http:[^ ]*\)\/ .*/\1/p' "$log")
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	[ -n "$url" ] || { cat "$log" >&2; exit 2; }
+}
 
-# A Lua report: requests/s, p50 and p99 in ms, non-2xx and socket errors.
-lua=$OUT/report.lua
-cat >"$lua" <<'LUA'
-done = function(summary, latency, requests)
-  local errs = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT %.0f %.2f %.2f %d %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, errs, summary.requests))
-end
-LUA
-echo "| endpoint | conns | secs | requests/s | p50 ms | p99 ms | non-2xx | socket errors | requests |"
-echo "|---|---|---|---|---|---|---|---|---|"
-for path in "api/search?q=geo" "api/search?q=detention%20services" "api/show?id=subagency:7012" \
-	"api/show?id=$(sqlite3 "$DB" "select e.id from entity e join txn t on t.recipient=e.rid group by e.rid order by count(*) desc limit 1")" \
-	"api/who?agency=7012"; do
-	r=$(wrk -t2 -c50 -d"${SECS}s" --latency -s "$lua" "$url$path" | sed -n 's/^RESULT //p')
-	read -r rps p50 p99 non2xx errs reqs <<<"$r"
-	echo "| /$path | 50 | $SECS | $rps | $p50 | $p99 | $non2xx | $errs | $reqs |"
+# median of the numbers on stdin
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# bench NAME PATH-OR-@LIST: RUNS wrk runs, one Markdown row of medians
+bench() {
+	local name=$1 target=$2 paths="" r rows=()
+	if [ "${target#@}" != "$target" ]; then
+		paths=${target#@}
+		target=$(head -n 1 "$paths")
+	fi
+	for _ in $(seq 1 "$RUNS"); do
+		r=$(PATHS=$paths wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s bench/serve_load.lua \
+			"$url$target" | sed -n 's/^RESULT //p')
+		rows+=("$r")
+	done
+	col() { printf '%s\n' "${rows[@]}" | awk -v c="$1" '{print $c}' | median; }
+	local errs
+	errs=$(printf '%s\n' "${rows[@]}" | awk '{n += $5 + $6} END {print n}')
+	echo "| $name | $mode | $(col 1) | $(col 2) | $(col 3) | $(col 4) | $errs | $(printf '%s\n' "${rows[@]}" | awk '{n += $7} END {print n}') |"
+}
+
+echo "Store: $DB ($(du -h "$DB" | cut -f1)); rotations: $nshow show ids, $nsearch search queries;"
+echo "$RUNS runs of ${SECS} s per row, $CONNS connections, wrk -t2; medians; errors and requests summed over the runs."
+echo
+echo "| endpoint | cache | requests/s | p50 ms | p90 ms | p99 ms | non-2xx + socket errors | requests |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+for mode in $MODES; do
+	start "$mode"
+	bench "/api/search?q=geo" "/api/search?q=geo"
+	bench "/api/search?q=detention%20services" "/api/search?q=detention%20services"
+	bench "/api/search (rotating, $nsearch queries)" "@$OUT/search_paths.txt"
+	bench "/api/show?id=subagency:7012 (ICE)" "/api/show?id=subagency:7012"
+	bench "/api/show?id=$geo (GEO Group)" "/api/show?id=$geo"
+	bench "/api/show (rotating, $nshow entities)" "@$OUT/show_paths.txt"
+	bench "/api/who?agency=7012" "/api/who?agency=7012"
+	stop
 done
-kill -TERM $pid
-wait $pid

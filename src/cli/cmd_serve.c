@@ -15,7 +15,7 @@
 
 const char bh_usage_serve[] =
 	"usage: behind serve [--db PATH] [--port N] [--listen ADDR] [--write] [--log]\n"
-	"                    [--threads N] [--timeout MS]\n"
+	"                    [--threads N] [--timeout MS] [--cache MB]\n"
 	"\n"
 	"Starts the web explorer on the store: search, entity pages, agency dossiers and\n"
 	"the network view, at the URL it prints, with the JSON API under /api/ (see\n"
@@ -29,8 +29,11 @@ const char bh_usage_serve[] =
 	"                 they need the token printed at start-up. Without --write the\n"
 	"                 server is read-only and opens the store read-only.\n"
 	"  --log          one line per request on stderr\n"
-	"  --threads N    worker threads (default 4)\n"
-	"  --timeout MS   longest a request's queries may run (default 5000)\n";
+	"  --threads N    worker threads (default: two per core, 4 to 16)\n"
+	"  --timeout MS   longest a request's queries may run (default 5000)\n"
+	"  --cache MB     memory for answers already computed (default 64; 0: none). An\n"
+	"                 answer is reused only while the store is unchanged: a commit\n"
+	"                 by an ingest, a resolve or a judgment makes every answer new.\n";
 
 static int number(const char *s, int lo, int hi, int *out)
 {
@@ -54,6 +57,7 @@ int bh_cmd_serve(int argc, char **argv)
 		{"log", no_argument, NULL, 'L'},
 		{"threads", required_argument, NULL, 't'},
 		{"timeout", required_argument, NULL, 'T'},
+		{"cache", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
 	bh_serve_opts o = {.port = 8080};
@@ -72,14 +76,21 @@ int bh_cmd_serve(int argc, char **argv)
 		case 'L': o.log = stderr; break;
 		case 'p':
 		case 't':
-		case 'T': {
-			int *dst = c == 'p' ? &o.port : c == 't' ? &o.threads : &o.timeout_ms;
-			int lo_ = c == 'p' ? 0 : 1, hi = c == 'p' ? 65535 : c == 't' ? 64 : 600000;
+		case 'T':
+		case 'C': {
+			int *dst = c == 'p'   ? &o.port
+				   : c == 't' ? &o.threads
+				   : c == 'T' ? &o.timeout_ms
+					      : &o.cache_mb;
+			int lo_ = c == 'p' || c == 'C' ? 0 : 1;
+			int hi = c == 'p' ? 65535 : c == 't' ? 64 : c == 'C' ? 65536 : 600000;
 			if (number(optarg, lo_, hi, dst) < 0) {
 				fprintf(stderr, "behind serve: bad number '%s' (from %d to %d)\n", optarg,
 					lo_, hi);
 				return 2;
 			}
+			if (c == 'C' && o.cache_mb == 0)
+				o.cache_mb = -1; /* --cache 0: none */
 			break;
 		}
 		default: fputs(bh_usage_serve, stderr); return 2;

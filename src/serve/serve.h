@@ -18,6 +18,7 @@ typedef struct {
 	int write;          /* 1: enable write endpoints (judgments); token-protected */
 	int threads;        /* worker threads; 0 = default */
 	int timeout_ms;     /* time bound of one request's queries; 0 = default */
+	int cache_mb;       /* response cache in MiB; 0 = default, -1 = none */
 	FILE *log;          /* one line per request, or NULL */
 } bh_serve_opts;
 

@@ -8,7 +8,15 @@
  * JSON body, refuse foreign Origins and, beyond loopback, need the token
  * printed at start-up; assets come only from the embedded table; every
  * response carries a CSP without inline script, nosniff and
- * frame-ancestors 'none'; no CORS header is ever sent. */
+ * frame-ancestors 'none'; no CORS header is ever sent.
+ *
+ * Speed: store handles are kept open and reused (each with its page
+ * cache), a read request runs in one read transaction (one snapshot for
+ * all its queries), and successful read answers are kept in a response
+ * cache (cache.h) keyed by the request and the store's generation, which a
+ * dedicated handle watches with PRAGMA data_version: a commit by any other
+ * process or connection starts a new generation. */
+#include "serve/cache.h"
 #include "serve/serveInt.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -46,6 +54,11 @@ struct bh_server {
 	pthread_mutex_t mu;
 	pooled *idle[POOL_CAP];
 	int nidle;
+	bh_rcache *cache;   /* NULL: no response cache */
+	bh_store *watch;    /* reads PRAGMA data_version, under watch_mu */
+	pthread_mutex_t watch_mu;
+	int64_t data_version;
+	uint64_t generation;
 };
 
 /* Per-connection state: the POST body as it arrives. */
@@ -110,9 +123,12 @@ static int pool_get(pooled **out, bh_server *srv)
 		free(p);
 		return rc;
 	}
-	/* Pages are shared through mmap; a small private cache per handle
-	 * keeps many handles cheap. */
-	sqlite3_exec(p->s->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+	/* Pages are shared through mmap, as much of the store as SQLite maps
+	 * (2 GiB in Debian's build; the store's default is 256 MiB): a page
+	 * beyond the map is read into each handle's private cache, which
+	 * stays small so that many handles are cheap. */
+	sqlite3_exec(p->s->db, "PRAGMA cache_size=-16384; PRAGMA mmap_size=2147418112", NULL, NULL,
+		     NULL);
 	sqlite3_progress_handler(p->s->db, 4000, progress, p);
 	*out = p;
 	return 0;
@@ -215,9 +231,11 @@ static void add_headers(struct MHD_Response *resp, const char *ctype)
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
-/* Queues `len` bytes of `body`; takes ownership of body when owned. */
+/* Queues `len` bytes of `body`; takes ownership of body when owned.
+ * `x_cache` ("hit" or "miss" for a cacheable read, else NULL) becomes the
+ * X-Behind-Cache header. */
 static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *ctype, char *body,
-			     size_t len, int owned, const char *cache)
+			     size_t len, int owned, const char *x_cache)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
@@ -229,7 +247,9 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *c
 		return MHD_NO;
 	}
 	add_headers(resp, ctype);
-	MHD_add_response_header(resp, "Cache-Control", cache ? cache : "no-store");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (x_cache)
+		MHD_add_response_header(resp, "X-Behind-Cache", x_cache);
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
 	ok = MHD_queue_response(c, (unsigned)status, resp);
@@ -313,6 +333,65 @@ static int write_refused(const bh_server *srv, struct MHD_Connection *c, const c
 	return 0;
 }
 
+/* ---- the response cache's key and generation ---------------------------- */
+
+/* The store's generation: bumped whenever the watch handle sees that
+ * another connection committed. Read before the request's own snapshot
+ * starts, so an answer is never tagged with a newer generation than the
+ * data it was computed from (it may be computed from newer data, which is
+ * harmless). 0 when the watch fails: then nothing is cached. */
+static uint64_t generation(bh_server *srv)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t gen = 0;
+
+	pthread_mutex_lock(&srv->watch_mu);
+	if (sqlite3_prepare_v2(srv->watch->db, "PRAGMA data_version", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW) {
+		int64_t v = sqlite3_column_int64(q, 0);
+		if (v != srv->data_version) {
+			srv->data_version = v;
+			srv->generation++;
+		}
+		gen = srv->generation;
+	}
+	sqlite3_finalize(q);
+	pthread_mutex_unlock(&srv->watch_mu);
+	return gen;
+}
+
+typedef struct {
+	char *p;
+	size_t len, cap;
+} keybuf;
+
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	keybuf *b = cls;
+	size_t need = strlen(k) + (v ? strlen(v) : 0) + 2;
+	if (b->len + need + 1 > b->cap) {
+		b->len = b->cap + 1; /* too long: not cached */
+		return MHD_NO;
+	}
+	b->len += (size_t)snprintf(b->p + b->len, b->cap - b->len, "%c%s=%s", b->len ? '&' : '?', k,
+				   v ? v : "");
+	return MHD_YES;
+}
+
+/* The cache key of a GET: its path and decoded parameters in their order,
+ * "/api/show?id=x". 0, or -1 when the request cannot be cached (too long). */
+static int cache_key(char *out, size_t cap, struct MHD_Connection *c, const char *url)
+{
+	keybuf b = {out, 0, cap};
+	int n = snprintf(out, cap, "%s", url);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	b.p = out + n;
+	b.cap = cap - (size_t)n;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, &b);
+	return b.len > b.cap ? -1 : 0;
+}
+
 static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const char *url,
 				 const char *method, conn_state *st)
 {
@@ -340,6 +419,14 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 	if (st->too_big)
 		return reply_error(c, 413, "request body too large");
 
+	/* a read answer already computed on this generation of the store */
+	char key[BH_SERVE_MAX_URL + 64], ctype[64];
+	uint64_t gen = 0;
+	int cacheable = srv->cache && !rt->write && strcmp(method, "POST") != 0 &&
+			cache_key(key, sizeof key, c, url) == 0 && (gen = generation(srv)) != 0;
+	if (cacheable && bh_rcache_get(&body, &len, ctype, sizeof ctype, srv->cache, key, gen) == 1)
+		return reply(c, 200, ctype, body, len, 1, "hit");
+
 	if (!(r.out = open_memstream(&body, &len)))
 		return reply_error(c, 500, "out of memory");
 	r.conn = c;
@@ -354,9 +441,14 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 		p->timed_out = &r.timed_out;
 		p->deadline_ns = now_ns() + (int64_t)srv->timeout_ms * 1000000;
 		bh_error_clear();
+		/* one snapshot for all the queries of a read (and one lock, not
+		 * one per statement) */
+		int in_txn = !rt->write && sqlite3_exec(p->s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 		rc = rt->handler(&r);
 		if (rc < 0 && r.status == 200)
 			bh_req_fail_rc(&r, rc);
+		if (in_txn && !sqlite3_get_autocommit(p->s->db))
+			sqlite3_exec(p->s->db, "COMMIT", NULL, NULL, NULL);
 		pool_put(srv, p);
 	}
 	if (fclose(r.out) != 0) {
@@ -373,7 +465,9 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 			fprintf(stderr, "behind serve: %s %s: %d %s\n", method, url, r.status, r.err);
 		return reply_error(c, r.status, r.err);
 	}
-	return reply(c, r.status, r.ctype, body, len, 1, NULL);
+	if (cacheable)
+		bh_rcache_put(srv->cache, key, gen, body, len, r.ctype);
+	return reply(c, r.status, r.ctype, body, len, 1, cacheable ? "miss" : NULL);
 }
 
 static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *url)
@@ -473,6 +567,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start and stop ---------------------------------------------------- */
 
+/* Worker threads: two per core, at least 4 and at most 16. Queries are CPU
+ * bound, but each thread answers its connections one at a time, so a few
+ * more threads than cores keep a slow answer from holding up quick ones. */
+static int default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 2)
+		n = 2;
+	return n > 8 ? 16 : (int)(2 * n < 4 ? 4 : 2 * n);
+}
+
 static int make_token(char out[65])
 {
 	unsigned char raw[32];
@@ -501,7 +606,7 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	const char *addr = o->listen && *o->listen ? o->listen : "127.0.0.1";
 	char *host = NULL;
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
-	int rc, threads = o->threads > 0 ? o->threads : 4;
+	int rc, threads = o->threads > 0 ? o->threads : default_threads();
 
 	*out = NULL;
 	if (o->port < 0 || o->port > 65535)
@@ -511,6 +616,8 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 		return bh_error_set(BH_ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&srv->mu, NULL);
+	pthread_mutex_init(&srv->watch_mu, NULL);
+	srv->data_version = -1;
 	host = srv->host;
 	srv->log = o->log;
 	srv->write = o->write;
@@ -550,6 +657,12 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	if ((rc = pool_get(&probe, srv)) < 0)
 		goto fail;
 	pool_put(srv, probe);
+	if (o->cache_mb >= 0) {
+		size_t mb = o->cache_mb > 0 ? (size_t)o->cache_mb : BH_SERVE_DEFAULT_CACHE_MB;
+		if ((rc = bh_store_open(&srv->watch, srv->db, BH_STORE_RO)) < 0 ||
+		    (rc = bh_rcache_new(&srv->cache, mb << 20)) < 0)
+			goto fail;
+	}
 
 	srv->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
 				  MHD_OPTION_SOCK_ADDR, sa,
@@ -597,6 +710,9 @@ void bh_server_stop(bh_server *srv)
 		MHD_stop_daemon(srv->d);
 	for (int i = 0; i < srv->nidle; i++)
 		pooled_free(srv->idle[i]);
+	bh_rcache_free(srv->cache);
+	bh_store_close(srv->watch);
+	pthread_mutex_destroy(&srv->watch_mu);
 	pthread_mutex_destroy(&srv->mu);
 	free(srv->db);
 	free(srv);
