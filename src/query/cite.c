@@ -11,6 +11,7 @@
  * The figure's value is the sum of records.csv's amounts, computed here
  * while writing it, so the pack cannot disagree with itself. The grammar of
  * figure ids is in docs/cite.md. */
+#include "query/citeInt.h"
 #include "query/graph.h"
 #include "query/queryInt.h"
 
@@ -20,11 +21,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Every records query selects these columns, in this order. */
-#define REC_COLS "record, file, line, date, amount, url, from_entity, to_entity, description"
+/* The columns of every records query (BH_REC_COLS), in order. */
 enum { R_TABLE, R_FILE, R_LINE, R_DATE, R_AMOUNT, R_URL, R_FROM, R_TO, R_DESC, R_NCOLS };
 
-#define AWARD_URL(col) "'https://www.usaspending.gov/award/' || " col
+#define AWARD_URL BH_AWARD_URL
 
 /* ---- the records of one link, by the fact table its source fills --------- */
 /* ?1 source_id, ?2 src rid, ?3 dst rid, ?4 link rid */
@@ -113,14 +113,7 @@ static const char q_top[] =
 
 /* ---- parsing figure ids ------------------------------------------------------ */
 
-typedef struct {
-	const char *kind; /* "link", "award", "top" */
-	const char *sql;
-	int64_t b[4];       /* binds ?1..?4 (integers) */
-	const char *text1;  /* ?1 as text instead (award key) */
-	char what[1024];    /* one line saying what the figure counts */
-	const char *rule;   /* the counting rule */
-} figure;
+typedef bh_figure figure;
 
 static const char rule_link[] =
 	"A link aggregates the records of one source file that relate the same two "
@@ -144,7 +137,19 @@ static int is_digits(const char *p, size_t n)
 }
 
 /* "2013-2018", "2013-", "-2018", "all" into fy1/fy2 (0 = open). */
-static int parse_years(const char *p, size_t n, int *fy1, int *fy2)
+void bh_figure_years(char *out, size_t cap, int from_fy, int to_fy)
+{
+	if (!from_fy && !to_fy)
+		snprintf(out, cap, "all");
+	else if (!to_fy)
+		snprintf(out, cap, "%d-", from_fy);
+	else if (!from_fy)
+		snprintf(out, cap, "-%d", to_fy);
+	else
+		snprintf(out, cap, "%d-%d", from_fy, to_fy);
+}
+
+int bh_cite_years(const char *p, size_t n, int *fy1, int *fy2)
 {
 	if (n == 3 && memcmp(p, "all", 3) == 0) {
 		*fy1 = *fy2 = 0;
@@ -193,7 +198,10 @@ static int kind_of_link(bh_store *s, int64_t rid, const char **sql, char *what, 
 
 static int parse_figure(figure *f, bh_store *s, const char *id, char *keybuf, size_t keycap)
 {
-	int rc = 0;
+	int rc = bh_cite_parse_who(f, s, id);
+	if (rc <= 0)
+		return rc;
+	bh_figure_free(f);
 	memset(f, 0, sizeof *f);
 	if (strncmp(id, "link:", 5) == 0) {
 		char *end;
@@ -210,7 +218,7 @@ static int parse_figure(figure *f, bh_store *s, const char *id, char *keybuf, si
 		f->kind = "award";
 		f->rule = rule_obligation;
 		f->sql = q_award;
-		f->text1 = keybuf;
+		f->t[0] = keybuf;
 		snprintf(f->what, sizeof f->what, "obligations of contract award %s", keybuf);
 		return 0;
 	}
@@ -223,7 +231,7 @@ static int parse_figure(figure *f, bh_store *s, const char *id, char *keybuf, si
 			const char *next = strchr(seg + 1, ':');
 			if (!next)
 				break;
-			if (!parse_years(seg + 1, (size_t)(next - seg - 1), &fy1, &fy2))
+			if (!bh_cite_years(seg + 1, (size_t)(next - seg - 1), &fy1, &fy2))
 				continue;
 			char agency[256];
 			if ((size_t)(seg - p) >= sizeof agency || seg == p || !next[1])
@@ -253,8 +261,9 @@ static int parse_figure(figure *f, bh_store *s, const char *id, char *keybuf, si
 				    "figure id '%s': expected top:AGENCY:FY1-FY2:ENTITY-ID", id);
 	}
 	return bh_error_set(BH_EUSAGE,
-			    "unknown figure id '%s': expected link:RID, award:AWARD_KEY or"
-			    " top:AGENCY:FY1-FY2:ENTITY-ID (docs/cite.md)",
+			    "unknown figure id '%s': expected link:RID, award:AWARD_KEY,"
+			    " top:AGENCY:FY1-FY2:ENTITY-ID or a figure id that `behind who --json`"
+			    " prints (docs/cite.md)",
 			    id);
 }
 
@@ -302,15 +311,17 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 	size_t nu = 0, capu = 0;
 	int64_t total = 0, n = 0, with_amount = 0;
 	char *expanded = NULL;
-	int rc = parse_figure(&f, s, id, key, sizeof key), step;
-	if (rc < 0 || (rc = bh_store_prepare(&q, s, f.sql)) < 0)
+	int rc, step;
+	memset(&f, 0, sizeof f);
+	if ((rc = parse_figure(&f, s, id, key, sizeof key)) < 0 ||
+	    (rc = bh_store_prepare(&q, s, f.sql)) < 0)
 		goto done;
-	if (f.text1)
-		sqlite3_bind_text(q, 1, f.text1, -1, SQLITE_STATIC);
-	else
-		for (int i = 0; i < 4; i++)
-			if (sqlite3_bind_parameter_count(q) > i)
-				sqlite3_bind_int64(q, i + 1, f.b[i]);
+	for (int i = 0; i < BH_FIGURE_BINDS && i < sqlite3_bind_parameter_count(q); i++) {
+		if (f.t[i])
+			sqlite3_bind_text(q, i + 1, f.t[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(q, i + 1, f.b[i]);
+	}
 	if ((rc = bh_graph_mkdir(dir)) < 0 || (rc = open_in(&csv, dir, "records.csv")) < 0)
 		goto done;
 	fputs("record,file,line,date,amount,url,from_entity,to_entity,description\r\n", csv);
@@ -375,8 +386,13 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 	if ((rc = open_in(&sql, dir, "query.sql")) < 0)
 		goto done;
 	expanded = sqlite3_expanded_sql(q);
-	fprintf(sql, "-- behind cite %s\n-- %s\n-- Run: sqlite3 -header -csv STORE < query.sql\n%s;\n",
-		id, f.what, expanded ? expanded : sqlite3_sql(q));
+	fprintf(sql,
+		"-- behind cite %s\n-- %s\n-- Run: sqlite3 -header -csv STORE < query.sql"
+		" (amounts in cents)\n",
+		id, f.what);
+	if (f.prep)
+		fprintf(sql, "-- The temp tables `behind who` computes, then the records:\n%s", f.prep);
+	fprintf(sql, "%s;\n", expanded ? expanded : sqlite3_sql(q));
 
 	/* figure.json */
 	if ((rc = open_in(&fig, dir, "figure.json")) < 0)
@@ -410,6 +426,7 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 done:
 	sqlite3_free(expanded);
 	sqlite3_finalize(q);
+	bh_figure_free(&f);
 	rc = close_in(csv, dir, "records.csv", rc);
 	rc = close_in(urls, dir, "urls.txt", rc);
 	rc = close_in(sql, dir, "query.sql", rc);

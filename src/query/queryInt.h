@@ -9,6 +9,10 @@
 
 #include <time.h>
 
+/* SQL text: the start of the figure id (docs/cite.md) of a `who` row,
+ * "KIND:AGENCY:YEARS:", from temp.who_fig; the row's own key follows. */
+#define BH_WHO_FIG(kind) "'" kind ":' || (SELECT ay FROM temp.who_fig) || ':'"
+
 /* The canonical entity of column X. */
 #define BH_CANON(x) "coalesce((SELECT canon FROM cluster WHERE entity = " x "), " x ")"
 
@@ -44,6 +48,25 @@ void bh_fts_text(char *out, size_t cap, const char *text);
  * the rolled-up company cluster and `rc` the recipient cluster). Used by
  * `who` and its HTML report. */
 int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy);
+
+/* The SQL that bh_who_prepare runs (without the sampling pragma), into out;
+ * also fills temp.who_fig(ag, ay): the agency's id, and "AGENCY:YEARS" as
+ * figure ids spell it. `behind cite` writes it into query.sql. */
+int bh_who_prepare_sql(char *out, size_t cap, int64_t agency, int from_fy, int to_fy);
+
+/* The SQL that fills temp.who_top (the `ntop` companies of temp.who_ob with
+ * the most money) and temp.who_mem(co, member): every entity that stands
+ * for each of them (the company, the recipients and parents rolled into it,
+ * their clusters). Needs bh_who_prepare first. */
+int bh_who_members_sql(char *out, size_t cap, int ntop);
+
+/* A SQL condition on text column `col` that holds when it names the agency
+ * of temp.members or its department (all the distinctive words of one of
+ * their names), into out. */
+void bh_who_agency_match(bh_store *s, char *out, size_t cap, const char *col);
+
+/* YEARS of a figure id: "all", "2013-2018", "2013-", "-2018" (0 = open). */
+void bh_figure_years(char *out, size_t cap, int from_fy, int to_fy);
 
 /* The agency's name and id, and the total and count of temp.who_ob. */
 int bh_who_summary(bh_store *s, int64_t agency, char *name, size_t name_cap, char *id,

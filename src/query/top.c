@@ -43,7 +43,7 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
 	size_t n = 0, cap = 0;
 	int64_t grand = 0, year_total[MAX_YEARS] = {0};
 	int rc, ymin = 9999, ymax = 0;
-	char agency_name[512] = "", agency_id[256] = "", m1[48], m2[48];
+	char agency_name[512] = "", agency_id[256] = "", m1[48], m2[48], years[32], fig[1024];
 
 	if ((rc = bh_query_members(s, agency)) < 0)
 		return rc;
@@ -134,6 +134,11 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
 		bh_json_str(out, agency_name);
 		fprintf(out, "},\"from_fy\":%d,\"to_fy\":%d,\"total\":", from_fy, to_fy);
 		bh_json_money(out, grand);
+		/* figure ids (docs/cite.md): `behind cite` lists each number's records */
+		bh_figure_years(years, sizeof years, from_fy, to_fy);
+		snprintf(fig, sizeof fig, "total:%s:%s", agency_id, years);
+		fputs(",\"figure\":", out);
+		bh_json_str(out, fig);
 		fprintf(out, ",\"recipients_count\":%zu,\"rule\":\"transactions count "
 			     "federal_action_obligation; award summaries count total_obligated_amount "
 			     "only for awards without transactions; rolled up to the parent named on "
@@ -144,6 +149,12 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
 			bh_json_money(out, year_total[y - 2000]);
 			first = 0;
 		}
+		fprintf(out, "},\"by_year_figures\":{");
+		for (int y = ymin; y <= ymax; y++) {
+			snprintf(fig, sizeof fig, "total:%s:%d-%d", agency_id, y, y);
+			fprintf(out, "%s\"%d\":", y == ymin ? "" : ",", y);
+			bh_json_str(out, fig);
+		}
 		fprintf(out, "},\"recipients\":[");
 		for (size_t i = 0; i < shown; i++) {
 			fprintf(out, "%s\n{\"rank\":%zu,\"id\":", i ? "," : "", i + 1);
@@ -152,17 +163,29 @@ int bh_query_top(bh_store *s, int64_t agency, int from_fy, int to_fy, int limit,
 			bh_json_str(out, cs[i].name);
 			fprintf(out, ",\"total\":");
 			bh_json_money(out, cs[i].total);
-			fprintf(out, ",\"share\":%.4f,\"records\":%lld,\"by_year\":{",
+			fprintf(out, ",\"share\":%.4f,\"records\":%lld,\"figure\":",
 				grand ? (double)cs[i].total / (double)grand : 0.0, (long long)cs[i].n);
-			first = 1;
-			for (int y = ymin; y <= ymax; y++) {
-				if (!cs[i].by_year[y - 2000])
-					continue;
-				fprintf(out, "%s\"%d\":", first ? "" : ",", y);
-				bh_json_money(out, cs[i].by_year[y - 2000]);
-				first = 0;
+			snprintf(fig, sizeof fig, "top:%s:%s:%s", agency_id, years, cs[i].id ? cs[i].id : "");
+			bh_json_str(out, fig);
+			for (int pass = 0; pass < 2; pass++) {
+				fputs(pass ? ",\"by_year_figures\":{" : ",\"by_year\":{", out);
+				first = 1;
+				for (int y = ymin; y <= ymax; y++) {
+					if (!cs[i].by_year[y - 2000])
+						continue;
+					fprintf(out, "%s\"%d\":", first ? "" : ",", y);
+					if (pass) {
+						snprintf(fig, sizeof fig, "top:%s:%d-%d:%s", agency_id, y, y,
+							 cs[i].id ? cs[i].id : "");
+						bh_json_str(out, fig);
+					} else {
+						bh_json_money(out, cs[i].by_year[y - 2000]);
+					}
+					first = 0;
+				}
+				fputc('}', out);
 			}
-			fprintf(out, "}}");
+			fputc('}', out);
 		}
 		fprintf(out, "\n]}\n");
 	} else {

@@ -39,59 +39,77 @@ int bh_who_summary(bh_store *s, int64_t agency, char *name, size_t name_cap, cha
 	return 0;
 }
 
-int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy)
+int bh_who_prepare_sql(char *out, size_t cap, int64_t agency, int from_fy, int to_fy)
 {
-	char sql[2048];
-	int rc = bh_query_members(s, agency);
-	if (rc < 0)
-		return rc;
-	snprintf(sql, sizeof sql,
+	char years[32];
+	bh_figure_years(years, sizeof years, from_fy, to_fy);
+	int n = snprintf(out, cap,
+		 "CREATE TEMP TABLE IF NOT EXISTS members(rid INTEGER PRIMARY KEY);"
+		 "DELETE FROM temp.members;"
+		 "INSERT OR IGNORE INTO temp.members VALUES(%lld);"
+		 "INSERT OR IGNORE INTO temp.members SELECT entity FROM cluster WHERE canon = %lld;\n"
 		 "DROP TABLE IF EXISTS temp.who_ag; DROP TABLE IF EXISTS temp.who_ob;"
+		 "DROP TABLE IF EXISTS temp.who_fig;\n"
 		 "CREATE TEMP TABLE who_ag(rid INTEGER PRIMARY KEY);"
-		 "INSERT OR IGNORE INTO who_ag SELECT rid FROM temp.members;"
+		 "INSERT OR IGNORE INTO who_ag SELECT rid FROM temp.members;\n"
 		 /* sub-agencies and offices, two levels down. Temp tables have
 		  * no statistics, so the planner would read all of `link` to
 		  * join them: CROSS JOIN fixes the order (and ANALYZE gives
 		  * the later queries the sizes). */
 		 "INSERT OR IGNORE INTO who_ag SELECT l.src FROM who_ag a CROSS JOIN link l"
-		 "  ON l.dst = a.rid AND l.kind = 'part_of';"
+		 "  ON l.dst = a.rid AND l.kind = 'part_of';\n"
 		 "INSERT OR IGNORE INTO who_ag SELECT l.src FROM who_ag a CROSS JOIN link l"
-		 "  ON l.dst = a.rid AND l.kind = 'part_of';"
+		 "  ON l.dst = a.rid AND l.kind = 'part_of';\n"
 		 "CREATE TEMP TABLE who_ob AS SELECT o.*,"
 		 "  " BH_CANON("coalesce(o.parent, o.recipient)") " AS co,"
 		 "  " BH_CANON("o.recipient") " AS rc"
 		 " FROM obligation o WHERE (o.subagency IN (SELECT rid FROM who_ag)"
 		 "   OR o.agency IN (SELECT rid FROM who_ag)) AND o.amount IS NOT NULL"
-		 "  AND (%d = 0 OR o.fiscal_year >= %d) AND (%d = 0 OR o.fiscal_year <= %d);"
-		 "PRAGMA analysis_limit=1000; ANALYZE temp;",
-		 from_fy, from_fy, to_fy, to_fy);
+		 "  AND (%d = 0 OR o.fiscal_year >= %d) AND (%d = 0 OR o.fiscal_year <= %d);\n"
+		 /* "AGENCY" and "AGENCY:YEARS" of the figure ids (docs/cite.md) */
+		 "CREATE TEMP TABLE who_fig AS SELECT e.id AS ag, e.id || ':%s' AS ay FROM entity e"
+		 " WHERE e.rid = %lld;\n"
+		 "ANALYZE temp;\n",
+		 (long long)agency, (long long)agency, from_fy, from_fy, to_fy, to_fy, years,
+		 (long long)agency);
+	return n < 0 || (size_t)n >= cap ? bh_error_set(BH_ETOOBIG, "who: preparation too long") : 0;
+}
+
+int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy)
+{
+	char sql[4096];
+	int rc = bh_who_prepare_sql(sql, sizeof sql, agency, from_fy, to_fy);
+	/* statistics of the temp tables, sampled: who_ob may be large */
+	if (rc < 0 || (rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0)
+		return rc;
 	return bh_store_exec(s, sql);
 }
 
 /* ---- money ---------------------------------------------------------- */
 
 static const bh_col c_years[] = {{"label", 't'}, {"fiscal_year", 'I'}, {"amount", '$', "  "},
-				 {"records", 'i', " (", " records)"}, {NULL}};
+				 {"records", 'i', " (", " records)"}, {"figure", '-'}, {NULL}};
 static const char q_years[] =
-	"SELECT 'FY' || fiscal_year, fiscal_year, sum(amount), count(*) FROM temp.who_ob"
-	" GROUP BY fiscal_year ORDER BY fiscal_year";
+	"SELECT 'FY' || fiscal_year, fiscal_year, sum(amount), count(*),"
+	" 'total:' || (SELECT ag FROM temp.who_fig) || ':' || fiscal_year || '-' || fiscal_year"
+	" FROM temp.who_ob GROUP BY fiscal_year ORDER BY fiscal_year";
 
 static const bh_col c_top[] = {{"rank", 'i', "", "."}, {"id", 't', " "}, {"name", 't', "  "},
 			       {"amount", '$'}, {"share_pct", 't', "  ", NULL},
 			       {"first_fy", 'i', "  FY", ""}, {"last_fy", 'i', "-FY", ""},
-			       {"records", 'i', " (", " records)"}, {NULL}};
+			       {"records", 'i', " (", " records)"}, {"figure", '-'}, {NULL}};
 static const char q_top[] =
 	"WITH t AS (SELECT co, sum(amount) AS amt, min(fiscal_year) AS f, max(fiscal_year) AS l,"
 	"   count(*) AS n FROM temp.who_ob GROUP BY co),"
 	" g AS (SELECT sum(amount) AS tot FROM temp.who_ob)"
 	" SELECT row_number() OVER (ORDER BY t.amt DESC), e.id, e.name, t.amt,"
-	"  printf('%.1f%%', 100.0 * t.amt / nullif(g.tot, 0)), t.f, t.l, t.n"
+	"  printf('%.1f%%', 100.0 * t.amt / nullif(g.tot, 0)), t.f, t.l, t.n, " BH_WHO_FIG("top") " || e.id"
 	" FROM t, g JOIN entity e ON e.rid = t.co ORDER BY t.amt DESC LIMIT ?1";
 
 static const bh_col c_top_awards[] = {{"company_id", 't', "", ""}, {"award_key", 't', "  "},
 				      {"amount", '$'}, {"recipient", 't'},
 				      {"description", 't', "\n      "}, {"source", 't', "\n      source: "},
-				      {"line", 'i', ":", ""}, {"url", 't', "\n      "}, {NULL}};
+				      {"line", 'i', ":", ""}, {"url", 't', "\n      "}, {"figure", '-'}, {NULL}};
 static const char q_top_awards[] =
 	"WITH top AS (SELECT co FROM temp.who_ob GROUP BY co ORDER BY sum(amount) DESC LIMIT ?1),"
 	" a AS (SELECT o.co, o.award_key, sum(o.amount) AS amt, max(o.description) AS d,"
@@ -99,29 +117,30 @@ static const char q_top_awards[] =
 	"   FROM temp.who_ob o WHERE o.co IN (SELECT co FROM top) GROUP BY o.co, o.award_key),"
 	" r AS (SELECT a.*, row_number() OVER (PARTITION BY a.co ORDER BY a.amt DESC) AS k FROM a)"
 	" SELECT ce.id, r.award_key, r.amt, we.name, r.d, s.path, r.ln,"
-	"  'https://www.usaspending.gov/award/' || r.award_key"
+	"  'https://www.usaspending.gov/award/' || r.award_key,"
+	"  " BH_WHO_FIG("top") " || ce.id || ':' || r.award_key"
 	" FROM r JOIN entity ce ON ce.rid = r.co JOIN entity we ON we.rid = r.who"
 	" JOIN source s ON s.id = r.src WHERE r.k <= 3"
 	" ORDER BY (SELECT sum(amount) FROM temp.who_ob x WHERE x.co = r.co) DESC, r.amt DESC";
 
 static const bh_col c_cat[] = {{"code", 't'}, {"description", 't', "  "}, {"amount", '$', "  "},
-			       {"records", 'i', " (", " records)"}, {NULL}};
+			       {"records", 'i', " (", " records)"}, {"figure", '-'}, {NULL}};
 static const char q_psc[] =
-	"SELECT psc, max(psc_desc), sum(amount), count(*) FROM temp.who_ob WHERE psc IS NOT NULL"
-	" GROUP BY psc ORDER BY sum(amount) DESC LIMIT 10";
+	"SELECT psc, max(psc_desc), sum(amount), count(*), " BH_WHO_FIG("psc") " || psc"
+	" FROM temp.who_ob WHERE psc IS NOT NULL GROUP BY psc ORDER BY sum(amount) DESC LIMIT 10";
 static const char q_naics[] =
-	"SELECT naics, max(naics_desc), sum(amount), count(*) FROM temp.who_ob WHERE naics IS NOT NULL"
-	" GROUP BY naics ORDER BY sum(amount) DESC LIMIT 10";
+	"SELECT naics, max(naics_desc), sum(amount), count(*), " BH_WHO_FIG("naics") " || naics"
+	" FROM temp.who_ob WHERE naics IS NOT NULL GROUP BY naics ORDER BY sum(amount) DESC LIMIT 10";
 
 /* ---- supply chain ------------------------------------------------- */
 
 static const bh_col c_subs[] = {{"prime_id", 't'}, {"prime", 't', " "}, {"sub_id", 't', "  ->  "},
 				{"sub", 't', " "}, {"amount", '$', "  "},
 				{"subawards", 'i', " (", " subawards)"}, {"first_date", 't', "  "},
-				{"last_date", 't', " to "}, {NULL}};
+				{"last_date", 't', " to "}, {"figure", '-'}, {NULL}};
 static const char q_subs[] =
 	"SELECT pe.id, pe.name, se.id, se.name, sum(sa.amount), count(*), min(sa.action_date),"
-	" max(sa.action_date)"
+	" max(sa.action_date), " BH_WHO_FIG("sub") " || pe.id || ':' || se.id"
 	" FROM subaward sa JOIN entity pe ON pe.rid = " BH_CANON("sa.prime") ""
 	" JOIN entity se ON se.rid = " BH_CANON("sa.sub") ""
 	" WHERE sa.subagency IN (SELECT rid FROM temp.who_ag)"
@@ -132,7 +151,7 @@ static const bh_col c_hidden[] = {{"named", 't'}, {"named_id", 't', " ("}, {"phr
 				  {"recipient", 't', "\") in awards to "},
 				  {"amount", '$', ": "}, {"awards", 'i', " in ", " awards"},
 				  {"example_award", 't', "\n      e.g. "}, {"example", 't', "\n      "},
-				  {"url", 't', "\n      "}, {NULL}};
+				  {"url", 't', "\n      "}, {"figure", '-'}, {NULL}};
 
 /* Words that say what a company is rather than which one. A name whose
  * first word is one of these needs a second word to be distinctive. */
@@ -349,7 +368,7 @@ int bh_who_hidden(bh_store *s)
 			      "CREATE TEMP TABLE who_core(phrase TEXT, entity INTEGER,"
 			      "  PRIMARY KEY(phrase, entity)) WITHOUT ROWID;"
 			      "CREATE TEMP TABLE who_hidden(named INTEGER, phrase TEXT, award_key TEXT,"
-			      "  recipient INTEGER, amount INTEGER, description TEXT);");
+			      "  recipient INTEGER, amount INTEGER, description TEXT, rid INTEGER);");
 	if (rc < 0)
 		return rc;
 	rc = bh_store_prepare(&q, s,
@@ -415,7 +434,7 @@ int bh_who_hidden(bh_store *s)
 	rc = bh_store_prepare(
 		&m, s,
 		"INSERT INTO temp.who_hidden SELECT ?2, ?4, t.award_key, t.recipient, t.amount,"
-		" t.description FROM txn_fts f JOIN temp.who_txn w ON w.rid = f.rowid"
+		" t.description, t.rid FROM txn_fts f JOIN temp.who_txn w ON w.rid = f.rowid"
 		" JOIN txn t ON t.rid = f.rowid"
 		" WHERE txn_fts MATCH ?1"
 		"  AND " BH_CANON("t.recipient") " NOT IN (SELECT entity FROM temp.who_core WHERE phrase = ?3)"
@@ -490,7 +509,7 @@ done:
 static const char q_hidden[] =
 	"SELECT ne.name, ne.id, h.phrase, group_concat(DISTINCT re.name), sum(h.amount),"
 	" count(DISTINCT h.award_key), max(h.award_key), max(h.description),"
-	" 'https://www.usaspending.gov/award/' || max(h.award_key)"
+	" 'https://www.usaspending.gov/award/' || max(h.award_key), " BH_WHO_FIG("hidden") " || ne.id"
 	" FROM temp.who_hidden h JOIN entity ne ON ne.rid = h.named"
 	" JOIN entity re ON re.rid = h.recipient"
 	" GROUP BY h.named ORDER BY sum(h.amount) DESC LIMIT ?1";
@@ -524,16 +543,21 @@ int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, 
 		return rc;
 
 	if (json) {
+		char fig[512], years[32];
+		bh_figure_years(years, sizeof years, from_fy, to_fy);
+		snprintf(fig, sizeof fig, "total:%s:%s", id, years);
 		fprintf(out, "{\"agency\":{\"id\":");
 		bh_json_str(out, id);
 		fprintf(out, ",\"name\":");
 		bh_json_str(out, name);
 		fprintf(out, "},\"from_fy\":%d,\"to_fy\":%d,\"total\":", from_fy, to_fy);
 		bh_json_money(out, total);
-		fprintf(out, ",\"records\":%lld,\"rule\":\"transactions count federal_action_obligation; "
+		fprintf(out, ",\"records\":%lld,\"figure\":", (long long)nrows);
+		bh_json_str(out, fig);
+		fprintf(out, ",\"rule\":\"transactions count federal_action_obligation; "
 			     "award summaries count total_obligated_amount only for awards without "
 			     "transactions; companies are rolled up to the parent named on each record, "
-			     "then to resolved clusters\",\n\"money\":{", (long long)nrows);
+			     "then to resolved clusters\",\n\"money\":{");
 	} else {
 		fprintf(out, "WHO IS BEHIND %s (%s)", name, id);
 		if (from_fy || to_fy)

@@ -40,7 +40,7 @@ static int has_table(bh_store *s, const char *name)
  * "Homeland Security, Dept of (DHS)"): every word of the name but the
  * connecting and generic ones. Writes a SQL condition on `col` to out:
  * (all words of the agency) OR (all words of the department). */
-static void agency_match(bh_store *s, char *out, size_t cap, const char *col)
+void bh_who_agency_match(bh_store *s, char *out, size_t cap, const char *col)
 {
 	static const char *const skip[] = {"U", "S", "US", "AND", "OF", "THE", "FOR", "DEPARTMENT",
 					   "DEPT", "OFFICE", "AGENCY", "BUREAU", "SERVICE", NULL};
@@ -91,10 +91,9 @@ static void agency_match(bh_store *s, char *out, size_t cap, const char *col)
 	(void)groups;
 }
 
-static int prepare_members(bh_store *s, int ntop)
+int bh_who_members_sql(char *out, size_t cap, int ntop)
 {
-	char sql[1536];
-	snprintf(sql, sizeof sql,
+	int n = snprintf(out, cap,
 		 "DROP TABLE IF EXISTS temp.who_top; DROP TABLE IF EXISTS temp.who_mem;"
 		 "CREATE TEMP TABLE who_top AS SELECT co, sum(amount) AS amt FROM temp.who_ob"
 		 " GROUP BY co ORDER BY amt DESC LIMIT %d;"
@@ -109,8 +108,17 @@ static int prepare_members(bh_store *s, int ntop)
 		 " JOIN cluster c ON c.canon = " BH_CANON("m.member") ";"
 		 /* sizes for the planner: without them it reads whole LDA, FEC
 		  * and personnel tables to join these few hundred rows */
-		 "PRAGMA analysis_limit=1000; ANALYZE temp;",
+		 "ANALYZE temp;\n",
 		 ntop);
+	return n < 0 || (size_t)n >= cap ? bh_error_set(BH_ETOOBIG, "who: members too long") : 0;
+}
+
+static int prepare_members(bh_store *s, int ntop)
+{
+	char sql[2048];
+	int rc = bh_who_members_sql(sql, sizeof sql, ntop);
+	if (rc < 0 || (rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0)
+		return rc;
 	return bh_store_exec(s, sql);
 }
 
@@ -149,11 +157,12 @@ done:
 static const bh_col c_lobby[] = {{"company", 't'}, {"spend", '$', "  lobbying spend "},
 				 {"reports", 'i', " (", " reports"}, {"first_year", 'i', ", ", ""},
 				 {"last_year", 'i', "-", ")"}, {"contacted_agency", 'i', "  contacted this agency: ", ""},
-				 {"registrants", 't', "\n      via "}, {NULL}};
-static const bh_col c_issue[] = {{"code", 't'}, {"filings", 'i', " (", " filings)"}, {NULL}};
+				 {"registrants", 't', "\n      via "}, {"figure", '-'}, {NULL}};
+static const bh_col c_issue[] = {{"code", 't'}, {"filings", 'i', " (", " filings)"}, {"figure", '-'},
+				 {NULL}};
 static const bh_col c_contact[] = {{"company", 't'}, {"government_entity", 't', "  contacted "},
 				   {"filings", 'i', " (", " filings"}, {"first_year", 'i', ", ", ""},
-				   {"last_year", 'i', "-", ")"}, {NULL}};
+				   {"last_year", 'i', "-", ")"}, {"figure", '-'}, {NULL}};
 static const bh_col c_lobbyist[] = {{"lobbyist", 't'}, {"former_position", 't', "  was "},
 				    {"for_company", 't', "\n      lobbied for "},
 				    {"registrant", 't', " via "}, {"first_year", 'i', " ", ""},
@@ -167,14 +176,14 @@ static const bh_col c_appointee[] = {{"person", 't'}, {"company", 't', "  at "},
 				     {NULL}};
 static const bh_col c_pac[] = {{"company", 't'}, {"pac", 't', "  PAC: "}, {"fec_id", 't', " "},
 			       {"gave", '$', "  gave candidates "}, {"gifts", 'i', " (", " gifts)"},
-			       {NULL}};
+			       {"figure", '-'}, {NULL}};
 static const bh_col c_cand[] = {{"candidate", 't'}, {"fec_id", 't', " "}, {"office", 't', "  "},
 				{"state", 't', " "}, {"district", 't', "-"}, {"party", 't', " "},
 				{"amount", '$', "  "}, {"gifts", 'i', " (", " gifts)"},
-				{"from_companies", 't', "\n      from the PACs of "}, {NULL}};
+				{"from_companies", 't', "\n      from the PACs of "}, {"figure", '-'}, {NULL}};
 static const bh_col c_emp[] = {{"company", 't'}, {"employer_match", 't', "  (employer like \""},
 			       {"amount", '$', "\")  "}, {"contributions", 'i', " (", " contributions"},
-			       {"people", 'i', ", ", " people)"}, {NULL}};
+			       {"people", 'i', ", ", " people)"}, {"figure", '-'}, {NULL}};
 
 int bh_who_influence(bh_store *s, FILE *out, int json)
 {
@@ -183,7 +192,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 
 	if ((rc = prepare_members(s, 20)) < 0)
 		return rc;
-	agency_match(s, agcond, sizeof agcond, "ge.name");
+	bh_who_agency_match(s, agcond, sizeof agcond, "ge.name");
 
 	/* 3. lobbying */
 	if (json)
@@ -199,7 +208,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			 " c AS (SELECT DISTINCT f.co FROM f JOIN lda_gov_entity ge"
 			 "   ON ge.filing_id = f.filing_id AND ge.source_id = f.source_id WHERE %s)"
 			 " SELECT e.name, sum(f.amount), count(*), min(f.year), max(f.year),"
-			 "  f.co IN (SELECT co FROM c), group_concat(DISTINCT f.registrant_name)"
+			 "  f.co IN (SELECT co FROM c), group_concat(DISTINCT f.registrant_name),"
+			 "  " BH_WHO_FIG("lobby") " || e.id"
 			 " FROM f JOIN entity e ON e.rid = f.co GROUP BY f.co"
 			 " ORDER BY f.co IN (SELECT co FROM c) DESC, sum(f.amount) DESC",
 			 agcond);
@@ -207,7 +217,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 					   NULL, 0)) < 0)
 			return rc;
 		snprintf(sql, sizeof sql,
-			 "SELECT e.name, ge.name, count(DISTINCT ge.filing_id), min(fl.year), max(fl.year)"
+			 "SELECT e.name, ge.name, count(DISTINCT ge.filing_id), min(fl.year), max(fl.year),"
+			 " " BH_WHO_FIG("contact") " || e.id || ':' || ge.name"
 			 " FROM lda_gov_entity ge JOIN lda_filing fl"
 			 "  ON fl.filing_id = ge.filing_id AND fl.source_id = ge.source_id"
 			 " JOIN temp.who_mem m ON m.member = fl.client OR m.member = fl.registrant"
@@ -220,7 +231,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			return rc;
 		if ((rc = bh_query_section(
 			     s, out, json, &first, "Issue codes of their lobbying:", "issues", c_issue,
-			     "SELECT i.code, count(DISTINCT i.filing_id) FROM lda_issue i JOIN lda_filing fl"
+			     "SELECT i.code, count(DISTINCT i.filing_id), " BH_WHO_FIG("issue") " || i.code"
+			     " FROM lda_issue i JOIN lda_filing fl"
 			     "  ON fl.filing_id = i.filing_id AND fl.source_id = i.source_id"
 			     " WHERE fl.client IN (SELECT member FROM temp.who_mem) AND i.code IS NOT NULL"
 			     " GROUP BY i.code ORDER BY 2 DESC LIMIT 15",
@@ -238,7 +250,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 		fprintf(out, "\n4. REVOLVING DOOR\n");
 	if (has_table(s, "lda_lobbyist")) {
 		char lobcond[2048];
-		agency_match(s, lobcond, sizeof lobcond, "lb.official_position");
+		bh_who_agency_match(s, lobcond, sizeof lobcond, "lb.official_position");
 		snprintf(sql, sizeof sql,
 			 "SELECT lb.name, lb.official_position, e.name, group_concat(DISTINCT fl.registrant_name),"
 			 " min(fl.year), max(fl.year), max(%s)"
@@ -256,7 +268,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 	}
 	if (has_table(s, "position")) {
 		char poscond[2048];
-		agency_match(s, poscond, sizeof poscond, "b.name");
+		bh_who_agency_match(s, poscond, sizeof poscond, "b.name");
 		snprintf(sql, sizeof sql,
 			 "SELECT pe.name, ce.name, p.role, p.start_date, p.end_date, b.name, g.role,"
 			 " g.start_date, g.end_date,"
@@ -291,7 +303,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			     s, out, json, &first, "Their PACs:", "pacs", c_pac,
 			     "SELECT e.name, c.name, c.id,"
 			     " coalesce((SELECT sum(g.amount) FROM fec_gift g WHERE g.cmte = c.rid), 0),"
-			     " (SELECT count(*) FROM fec_gift g WHERE g.cmte = c.rid)"
+			     " (SELECT count(*) FROM fec_gift g WHERE g.cmte = c.rid), 'pac:' || c.id"
 			     " FROM link l JOIN temp.who_mem m ON m.member = l.src"
 			     " JOIN entity c ON c.rid = l.dst JOIN entity e ON e.rid = m.co"
 			     " WHERE l.kind = 'sponsors' GROUP BY m.co, c.rid ORDER BY 4 DESC",
@@ -302,7 +314,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			     "WITH p AS (SELECT DISTINCT m.co, l.dst AS cmte FROM link l"
 			     "   JOIN temp.who_mem m ON m.member = l.src WHERE l.kind = 'sponsors')"
 			     " SELECT e.name, e.id, max(fc.office), max(fc.office_state), max(fc.district),"
-			     "  max(fc.party), sum(g.amount), count(*), group_concat(DISTINCT ce.name)"
+			     "  max(fc.party), sum(g.amount), count(*), group_concat(DISTINCT ce.name),"
+			     "  " BH_WHO_FIG("cand") " || e.id"
 			     " FROM fec_gift g JOIN p ON p.cmte = g.cmte JOIN entity e ON e.rid = g.cand"
 			     " JOIN entity ce ON ce.rid = p.co"
 			     " LEFT JOIN fec_candidate fc ON fc.cand_id = g.cand_id"
@@ -318,7 +331,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 		if ((rc = bh_query_section(
 			     s, out, json, &first, "Contributions by people naming them as employer:",
 			     "employees", c_emp,
-			     "SELECT e.name, h.head, sum(x.amount), count(*), count(DISTINCT x.name)"
+			     "SELECT e.name, h.head, sum(x.amount), count(*), count(DISTINCT x.name),"
+			     " 'emp:' || e.id"
 			     " FROM temp.who_head h JOIN entity e ON e.rid = h.co"
 			     " CROSS JOIN fec_txn x ON x.employer >= h.head AND x.employer < h.head || x'7f'"
 			     "  AND (x.employer = h.head OR substr(x.employer, length(h.head) + 1, 1)"

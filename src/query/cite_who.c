@@ -1,0 +1,433 @@
+/* The evidence packs of the figures `behind who` prints (docs/cite.md):
+ * each row of its JSON carries a figure id "KIND:AGENCY:YEARS:KEY" (or
+ * "KIND:KEY" where the agency plays no part), and this file turns one back
+ * into the query that lists the row's records.
+ *
+ * The records are read from the same temp tables `who` computes (temp.who_ob,
+ * who_ag, who_mem: bh_who_prepare_sql, bh_who_members_sql), prepared here
+ * with the same SQL, so a pack counts exactly what the dossier counted; that
+ * SQL goes into query.sql ahead of the records query, so that sqlite3 alone
+ * reproduces the records. Hidden vendors are the exception: their matching
+ * is done in C (bh_who_hidden), so their query names the matched
+ * transactions by rowid. */
+#include "query/citeInt.h"
+#include "query/queryInt.h"
+#include "ingest/value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- records queries ------------------------------------------------------ */
+
+#define OB_RECORDS \
+	"SELECT o.basis AS record, s.path AS file, o.line, o.date, o.amount," \
+	" " BH_AWARD_URL("o.award_key") " AS url, coalesce(ea.id, '') AS from_entity," \
+	" coalesce(er.id, '') AS to_entity, o.description" \
+	" FROM temp.who_ob o JOIN source s ON s.id = o.source_id" \
+	" LEFT JOIN entity ea ON ea.rid = coalesce(o.subagency, o.agency)" \
+	" LEFT JOIN entity er ON er.rid = o.recipient"
+#define OB_ORDER " ORDER BY o.date, o.rid"
+
+static const char q_total[] = OB_RECORDS OB_ORDER;
+static const char q_psc[] = OB_RECORDS " WHERE o.psc = ?1" OB_ORDER;
+static const char q_naics[] = OB_RECORDS " WHERE o.naics = ?1" OB_ORDER;
+static const char q_company_award[] = OB_RECORDS " WHERE o.co = ?1 AND o.award_key = ?2" OB_ORDER;
+
+/* ?1 prime, ?2 sub (canonical rids), ?3/?4 fiscal years (0 open) */
+static const char q_sub[] =
+	"SELECT 'subaward' AS record, s.path AS file, sa.line, sa.action_date AS date, sa.amount,"
+	" " BH_AWARD_URL("sa.prime_award_key") " AS url, ep.id AS from_entity, es.id AS to_entity,"
+	" sa.description FROM subaward sa JOIN source s ON s.id = sa.source_id"
+	" JOIN entity ep ON ep.rid = sa.prime JOIN entity es ON es.rid = sa.sub"
+	" WHERE sa.subagency IN (SELECT rid FROM temp.who_ag)"
+	"  AND (?3 = 0 OR sa.fiscal_year >= ?3) AND (?4 = 0 OR sa.fiscal_year <= ?4)"
+	"  AND " BH_CANON("sa.prime") " = ?1 AND " BH_CANON("sa.sub") " = ?2"
+	" ORDER BY sa.action_date, sa.rid";
+
+/* record, file, line, date | amount, url | from_entity, to_entity | description */
+#define LDA_HEAD(f) "SELECT 'lda_filing' AS record, s.path AS file, " f ".line, " f ".received AS date,"
+#define LDA_PARTIES(f) \
+	" coalesce(er.id, " f ".registrant_name) AS from_entity," \
+	" coalesce(ec.id, " f ".client_name) AS to_entity,"
+#define LDA_JOINS(f) \
+	" JOIN source s ON s.id = " f ".source_id LEFT JOIN entity er ON er.rid = " f ".registrant" \
+	" LEFT JOIN entity ec ON ec.rid = " f ".client"
+
+/* ?1 the company (canonical rid, a key of temp.who_mem) */
+static const char q_lobby[] =
+	"WITH m AS (SELECT member FROM temp.who_mem WHERE co = ?1),"
+	" f AS (SELECT sp.* FROM m CROSS JOIN lda_spend sp ON sp.client = m.member"
+	"  UNION SELECT sp.* FROM m CROSS JOIN lda_spend sp ON sp.registrant = m.member"
+	"  AND sp.self_filer)"
+	" " LDA_HEAD("f") " f.amount, " BH_LDA_URL("f.filing_id") " AS url," LDA_PARTIES("f")
+	" trim(f.form || ' ' || coalesce(f.year, '') || ' ' || coalesce(f.period, '')) AS description"
+	" FROM f" LDA_JOINS("f") " ORDER BY f.received, f.rid";
+
+/* ?1 the company, ?2 the government entity's name as filed: one record per
+ * filing (a filing present in two downloads counts once) */
+static const char q_contact[] =
+	"WITH m AS (SELECT member FROM temp.who_mem WHERE co = ?1),"
+	" fl AS (SELECT f.rid FROM m CROSS JOIN lda_filing f ON f.client = m.member"
+	"  UNION SELECT f.rid FROM m CROSS JOIN lda_filing f ON f.registrant = m.member)"
+	" " LDA_HEAD("f") " NULL AS amount, " BH_LDA_URL("ge.filing_id") " AS url,"
+	LDA_PARTIES("f") " ge.name AS description"
+	" FROM lda_gov_entity ge JOIN lda_filing f"
+	"  ON f.filing_id = ge.filing_id AND f.source_id = ge.source_id" LDA_JOINS("f")
+	" WHERE ge.name = ?2 AND f.rid IN (SELECT rid FROM fl)"
+	" GROUP BY ge.filing_id ORDER BY min(f.received), ge.filing_id";
+
+/* ?1 the issue code: filings of any of the top companies, once each */
+static const char q_issue[] =
+	LDA_HEAD("f") " NULL AS amount, " BH_LDA_URL("i.filing_id") " AS url," LDA_PARTIES("f")
+	" i.code || coalesce(': ' || substr(i.specific, 1, 200), '') AS description"
+	" FROM lda_issue i JOIN lda_filing f ON f.filing_id = i.filing_id AND f.source_id = i.source_id"
+	LDA_JOINS("f") " WHERE f.client IN (SELECT member FROM temp.who_mem) AND i.code = ?1"
+	" GROUP BY i.filing_id ORDER BY min(f.received), i.filing_id";
+
+#define GIFT_RECORDS \
+	"SELECT 'fec_txn' AS record, s.path AS file, g.line, g.date, g.amount," \
+	" " BH_FEC_IMAGE_URL("g.image_num") " AS url, coalesce(ec.id, g.cmte_id) AS from_entity," \
+	" coalesce(ed.id, g.cand_id) AS to_entity, g.tx_type AS description" \
+	" FROM fec_gift g JOIN source s ON s.id = g.source_id" \
+	" LEFT JOIN entity ec ON ec.rid = g.cmte LEFT JOIN entity ed ON ed.rid = g.cand"
+
+/* ?1 the committee (its own entity, as `who` lists it) */
+static const char q_pac[] = GIFT_RECORDS " WHERE g.cmte = ?1 ORDER BY g.date, g.rid";
+
+/* ?1 the candidate (its own entity): gifts from the PACs of the top companies */
+static const char q_cand[] =
+	GIFT_RECORDS " WHERE g.cand = ?1 AND g.cmte IN (SELECT l.dst FROM temp.who_mem m"
+	"  CROSS JOIN link l ON l.src = m.member AND l.kind = 'sponsors')"
+	" ORDER BY g.date, g.rid";
+
+/* ?1 the employer head ("PALANTIR"): itemized individual contributions */
+static const char q_emp[] =
+	"SELECT 'fec_txn' AS record, s.path AS file, x.line, x.date, x.amount,"
+	" " BH_FEC_IMAGE_URL("x.image_num") " AS url, x.name AS from_entity,"
+	" x.cmte_id AS to_entity, x.employer AS description"
+	" FROM fec_txn x JOIN source s ON s.id = x.source_id"
+	" WHERE x.employer >= ?1 AND x.employer < ?1 || x'7f'"
+	"  AND (x.employer = ?1 OR substr(x.employer, length(?1) + 1, 1) NOT GLOB '[A-Z0-9]')"
+	"  AND +x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
+	" ORDER BY x.date, x.rid";
+
+static const char rule_who[] =
+	"As `behind who`: obligations (each transaction's federal_action_obligation, an award "
+	"summary only for awards no transaction covers) awarded by the agency or a sub-agency or "
+	"office part of it (two levels of part_of), in the fiscal years of the id (October 1 to "
+	"September 30, by action date), rolled up to the parent company the record names, else "
+	"the recipient, then to its resolved cluster.";
+static const char rule_sub[] =
+	"Subawards under prime awards of the agency's sub-agencies, in the fiscal years of the "
+	"id, between the resolved clusters of the prime awardee and of the subawardee.";
+static const char rule_hidden[] =
+	"Contract transactions of the agency whose description contains the distinctive head "
+	"of the company's name as a phrase (full-text index), where neither the recipient nor "
+	"its parent belongs to the family of companies whose names start with that head's first "
+	"word (see `behind who --help`).";
+static const char rule_lobby[] =
+	"LD-2 reports where the company (any entity rolled into it in the agency's records, or "
+	"resolved as it) is the client, or the registrant of a self-filed report; of several "
+	"filings of one report (registrant, client, year, period) the one received last counts "
+	"(view lda_spend).";
+static const char rule_filings[] =
+	"Senate LDA filings, each filing id once, whose client (or registrant) is one of the "
+	"entities standing for the agency's top companies in `behind who`.";
+static const char rule_gift[] =
+	"Money a committee gave candidates: FEC itpas2 direct (24K) and in-kind (24Z) "
+	"contributions, memo entries out, each SUB_ID once (view fec_gift).";
+static const char rule_emp[] =
+	"FEC itemized individual contributions (itcont), memo entries out, whose employer is the "
+	"company's distinctive name head or starts with it followed by a non-alphanumeric "
+	"character.";
+
+/* ---- parsing ------------------------------------------------------------------ */
+
+void bh_figure_free(bh_figure *f)
+{
+	if (!f)
+		return;
+	free(f->prep);
+	sqlite3_free(f->own_sql);
+	f->prep = f->own_sql = NULL;
+}
+
+/* p (after "KIND:") = "AGENCY:YEARS[:REST]": the first segment after the
+ * first that reads as years splits it (AGENCY may hold a colon). */
+static int split_agency_years(const char *p, char *agency, size_t cap, int *fy1, int *fy2,
+			      const char **rest)
+{
+	for (const char *seg = strchr(p, ':'); seg; seg = strchr(seg + 1, ':')) {
+		const char *next = strchr(seg + 1, ':');
+		size_t n = next ? (size_t)(next - seg - 1) : strlen(seg + 1);
+		if (!bh_cite_years(seg + 1, n, fy1, fy2))
+			continue;
+		if (seg == p || (size_t)(seg - p) >= cap)
+			return 0;
+		memcpy(agency, p, (size_t)(seg - p));
+		agency[seg - p] = '\0';
+		*rest = next ? next + 1 : "";
+		return 1;
+	}
+	return 0;
+}
+
+/* rest = "PREFIX:VALUE[:MORE]": an entity id holds exactly one colon, so the
+ * second colon (if any) ends it. */
+static void split_entity(const char *rest, char *ent, size_t cap, const char **more)
+{
+	const char *c1 = strchr(rest, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	size_t n = c2 ? (size_t)(c2 - rest) : strlen(rest);
+	snprintf(ent, cap, "%.*s", (int)n, rest);
+	*more = c2 ? c2 + 1 : NULL;
+}
+
+/* The entity whose id is exactly `id` (not its cluster's canonical one). */
+static int exact_entity(int64_t *rid, bh_store *s, const char *id, char *name, size_t cap)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s, "SELECT rid, name FROM entity WHERE id = ?");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*rid = sqlite3_column_int64(q, 0);
+		if (name)
+			snprintf(name, cap, "%s", bh_col_text(q, 1));
+	} else {
+		rc = bh_error_set(BH_ENOTFOUND, "no entity with id '%s' in this store", id);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* Runs the temp tables of `who` for agency/years (and its top companies
+ * when `members`), keeping their SQL in f->prep for query.sql. */
+static int prepare(bh_figure *f, bh_store *s, int64_t agency, int fy1, int fy2, int members)
+{
+	size_t cap = 8192;
+	int rc;
+	if (!(f->prep = malloc(cap)))
+		return bh_error_set(BH_ENOMEM, "cite: out of memory");
+	if ((rc = bh_who_prepare_sql(f->prep, cap, agency, fy1, fy2)) < 0)
+		return rc;
+	if (members) {
+		size_t n = strlen(f->prep);
+		if ((rc = bh_who_members_sql(f->prep + n, cap - n, 20)) < 0)
+			return rc;
+	}
+	if ((rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0)
+		return rc;
+	return bh_store_exec(s, f->prep);
+}
+
+/* The hidden vendor `named` (canonical rid): its matched transactions, by
+ * rowid, into f->own_sql. */
+static int hidden_sql(bh_figure *f, bh_store *s, int64_t named)
+{
+	sqlite3_stmt *q = NULL;
+	char *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc = bh_who_hidden(s);
+	if (rc < 0 || (rc = bh_store_prepare(&q, s, "SELECT DISTINCT rid FROM temp.who_hidden"
+						    " WHERE named = ? ORDER BY rid")) < 0)
+		return rc;
+	sqlite3_bind_int64(q, 1, named);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (n + 24 >= cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			char *t = realloc(list, nc);
+			if (!t) {
+				rc = bh_error_set(BH_ENOMEM, "cite: out of memory");
+				goto done;
+			}
+			list = t;
+			cap = nc;
+		}
+		n += (size_t)snprintf(list + n, cap - n, "%s%lld", n ? "," : "",
+				      (long long)sqlite3_column_int64(q, 0));
+	}
+	f->own_sql = sqlite3_mprintf(
+		"SELECT 'txn' AS record, s.path AS file, t.line, t.action_date AS date, t.amount,"
+		" " BH_AWARD_URL("t.award_key") " AS url, ?1 AS from_entity, er.id AS to_entity,"
+		" t.description FROM txn t JOIN source s ON s.id = t.source_id"
+		" LEFT JOIN entity er ON er.rid = t.recipient WHERE t.rid IN (%s)"
+		" ORDER BY t.action_date, t.rid",
+		list ? list : "");
+	if (!f->own_sql)
+		rc = bh_error_set(BH_ENOMEM, "cite: out of memory");
+done:
+	sqlite3_finalize(q);
+	free(list);
+	return rc;
+}
+
+int bh_cite_parse_who(bh_figure *f, bh_store *s, const char *id)
+{
+	static const struct {
+		const char *kind;
+		int agency; /* AGENCY:YEARS come first */
+	} kinds[] = {{"total", 1}, {"psc", 1},     {"naics", 1}, {"sub", 1},   {"hidden", 1},
+		     {"lobby", 1}, {"contact", 1}, {"issue", 1}, {"cand", 1},  {"top", 1},
+		     {"pac", 0},   {"emp", 0},     {NULL, 0}};
+	const char *colon = strchr(id, ':'), *rest = NULL, *more = NULL;
+	char agency_ref[256], years[32], name[512];
+	int64_t agency = 0, e1 = 0, e2 = 0;
+	int fy1 = 0, fy2 = 0, k, rc;
+
+	if (!colon)
+		return 1;
+	for (k = 0; kinds[k].kind; k++)
+		if (strlen(kinds[k].kind) == (size_t)(colon - id) &&
+		    memcmp(kinds[k].kind, id, (size_t)(colon - id)) == 0)
+			break;
+	if (!kinds[k].kind)
+		return 1;
+	f->kind = kinds[k].kind;
+	if (!kinds[k].agency) {
+		rest = colon + 1;
+	} else {
+		if (!split_agency_years(colon + 1, agency_ref, sizeof agency_ref, &fy1, &fy2, &rest))
+			return strcmp(f->kind, "top") == 0 ? 1 : bh_error_set(BH_EUSAGE,
+				"figure id '%s': expected %s:AGENCY:YEARS... (docs/cite.md)", id, f->kind);
+		if (!strcmp(f->kind, "top")) {
+			/* top:AGENCY:YEARS:ENTITY is cite.c's; with :AWARD_KEY, ours */
+			split_entity(rest, f->arg[0], sizeof f->arg[0], &more);
+			if (!more || !*more)
+				return 1;
+		}
+		if ((rc = bh_query_find(&agency, s, agency_ref, "public_body")) < 0)
+			return rc;
+		bh_figure_years(years, sizeof years, fy1, fy2);
+	}
+	if (!strcmp(f->kind, "total") != !*rest)
+		return bh_error_set(BH_EUSAGE, "figure id '%s': %s", id,
+				    *rest ? "total:AGENCY:YEARS takes nothing after the years"
+					  : "the key after AGENCY:YEARS is missing");
+	f->rule = rule_who;
+	if (!strcmp(f->kind, "total")) {
+		f->sql = q_total;
+		snprintf(f->what, sizeof f->what, "contract obligations of agency %s, FY %s",
+			 agency_ref, years);
+		return prepare(f, s, agency, fy1, fy2, 0);
+	}
+	if (!strcmp(f->kind, "psc") || !strcmp(f->kind, "naics")) {
+		snprintf(f->arg[0], sizeof f->arg[0], "%s", rest);
+		f->sql = f->kind[0] == 'p' ? q_psc : q_naics;
+		f->t[0] = f->arg[0];
+		snprintf(f->what, sizeof f->what, "contract obligations of agency %s, FY %s, %s %s",
+			 agency_ref, years, f->kind[0] == 'p' ? "product/service code" : "NAICS code",
+			 rest);
+		return prepare(f, s, agency, fy1, fy2, 0);
+	}
+	if (!strcmp(f->kind, "top")) {
+		snprintf(f->arg[1], sizeof f->arg[1], "%s", more);
+		if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0)
+			return rc;
+		f->sql = q_company_award;
+		f->t[1] = f->arg[1];
+		snprintf(f->what, sizeof f->what,
+			 "contract obligations of award %s to %s (rolled up) by agency %s, FY %s",
+			 more, f->arg[0], agency_ref, years);
+		return prepare(f, s, agency, fy1, fy2, 0);
+	}
+	if (!strcmp(f->kind, "sub")) {
+		split_entity(rest, f->arg[0], sizeof f->arg[0], &more);
+		if (!more || !*more)
+			return bh_error_set(BH_EUSAGE, "figure id '%s': expected sub:AGENCY:YEARS:PRIME:SUB",
+					    id);
+		if ((rc = bh_query_find(&e1, s, f->arg[0], NULL)) < 0 ||
+		    (rc = bh_query_find(&e2, s, more, NULL)) < 0)
+			return rc;
+		f->sql = q_sub;
+		f->rule = rule_sub;
+		f->b[0] = e1;
+		f->b[1] = e2;
+		f->b[2] = fy1;
+		f->b[3] = fy2;
+		snprintf(f->what, sizeof f->what, "subawards from %s to %s under agency %s, FY %s",
+			 f->arg[0], more, agency_ref, years);
+		return prepare(f, s, agency, fy1, fy2, 0);
+	}
+	if (!strcmp(f->kind, "hidden")) {
+		snprintf(f->arg[0], sizeof f->arg[0], "%s", rest);
+		if ((rc = bh_query_find(&e1, s, rest, NULL)) < 0 ||
+		    (rc = prepare(f, s, agency, fy1, fy2, 0)) < 0 || (rc = hidden_sql(f, s, e1)) < 0)
+			return rc;
+		f->sql = f->own_sql;
+		f->rule = rule_hidden;
+		f->t[0] = f->arg[0];
+		snprintf(f->what, sizeof f->what,
+			 "contract transactions of agency %s, FY %s, whose description names %s "
+			 "while another company is the recipient", agency_ref, years, rest);
+		return 0;
+	}
+	if (!strcmp(f->kind, "lobby") || !strcmp(f->kind, "contact")) {
+		split_entity(rest, f->arg[0], sizeof f->arg[0], &more);
+		if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0)
+			return rc;
+		if (f->kind[0] == 'l') {
+			f->sql = q_lobby;
+			f->rule = rule_lobby;
+			snprintf(f->what, sizeof f->what,
+				 "lobbying spend for %s (a top company of agency %s, FY %s)", f->arg[0],
+				 agency_ref, years);
+		} else {
+			if (!more || !*more)
+				return bh_error_set(BH_EUSAGE,
+						    "figure id '%s': expected contact:AGENCY:YEARS:COMPANY:NAME",
+						    id);
+			snprintf(f->arg[1], sizeof f->arg[1], "%s", more);
+			f->t[1] = f->arg[1];
+			f->sql = q_contact;
+			f->rule = rule_filings;
+			snprintf(f->what, sizeof f->what,
+				 "lobbying filings for %s (a top company of agency %s, FY %s) that "
+				 "contacted %s", f->arg[0], agency_ref, years, more);
+		}
+		return prepare(f, s, agency, fy1, fy2, 1);
+	}
+	if (!strcmp(f->kind, "issue")) {
+		snprintf(f->arg[0], sizeof f->arg[0], "%s", rest);
+		f->t[0] = f->arg[0];
+		f->sql = q_issue;
+		f->rule = rule_filings;
+		snprintf(f->what, sizeof f->what,
+			 "lobbying filings with issue code %s for the top companies of agency %s, FY %s",
+			 rest, agency_ref, years);
+		return prepare(f, s, agency, fy1, fy2, 1);
+	}
+	if (!strcmp(f->kind, "cand")) {
+		if ((rc = exact_entity(&f->b[0], s, rest, NULL, 0)) < 0)
+			return rc;
+		f->sql = q_cand;
+		f->rule = rule_gift;
+		snprintf(f->what, sizeof f->what,
+			 "gifts to candidate %s from the PACs of the top companies of agency %s, FY %s",
+			 rest, agency_ref, years);
+		return prepare(f, s, agency, fy1, fy2, 1);
+	}
+	if (!strcmp(f->kind, "pac")) {
+		if ((rc = exact_entity(&f->b[0], s, rest, NULL, 0)) < 0)
+			return rc;
+		f->sql = q_pac;
+		f->rule = rule_gift;
+		snprintf(f->what, sizeof f->what, "gifts to candidates from committee %s", rest);
+		return 0;
+	}
+	/* emp:COMPANY: contributions naming the head of its name as employer */
+	char key[512];
+	if ((rc = exact_entity(&e1, s, rest, name, sizeof name)) < 0)
+		return rc;
+	bh_name_key(key, sizeof key, name, strlen(name));
+	if (!bh_name_head(f->arg[0], sizeof f->arg[0], key))
+		return bh_error_set(BH_ENOTFOUND, "figure id '%s': the name '%s' has no distinctive"
+				    " head to match employers with", id, name);
+	f->t[0] = f->arg[0];
+	f->sql = q_emp;
+	f->rule = rule_emp;
+	snprintf(f->what, sizeof f->what,
+		 "individual contributions by people naming \"%s\" (%s) as employer", f->arg[0], rest);
+	return 0;
+}
