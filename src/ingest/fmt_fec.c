@@ -196,28 +196,48 @@ struct fec_run {
 	size_t nfields;
 };
 
-static void bind_fv(sqlite3_stmt *q, int k, fv v)
+/* Values of the op being built (ingestInt.h, "ops"): an empty field is
+ * NULL, as is an absent number or entity. */
+static void op_fv(bh_ing *g, fv v)
 {
-	if (v.n)
-		sqlite3_bind_text(q, k, v.p, (int)v.n, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, k);
+	bh_ing_op_text(g, v.p, v.n);
 }
 
-static void bind_opt_int(sqlite3_stmt *q, int k, int64_t v, int has)
+static void op_opt_int(bh_ing *g, int64_t v, int has)
 {
 	if (has)
-		sqlite3_bind_int64(q, k, v);
+		bh_ing_op_int(g, v, 0);
 	else
-		sqlite3_bind_null(q, k);
+		bh_ing_op_null(g);
 }
 
-static int step_insert(fec_run *st, const char *what)
+static void op_rid(bh_ing *g, int64_t rid)
 {
-	int rc = sqlite3_step(st->ins);
-	sqlite3_reset(st->ins);
-	if (rc != SQLITE_DONE)
-		return bh_store_fail(st->g->store, what);
+	if (rid)
+		bh_ing_op_int(g, rid, 1);
+	else
+		bh_ing_op_null(g);
+}
+
+/* The first values of a master file's row (cm, cn): source, line, the id,
+ * its entity, then fields 1 and 2 (the name and the next field). */
+static void op_master(fec_run *st, const bh_row *r, int nvals, fv id, int64_t rid)
+{
+	bh_ing *g = st->g;
+	bh_ing_op_begin(g, st->ins, nvals);
+	bh_ing_op_int(g, g->source_id, 0);
+	bh_ing_op_int(g, r->line, 0);
+	op_fv(g, id);
+	bh_ing_op_int(g, rid, 1);
+	op_fv(g, field(r, 1));
+	op_fv(g, field(r, 2));
+}
+
+static int end_insert(fec_run *st, const char *what)
+{
+	int rc = bh_ing_op_end(st->g, what);
+	if (rc < 0)
+		return rc;
 	st->g->rows++;
 	return 0;
 }
@@ -234,12 +254,10 @@ static int fec_entity(int64_t *rid, fec_run *st, fv id, const char *kind, fv nam
 				name.n ? name.n : id.n)) < 0)
 		return rc;
 	if (official && name.n && st->rename) {
-		sqlite3_bind_int64(st->rename, 1, *rid);
-		sqlite3_bind_text(st->rename, 2, name.p, (int)name.n, SQLITE_STATIC);
-		rc = sqlite3_step(st->rename);
-		sqlite3_reset(st->rename);
-		if (rc != SQLITE_DONE)
-			return bh_store_fail(st->g->store, "entity rename");
+		bh_ing_op_begin(st->g, st->rename, 2);
+		bh_ing_op_int(st->g, *rid, 1);
+		op_fv(st->g, name);
+		return bh_ing_op_end(st->g, "entity rename");
 	}
 	return 0;
 }
@@ -306,26 +324,12 @@ static int cm_row(fec_run *st, bh_row *r)
 		    (rc = bh_ing_link(g, "candidate_committee", cmte, cand, NULL, 0, 0, line)) < 0)
 			return rc;
 	}
-	sqlite3_stmt *q = st->ins;
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
-	bind_fv(q, k++, id);
-	sqlite3_bind_int64(q, k++, cmte);
-	bind_fv(q, k++, name);
-	bind_fv(q, k++, field(r, 2));
-	bind_fv(q, k++, field(r, 5));
-	bind_fv(q, k++, field(r, 6));
-	bind_fv(q, k++, field(r, 7));
-	bind_fv(q, k++, field(r, 8));
-	bind_fv(q, k++, field(r, 9));
-	bind_fv(q, k++, field(r, 10));
-	bind_fv(q, k++, field(r, 11));
-	bind_fv(q, k++, field(r, 12));
-	bind_fv(q, k++, field(r, 13));
-	bind_opt_int(q, k++, org, org != 0);
-	bind_fv(q, k++, cid);
-	return step_insert(st, "fec_committee insert");
+	op_master(st, r, 17, id, cmte);
+	for (size_t i = 5; i <= 13; i++)
+		op_fv(g, field(r, i));
+	op_rid(g, org);
+	op_fv(g, cid);
+	return end_insert(st, "fec_committee insert");
 }
 
 /* ---- candidate master (cn) ------------------------------------------ */
@@ -357,24 +361,13 @@ static int cn_row(fec_run *st, bh_row *r)
 	    ((rc = fec_entity(&pcc, st, pid, "committee", (fv){"", 0}, 0)) < 0 ||
 	     (rc = bh_ing_link(g, "candidate_committee", pcc, cand, NULL, 0, 0, line)) < 0))
 		return rc;
-	sqlite3_stmt *q = st->ins;
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
-	bind_fv(q, k++, id);
-	sqlite3_bind_int64(q, k++, cand);
-	bind_fv(q, k++, name);
-	bind_fv(q, k++, field(r, 2));
-	if (yr.n == 4 && all_alnum(yr.p, 4))
-		sqlite3_bind_int(q, k++, atoi(yr.p));
-	else
-		sqlite3_bind_null(q, k++);
-	for (int i = 4; i <= 9; i++)
-		bind_fv(q, k++, field(r, (size_t)i));
-	bind_fv(q, k++, field(r, 12));
-	bind_fv(q, k++, field(r, 13));
-	bind_fv(q, k++, field(r, 14));
-	return step_insert(st, "fec_candidate insert");
+	op_master(st, r, 16, id, cand);
+	op_opt_int(g, yr.n == 4 && all_alnum(yr.p, 4) ? atoi(yr.p) : 0, yr.n == 4 && all_alnum(yr.p, 4));
+	for (size_t i = 4; i <= 9; i++)
+		op_fv(g, field(r, i));
+	for (size_t i = 12; i <= 14; i++)
+		op_fv(g, field(r, i));
+	return end_insert(st, "fec_candidate insert");
 }
 
 /* ---- candidate-committee linkages (ccl) ----------------------------- */
@@ -401,19 +394,17 @@ static int ccl_row(fec_run *st, bh_row *r)
 	    (rc = fec_entity(&cmte, st, mid, "committee", (fv){"", 0}, 0)) < 0 ||
 	    (rc = bh_ing_link(g, "candidate_committee", cmte, cand, NULL, 0, 0, line)) < 0)
 		return rc;
-	sqlite3_stmt *q = st->ins;
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
-	bind_fv(q, k++, cid);
 	fv y1 = field(r, 1), y2 = field(r, 2);
-	bind_opt_int(q, k++, y1.n == 4 ? atoi(y1.p) : 0, y1.n == 4);
-	bind_opt_int(q, k++, y2.n == 4 ? atoi(y2.p) : 0, y2.n == 4);
-	bind_fv(q, k++, mid);
-	bind_fv(q, k++, field(r, 4));
-	bind_fv(q, k++, field(r, 5));
-	bind_fv(q, k++, field(r, 6));
-	return step_insert(st, "fec_linkage insert");
+	bh_ing_op_begin(g, st->ins, 9);
+	bh_ing_op_int(g, g->source_id, 0);
+	bh_ing_op_int(g, line, 0);
+	op_fv(g, cid);
+	op_opt_int(g, y1.n == 4 ? atoi(y1.p) : 0, y1.n == 4);
+	op_opt_int(g, y2.n == 4 ? atoi(y2.p) : 0, y2.n == 4);
+	op_fv(g, mid);
+	for (size_t i = 4; i <= 6; i++)
+		op_fv(g, field(r, i));
+	return end_insert(st, "fec_linkage insert");
 }
 
 /* ---- itemized transactions (itcont, itoth, itpas2) ------------------ */
@@ -520,28 +511,24 @@ static int txn_row(fec_run *st, bh_row *r)
 			return rc;
 	}
 
-	sqlite3_stmt *q = st->ins;
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
-	sqlite3_bind_text(q, k++, st->file, -1, SQLITE_STATIC);
-	bind_fv(q, k++, id);
-	sqlite3_bind_int64(q, k++, cmte);
+	bh_ing_op_begin(g, st->ins, 28);
+	bh_ing_op_int(g, g->source_id, 0);
+	bh_ing_op_int(g, line, 0);
+	bh_ing_op_text(g, st->file, strlen(st->file));
+	op_fv(g, id);
+	bh_ing_op_int(g, cmte, 1);
 	for (size_t i = 1; i <= 12; i++)
-		bind_fv(q, k++, i == 10 ? zip : field(r, i));
-	if (date[0])
-		sqlite3_bind_text(q, k++, date, 10, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, k++);
-	bind_opt_int(q, k++, amount, has_amount == 1);
-	bind_fv(q, k++, oid);
-	bind_opt_int(q, k++, other, other != 0);
-	bind_fv(q, k++, cid);
-	bind_opt_int(q, k++, cand, cand != 0);
+		op_fv(g, i == 10 ? zip : field(r, i));
+	bh_ing_op_text(g, date, strlen(date));
+	op_opt_int(g, amount, has_amount == 1);
+	op_fv(g, oid);
+	op_rid(g, other);
+	op_fv(g, cid);
+	op_rid(g, cand);
 	for (size_t i = 16; i <= 19; i++)
-		bind_fv(q, k++, field(r, i + o));
-	bind_fv(q, k++, sub);
-	return step_insert(st, "fec_txn insert");
+		op_fv(g, field(r, i + o));
+	op_fv(g, sub);
+	return end_insert(st, "fec_txn insert");
 }
 
 /* ---- PAC summaries (webk) ------------------------------------------- */
@@ -579,22 +566,17 @@ static int webk_row(fec_run *st, bh_row *r)
 	if ((rc = fec_entity(&cmte, st, id, "committee", field(r, 1), 0)) < 0 ||
 	    (rc = stmt(g, cmte, "name", field(r, 1), line)) < 0)
 		return rc;
-	sqlite3_stmt *q = st->ins;
-	int k = 1;
-	sqlite3_bind_int64(q, k++, g->source_id);
-	sqlite3_bind_int64(q, k++, line);
-	bind_fv(q, k++, id);
-	sqlite3_bind_int64(q, k++, cmte);
-	bind_fv(q, k++, field(r, 1));
-	bind_fv(q, k++, field(r, 2));
-	bind_fv(q, k++, field(r, 3));
+	bh_ing_op_begin(g, st->ins, 13);
+	bh_ing_op_int(g, g->source_id, 0);
+	bh_ing_op_int(g, line, 0);
+	op_fv(g, id);
+	bh_ing_op_int(g, cmte, 1);
+	for (size_t i = 1; i <= 3; i++)
+		op_fv(g, field(r, i));
 	for (int i = 0; i < 5; i++)
-		bind_opt_int(q, k++, v[i], has[i] == 1);
-	if (date[0])
-		sqlite3_bind_text(q, k++, date, 10, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, k++);
-	return step_insert(st, "fec_pac_summary insert");
+		op_opt_int(g, v[i], has[i] == 1);
+	bh_ing_op_text(g, date, strlen(date));
+	return end_insert(st, "fec_pac_summary insert");
 }
 
 /* ---- the loop ------------------------------------------------------- */
@@ -618,7 +600,8 @@ static int run_fec(bh_ing *g, const char *sql, const char *file, size_t nfields,
 	    (rc = bh_store_prepare(&st.rename, g->store,
 				   "UPDATE entity SET name=?2 WHERE rid=?1 AND name<>?2")) < 0)
 		goto cleanup;
-	if ((rc = bh_csv_open(&csv, g->in, '|', BH_CSV_NOQUOTE)) < 0)
+	if ((rc = bh_csv_open(&csv, g->in, '|', BH_CSV_NOQUOTE)) < 0 ||
+	    (rc = bh_ing_start_writer(g)) < 0)
 		goto cleanup;
 	while ((rc = bh_csv_next(csv, &row)) > 0) {
 		if (bh_row_blank(row))
@@ -629,7 +612,10 @@ static int run_fec(bh_ing *g, const char *sql, const char *file, size_t nfields,
 			break;
 		bh_ing_progress(g);
 	}
+	if (rc >= 0)
+		rc = bh_ing_sync(g); /* the writer may still hold ops on st.ins */
 cleanup:
+	bh_ing_stop_writer(g);
 	bh_csv_free(csv);
 	sqlite3_finalize(st.ins);
 	sqlite3_finalize(st.rename);
