@@ -11,6 +11,7 @@
 #include "ingest/ingestInt.h"
 #include "ingest/mapping.h"
 #include "util/err.h"
+#include "util/timing.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -203,17 +204,110 @@ static int delete_source(bh_store *s, int64_t id)
 }
 
 /* Names every entity that sources from `first_source` on mention by its
- * most frequent name over all sources (a display choice; every name stays
- * a statement). Run once at the end of an ingest, after the indexes. */
+ * most frequent name over all sources, ties to the smallest in byte order
+ * (a display choice; every name stays a statement). Run once at the end of
+ * an ingest, after the indexes.
+ *
+ * One pass over the name statements of those entities, in (entity, value)
+ * order, keeps the running best of each entity and writes only names that
+ * change. The entities are found from the new sources' statements by rowid
+ * range: a source's statements were appended, so they lie at or above the
+ * smallest rowid any new source has. */
+typedef struct {
+	bh_buf best, run, cur; /* best and current value, the entity's name */
+	int64_t best_n, run_n, entity;
+	int has_best;
+} name_pick;
+
+static void pick_set(bh_buf *b, const char *p, size_t n)
+{
+	bh_buf_clear(b);
+	bh_buf_put(b, p, n);
+}
+
+/* Ends the run of one value: values come in ascending order, so an equal
+ * count keeps the earlier (smaller) best. */
+static void pick_run_end(name_pick *k)
+{
+	if (!k->has_best || k->run_n > k->best_n) {
+		pick_set(&k->best, k->run.p ? k->run.p : "", k->run.len);
+		k->best_n = k->run_n;
+		k->has_best = 1;
+	}
+}
+
+/* Ends one entity: queues its best name when it differs from the current. */
+static int pick_entity_end(name_pick *k, sqlite3_stmt *ins, bh_store *s)
+{
+	if (!k->entity)
+		return 0;
+	pick_run_end(k);
+	if (k->best.len == k->cur.len && (!k->cur.len || memcmp(k->best.p, k->cur.p, k->cur.len) == 0))
+		return 0;
+	sqlite3_bind_int64(ins, 1, k->entity);
+	sqlite3_bind_text(ins, 2, k->best.p ? k->best.p : "", (int)k->best.len, SQLITE_STATIC);
+	int rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	return rc == SQLITE_DONE ? 0 : bh_store_fail(s, "best names");
+}
+
 static int best_names(bh_store *s, int64_t first_source)
 {
-	char sql[768];
-	snprintf(sql, sizeof sql,
-		 "UPDATE entity SET name = (SELECT value FROM statement st WHERE st.entity = entity.rid"
-		 "  AND st.prop = 'name' GROUP BY value ORDER BY sum(n) DESC, value LIMIT 1)"
-		 " WHERE rid IN (SELECT entity FROM statement WHERE source_id >= %lld AND prop = 'name')",
-		 (long long)first_source);
-	return bh_store_exec(s, sql);
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	name_pick k;
+	int rc;
+
+	memset(&k, 0, sizeof k);
+	if ((rc = bh_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS best_name(rid INTEGER PRIMARY KEY,"
+				   " name TEXT NOT NULL); DELETE FROM temp.best_name")) < 0 ||
+	    (rc = bh_store_prepare(&ins, s, "INSERT INTO temp.best_name(rid, name) VALUES(?,?)")) < 0 ||
+	    (rc = bh_store_prepare(
+		     &q, s,
+		     "SELECT st.entity, st.value, st.n, e.name FROM statement st"
+		     " JOIN entity e ON e.rid = st.entity"
+		     " WHERE st.prop = 'name' AND st.entity IN (SELECT entity FROM statement"
+		     "  WHERE rid >= (SELECT min((SELECT min(rid) FROM statement WHERE source_id = so.id))"
+		     "                FROM source so WHERE so.id >= ?1)"
+		     "  AND +source_id >= ?1 AND +prop = 'name')"
+		     " ORDER BY st.entity, st.value")) < 0)
+		goto done;
+	sqlite3_bind_int64(q, 1, first_source);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t e = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 2);
+		const char *v = (const char *)sqlite3_column_text(q, 1);
+		size_t vl = (size_t)sqlite3_column_bytes(q, 1);
+		if (e != k.entity) {
+			if ((rc = pick_entity_end(&k, ins, s)) < 0)
+				goto done;
+			k.entity = e;
+			k.has_best = 0;
+			pick_set(&k.cur, (const char *)sqlite3_column_text(q, 3),
+				 (size_t)sqlite3_column_bytes(q, 3));
+		} else if (vl == k.run.len && (!vl || memcmp(v, k.run.p, vl) == 0)) {
+			k.run_n += n;
+			continue;
+		} else {
+			pick_run_end(&k);
+		}
+		pick_set(&k.run, v ? v : "", vl);
+		k.run_n = n;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(s, "best names");
+		goto done;
+	}
+	if ((rc = pick_entity_end(&k, ins, s)) < 0)
+		goto done;
+	rc = bh_store_exec(s, "UPDATE entity SET name = (SELECT b.name FROM temp.best_name b"
+			      " WHERE b.rid = entity.rid) WHERE rid IN (SELECT rid FROM temp.best_name);"
+			      "DROP TABLE temp.best_name");
+done:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	bh_buf_free(&k.best);
+	bh_buf_free(&k.run);
+	bh_buf_free(&k.cur);
+	return rc;
 }
 
 /* ---- one input ----------------------------------------------------- */
@@ -302,7 +396,14 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 	q = NULL;
 	g.source_id = sqlite3_last_insert_rowid(s->db);
 
-	if ((rc = fmt->run(&g)) < 0 || (rc = bh_ing_finish(&g)) < 0 || (rc = bh_input_drain(in)) < 0)
+	bh_timing("ingest: start");
+	if ((rc = fmt->run(&g)) < 0)
+		goto fail;
+	bh_timing("ingest: rows");
+	if ((rc = bh_ing_finish(&g)) < 0)
+		goto fail;
+	bh_timing("ingest: pending statements and links");
+	if ((rc = bh_input_drain(in)) < 0)
 		goto fail;
 	source_sha(w, in, sha);
 	if (old_id && strcmp(sha, old_sha) == 0) {
@@ -322,6 +423,7 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 	sync_arg a = {g.source_id, 1};
 	if ((rc = each_source_table(s, sync_one, &a)) < 0)
 		goto fail;
+	bh_timing("ingest: full-text indexes");
 	if ((rc = bh_store_prepare(&q, s,
 				   "UPDATE source SET sha256=?, size=?, rows=?, rejected=?, repaired=?"
 				   " WHERE id=?")) < 0)
@@ -340,6 +442,7 @@ static int load(walk *w, bh_input *in, const bh_format *fmt, int64_t old_id, con
 	q = NULL;
 	if ((rc = bh_store_commit(s)) < 0)
 		goto fail;
+	bh_timing("ingest: commit");
 
 	double dt = now() - t0;
 	bh_ingest_report *r = w->rep;
@@ -591,6 +694,8 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 		out->seconds = now() - t0;
 		return rc;
 	}
+	if (out->files_loaded)
+		bh_timing("ingest: best names");
 	out->seconds = now() - t0;
 	return 0;
 }

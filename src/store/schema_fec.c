@@ -72,20 +72,20 @@ const bh_schema_part bh_schema_fec = {
 	"    AND coalesce(t.memo_cd, '') <> 'X'"
 	"    AND t.rid = (SELECT min(b.rid) FROM fec_txn b WHERE b.sub_id = t.sub_id"
 	"                 AND b.file = 'itpas2');",
-	"CREATE INDEX IF NOT EXISTS fec_committee_source ON fec_committee(source_id);"
 	"CREATE INDEX IF NOT EXISTS fec_committee_id ON fec_committee(cmte_id);"
 	"CREATE INDEX IF NOT EXISTS fec_committee_connected ON fec_committee(connected);"
-	"CREATE INDEX IF NOT EXISTS fec_candidate_source ON fec_candidate(source_id);"
 	"CREATE INDEX IF NOT EXISTS fec_candidate_id ON fec_candidate(cand_id);"
-	"CREATE INDEX IF NOT EXISTS fec_linkage_source ON fec_linkage(source_id);"
 	"CREATE INDEX IF NOT EXISTS fec_linkage_cmte ON fec_linkage(cmte_id);"
-	"CREATE INDEX IF NOT EXISTS fec_txn_source ON fec_txn(source_id);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_cmte ON fec_txn(cmte, file);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_cmte_id ON fec_txn(cmte_id, file);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_sub ON fec_txn(sub_id);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_counterparty ON fec_txn(counterparty);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_cand ON fec_txn(cand_id);"
 	"CREATE INDEX IF NOT EXISTS fec_txn_employer ON fec_txn(employer);"
-	"CREATE INDEX IF NOT EXISTS fec_pac_summary_source ON fec_pac_summary(source_id);"
 	"CREATE INDEX IF NOT EXISTS fec_pac_summary_cmte ON fec_pac_summary(cmte_id);",
+	"CREATE INDEX IF NOT EXISTS fec_committee_source ON fec_committee(source_id);"
+	"CREATE INDEX IF NOT EXISTS fec_candidate_source ON fec_candidate(source_id);"
+	"CREATE INDEX IF NOT EXISTS fec_linkage_source ON fec_linkage(source_id);"
+	"CREATE INDEX IF NOT EXISTS fec_txn_source ON fec_txn(source_id);"
+	"CREATE INDEX IF NOT EXISTS fec_pac_summary_source ON fec_pac_summary(source_id);",
 };

@@ -79,19 +79,19 @@ const bh_schema_part bh_schema_usaspending = {
 	"  FROM award a"
 	"  WHERE NOT EXISTS (SELECT 1 FROM txn t WHERE t.award_key = a.award_key)"
 	"    AND a.rid = (SELECT max(b.rid) FROM award b WHERE b.award_key = a.award_key);",
-	"CREATE INDEX IF NOT EXISTS txn_source ON txn(source_id);"
 	"CREATE INDEX IF NOT EXISTS txn_award ON txn(award_key);"
 	"CREATE INDEX IF NOT EXISTS txn_recipient ON txn(recipient);"
 	"CREATE INDEX IF NOT EXISTS txn_parent ON txn(parent);"
 	"CREATE INDEX IF NOT EXISTS txn_subagency ON txn(subagency, action_date);"
 	"CREATE INDEX IF NOT EXISTS txn_agency ON txn(agency);" /* a department's money (show) */
-	"CREATE INDEX IF NOT EXISTS award_source ON award(source_id);"
 	"CREATE INDEX IF NOT EXISTS award_key ON award(award_key);"
 	"CREATE INDEX IF NOT EXISTS award_recipient ON award(recipient);"
 	"CREATE INDEX IF NOT EXISTS award_subagency ON award(subagency);"
 	"CREATE INDEX IF NOT EXISTS award_agency ON award(agency);"
-	"CREATE INDEX IF NOT EXISTS subaward_source ON subaward(source_id);"
 	"CREATE INDEX IF NOT EXISTS subaward_prime ON subaward(prime);"
 	"CREATE INDEX IF NOT EXISTS subaward_sub ON subaward(sub);"
 	"CREATE INDEX IF NOT EXISTS subaward_key ON subaward(prime_award_key);",
+	"CREATE INDEX IF NOT EXISTS txn_source ON txn(source_id);"
+	"CREATE INDEX IF NOT EXISTS award_source ON award(source_id);"
+	"CREATE INDEX IF NOT EXISTS subaward_source ON subaward(source_id);",
 };

@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "store/schemaInt.h"
 #include "util/err.h"
+#include "util/timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,8 @@ static int migrate(bh_store *s)
 		return rc;
 	/* v0 -> v1: create everything. Later versions add steps here. */
 	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++)
-		if ((rc = bh_store_exec(s, (*p)->tables)) < 0)
+		if ((rc = bh_store_exec(s, (*p)->tables)) < 0 ||
+		    ((*p)->live && (rc = bh_store_exec(s, (*p)->live)) < 0))
 			goto fail;
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", SCHEMA_VERSION);
 	if ((rc = bh_store_exec(s, pragma)) < 0)
@@ -179,12 +181,20 @@ int bh_store_build_indexes(bh_store *s)
 	 * 10M-row load took gigabytes */
 	if ((rc = bh_store_exec(s, "PRAGMA temp_store=FILE; PRAGMA threads=2")) < 0)
 		return rc;
-	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++)
-		if ((*p)->indexes && (rc = bh_store_exec(s, (*p)->indexes)) < 0)
+	bh_timing("indexes: start");
+	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++) {
+		/* live indexes too: a store whose first load never finished
+		 * may lack them */
+		if (((*p)->live && (rc = bh_store_exec(s, (*p)->live)) < 0) ||
+		    ((*p)->indexes && (rc = bh_store_exec(s, (*p)->indexes)) < 0))
 			return rc;
+		bh_timing((*p)->name);
+	}
 	if ((rc = bh_store_exec(s, "PRAGMA temp_store=MEMORY; PRAGMA threads=0")) < 0)
 		return rc;
 	/* statistics for the query planner, sampled so that they stay cheap
 	 * on a large store */
-	return bh_store_exec(s, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA optimize");
+	rc = bh_store_exec(s, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA optimize");
+	bh_timing("indexes: analyze");
+	return rc;
 }
