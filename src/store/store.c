@@ -125,8 +125,11 @@ int bh_store_open(bh_store **out, const char *path, int mode)
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_extended_result_codes(s->db, 0);
-	/* A store that is not SQLite (or is damaged) fails here, clearly. */
-	if (!s->readonly && (rc = bh_store_exec(s, "PRAGMA journal_mode=WAL")) < 0)
+	/* A store that is not SQLite (or is damaged) fails here, clearly.
+	 * BUSY is another ingest in its bulk (rollback journal) mode: it
+	 * switches the store back to WAL when it ends, and the busy timeout
+	 * orders the writes meanwhile. */
+	if (!s->readonly && (rc = bh_store_exec(s, "PRAGMA journal_mode=WAL")) < 0 && rc != BH_EBUSY)
 		goto fail;
 	if ((rc = bh_store_exec(s, "PRAGMA synchronous=NORMAL;"
 				   "PRAGMA foreign_keys=OFF;"
