@@ -246,6 +246,7 @@ int bh_match_cluster(bh_matcher *m)
 	double thr = m->o.threshold;
 
 	m->edges.n = 0;
+	m->near.n = 0;
 	m->st.bridges_cut = 0;
 	if ((rc = bh_vec_grow(&m->uf, (size_t)m->nrec + 1)) < 0)
 		return rc;
@@ -258,12 +259,14 @@ int bh_match_cluster(bh_matcher *m)
 			continue; /* cannot happen after compare_all; kept for set_model runs */
 		double w = bh_match_pair_weight(m, i, j, C[k]);
 		double p = 1.0 / (1.0 + exp2(-w));
-		if (p < thr)
+		if (p < thr && !(m->o.near > 0 && p >= m->o.near))
 			continue;
 		bh_edge e = {(uint32_t)i, (uint32_t)j, (float)p, w, 0,
 			     bh_code_level(C[k], 0) == BH_LVL_EXACT};
-		if ((rc = bh_vec_push(&m->edges, &e)) < 0)
+		if ((rc = bh_vec_push(p < thr ? &m->near : &m->edges, &e)) < 0)
 			goto cleanup;
+		if (p < thr)
+			continue;
 		if (best) {
 			if (p > best[i])
 				best[i] = p;
@@ -282,6 +285,8 @@ int bh_match_cluster(bh_matcher *m)
 	}
 	if (m->edges.n)
 		qsort(m->edges.p, m->edges.n, sizeof(bh_edge), cmp_edge);
+	if (m->near.n)
+		qsort(m->near.p, m->near.n, sizeof(bh_edge), cmp_edge);
 	if ((rc = unite(m)) < 0 || (rc = cut_bridges(m)) < 0)
 		goto cleanup;
 	if (m->st.bridges_cut && (rc = unite(m)) < 0)

@@ -111,6 +111,7 @@ int bh_matcher_new(bh_matcher **out, const bh_field_spec *fields, int nfields,
 	vec_init(&m->pairs, sizeof(uint64_t), (size_t)3 << 30);
 	vec_init(&m->codes, sizeof(uint64_t), (size_t)3 << 30);
 	vec_init(&m->edges, sizeof(bh_edge), (size_t)3 << 30);
+	vec_init(&m->near, sizeof(bh_edge), (size_t)3 << 30);
 	vec_init(&m->uf, sizeof(int64_t), (size_t)MAX_RECORDS);
 	m->rng = m->o.seed ? m->o.seed : 1;
 	*out = m;
@@ -122,7 +123,7 @@ void bh_matcher_free(bh_matcher *m)
 	if (!m)
 		return;
 	bh_vec *all[] = {&m->vals, &m->src, &m->group, &m->arena, &m->toks, &m->tok_str,
-			 &m->tok_len, &m->tok_df, &m->tok_w, &m->pairs, &m->codes, &m->edges, &m->uf};
+			 &m->tok_len, &m->tok_df, &m->tok_w, &m->pairs, &m->codes, &m->edges, &m->near, &m->uf};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		bh_vec_free(all[i]);
 	bh_map_free(&m->tokmap);
@@ -774,6 +775,30 @@ int bh_matcher_each_pair(const bh_matcher *m,
 			return rc;
 	}
 	return 0;
+}
+
+int bh_matcher_each_near(const bh_matcher *m,
+			 int (*fn)(int64_t i, int64_t j, double weight, int cut, void *payload),
+			 void *payload)
+{
+	/* two sorted lists merged, so the caller sees one order */
+	size_t a = 0, b = 0;
+	for (;;) {
+		const bh_edge *e = NULL;
+		while (a < m->edges.n && !BH_VEC_AT(m->edges, bh_edge, a).cut)
+			a++;
+		if (a < m->edges.n)
+			e = &BH_VEC_AT(m->edges, bh_edge, a);
+		if (b < m->near.n && (!e || BH_VEC_AT(m->near, bh_edge, b).w > e->w))
+			e = &BH_VEC_AT(m->near, bh_edge, b++);
+		else if (e)
+			a++;
+		else
+			return 0;
+		int rc = fn(e->i, e->j, e->w, e->cut, payload);
+		if (rc != 0)
+			return rc;
+	}
 }
 
 const char *bh_level_name(int cmp, int level)

@@ -150,6 +150,8 @@ typedef struct {
 	long u_samples;    /* random pairs for u (default 200000) */
 	int em_u;          /* 1 (default): EM also refines u among candidates,
 			    * starting from the random-pair u */
+	double near;       /* also keep candidates with probability in [near,
+			    * threshold) for human review (0, default: none) */
 	uint64_t seed;
 } bh_match_opts;
 
@@ -222,6 +224,13 @@ double bh_matcher_score(const bh_matcher *m, int64_t i, int64_t j);
  * already cut (i < j, match weight: probability 1 / (1 + 2^-weight)). */
 int bh_matcher_each_pair(const bh_matcher *m,
 			 int (*fn)(int64_t i, int64_t j, double weight, void *payload),
+			 void *payload);
+
+/* The uncertain pairs after run, for human review: candidates scored in
+ * [opts.near, threshold) and accepted pairs cut as weak bridges (cut = 1),
+ * strongest first (i < j, match weight as above). */
+int bh_matcher_each_near(const bh_matcher *m,
+			 int (*fn)(int64_t i, int64_t j, double weight, int cut, void *payload),
 			 void *payload);
 
 const char *bh_level_name(int cmp, int level);

@@ -65,6 +65,7 @@ struct bh_matcher {
 	bh_vec pairs;  /* uint64 (i << 32 | j), candidates */
 	bh_vec codes;  /* uint64 level pattern per candidate */
 	bh_vec edges;  /* bh_edge, accepted, strongest first */
+	bh_vec near;   /* bh_edge, scored in [o.near, threshold), strongest first */
 	bh_vec uf;     /* int64 union-find parent */
 	bh_match_stats st;
 	uint64_t rng;

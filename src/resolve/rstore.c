@@ -557,6 +557,7 @@ int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_
 	bh_match_opts_default(&mo);
 	mo.threshold = threshold;
 	mo.em_u = 0; /* u from random pairs: see docs/resolve.md */
+	mo.near = REVIEW_LO;
 	if ((rc = bh_matcher_new(&c->m, bh_rs_fields, NFIELDS, &mo)) < 0 || (rc = load_entities(c)) < 0 ||
 	    (rc = load_judgments(c, judgment_merges)) < 0 || (rc = load_ids(c, id_merges)) < 0 ||
 	    (rc = load_records(c, new_after, first_new)) < 0)
@@ -675,6 +676,80 @@ static int write_model(rctx *c)
 	return rc;
 }
 
+/* ---- the review queue ---- */
+
+static int review_add(bh_vec *review, int64_t a, int64_t b, double w, const char *outcome)
+{
+	double p = 1.0 / (1.0 + exp2(-w));
+	if (a == b || !(p >= REVIEW_LO && p < REVIEW_HI))
+		return 0;
+	upair r = {a < b ? a : b, a < b ? b : a, w, outcome};
+	return bh_vec_push(review, &r);
+}
+
+typedef struct {
+	rctx *c;
+	bh_vec *review;
+} near_ctx;
+
+/* A near miss (or cut bridge) of two names whose entities stayed apart. */
+static int collect_near(int64_t i, int64_t j, double w, int cut, void *payload)
+{
+	near_ctx *nc = payload;
+	int64_t a = BH_VEC_AT(nc->c->rec_ent, int64_t, i), b = BH_VEC_AT(nc->c->rec_ent, int64_t, j);
+	if (bh_uf_find(nc->c->uf, a) == bh_uf_find(nc->c->uf, b))
+		return 0; /* one entity by other evidence: nothing to decide */
+	return review_add(nc->review, a, b, w, cut ? "cut" : "below");
+}
+
+static int cmp_upair_pair(const void *x, const void *y)
+{
+	const upair *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return p->w > q->w ? -1 : p->w < q->w;
+}
+
+/* Writes the review pairs, one per entity pair (its strongest names). A
+ * full run starts the table afresh; an incremental one replaces the pairs
+ * it scored again and keeps the others. */
+static int write_review(rctx *c, bh_vec *review, int full, int64_t *n)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+	*n = 0;
+	if ((rc = bh_store_exec(c->s, BH_SCHEMA_RESOLVE_REVIEW)) < 0 ||
+	    (full && (rc = bh_store_exec(c->s, "DELETE FROM resolve_review")) < 0))
+		return rc;
+	if ((rc = bh_store_prepare(&ins, c->s,
+				   "INSERT OR REPLACE INTO resolve_review(a, b, prob, weight, outcome)"
+				   " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
+		return rc;
+	if (review->n)
+		qsort(review->p, review->n, sizeof(upair), cmp_upair_pair);
+	for (size_t k = 0; k < review->n; k++) {
+		const upair *p = &BH_VEC_AT(*review, upair, k);
+		if (k > 0 && BH_VEC_AT(*review, upair, k - 1).a == p->a &&
+		    BH_VEC_AT(*review, upair, k - 1).b == p->b)
+			continue;
+		sqlite3_bind_int64(ins, 1, c->rid[p->a]);
+		sqlite3_bind_int64(ins, 2, c->rid[p->b]);
+		sqlite3_bind_double(ins, 3, 1.0 / (1.0 + exp2(-p->w)));
+		sqlite3_bind_double(ins, 4, p->w);
+		sqlite3_bind_text(ins, 5, p->reason, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = bh_store_fail(c->s, "resolve: writing the review queue");
+			break;
+		}
+		sqlite3_reset(ins);
+		(*n)++;
+	}
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 /* ---- the run ---- */
 
 typedef struct {
@@ -726,7 +801,7 @@ static double now(void)
 int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts *o)
 {
 	rctx c = {0};
-	bh_vec edges = {0};
+	bh_vec edges = {0}, review = {0};
 	sqlite3_stmt *q = NULL;
 	int rc, began = 0;
 	int64_t last_max = -1, first_new = 0, max_rid = 0;
@@ -743,8 +818,8 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	memset(out, 0, sizeof *out);
 	gmtime_r(&tt, &tmv);
 	strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-	edges.size = sizeof(upair);
-	edges.limit = (size_t)1 << 34;
+	edges.size = review.size = sizeof(upair);
+	edges.limit = review.limit = (size_t)1 << 34;
 	if ((rc = bh_store_begin(s)) < 0)
 		goto done;
 	began = 1;
@@ -790,13 +865,18 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	for (size_t k = 0; k < edges.n; k++) {
 		const upair *p = &BH_VEC_AT(edges, upair, k);
 		int r = unite(&c, p->a, p->b, U_SCORE, p->w, "name");
-		if (r < -1) {
+		if (r < -1 || (r != 0 && review_add(&review, p->a, p->b, p->w,
+						    r == 1 ? "united" : "refused") < 0)) {
 			rc = BH_ENOMEM;
 			goto done;
 		}
 		out->name_merges += r == 1;
 	}
 	out->refused = c.refused;
+	near_ctx nc = {&c, &review};
+	if ((rc = bh_matcher_each_near(c.m, collect_near, &nc)) < 0 ||
+	    (rc = write_review(&c, &review, !out->incremental, &out->review)) < 0)
+		goto done;
 	if ((rc = write_clusters(&c, out)) < 0 || (rc = write_pairs(&c)) < 0 ||
 	    (!out->incremental && (rc = write_model(&c)) < 0))
 		goto done;
@@ -828,6 +908,7 @@ done:
 		bh_store_rollback(s);
 	sqlite3_finalize(q);
 	bh_vec_free(&edges);
+	bh_vec_free(&review);
 	bh_rs_ctx_free(&c);
 	return rc;
 }

@@ -21,6 +21,7 @@ typedef struct {
 	int incremental;
 	int64_t entities, new_entities, records, candidates;
 	int64_t id_merges, name_merges, judgment_merges, refused, clusters, multi_clusters;
+	int64_t review; /* uncertain pairs kept in resolve_review */
 	double secs;
 } bh_resolve_report;
 

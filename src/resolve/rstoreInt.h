@@ -11,6 +11,11 @@
 
 #define MAX_NAMES 8 /* names of one entity given to the matcher */
 
+/* Pairs kept for human review (resolve_review): scored with a probability
+ * in [REVIEW_LO, REVIEW_HI), whatever became of them. */
+#define REVIEW_LO 0.2
+#define REVIEW_HI 0.99
+
 enum { K_ORG = 0, K_PERSON, K_COMMITTEE };
 enum { F_ORG, F_PERSON, F_COMMITTEE, F_CITY, F_STATE, F_ZIP, NFIELDS };
 

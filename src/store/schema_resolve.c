@@ -5,6 +5,7 @@
  * table `cluster`. Judgments name entities by their text id (uei:..., ...)
  * so that they survive re-ingest, which may renumber rowids. */
 #include "store/schemaInt.h"
+#include "store/store.h"
 
 const bh_schema_part bh_schema_resolve = {
 	"resolve",
@@ -30,6 +31,7 @@ const bh_schema_part bh_schema_resolve = {
 	"  reason TEXT NOT NULL,"
 	"  PRIMARY KEY(a, b)"
 	") WITHOUT ROWID;"
+	BH_SCHEMA_RESOLVE_REVIEW
 	/* m and u per field and level; field '_prior' holds lambda in m. */
 	"CREATE TABLE IF NOT EXISTS resolve_model("
 	"  field TEXT NOT NULL,"

@@ -44,6 +44,24 @@ int bh_store_fail(bh_store *s, const char *what);
 /* The schema version this build writes (PRAGMA user_version). */
 int bh_store_schema_version(void);
 
+/* The uncertain pairs of the last runs, for the review queue: entity
+ * rowids (a < b), the match weight and probability of their closest
+ * names, and what resolve did: united (weakly), below (the
+ * threshold), refused (different UEIs, first names or a split
+ * judgment), cut (a weak bridge). A full run rewrites it.
+ * Added after schema version 1 without a version bump: `behind resolve`
+ * creates it in a store that lacks it, and readers take its absence for an
+ * empty queue. */
+#define BH_SCHEMA_RESOLVE_REVIEW \
+	"CREATE TABLE IF NOT EXISTS resolve_review(" \
+	"  a INTEGER NOT NULL," \
+	"  b INTEGER NOT NULL," \
+	"  prob REAL NOT NULL," \
+	"  weight REAL NOT NULL," \
+	"  outcome TEXT NOT NULL CHECK(outcome IN ('united','below','refused','cut'))," \
+	"  PRIMARY KEY(a, b)" \
+	") WITHOUT ROWID;"
+
 /* Creates the secondary indexes that bulk ingest leaves out while loading;
  * idempotent. Called at the end of each ingest run. */
 int bh_store_build_indexes(bh_store *s);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "resolve/rstore.h"
 #include "util/err.h"
@@ -170,6 +171,38 @@ static void test_resolve_store(void **state)
 	assert_non_null(strstr(out, "Judgment: split, by ana"));
 	assert_non_null(strstr(out, "organization name  equal"));
 	free(out);
+
+	/* the review queue: every pair kept has the probability explain
+	 * computes on its own, lies in the band, and its outcome agrees with
+	 * the clusters written */
+	sqlite3_stmt *q = NULL;
+	int n = 0, below = 0;
+	assert_int_equal(bh_store_prepare(&q, s, "SELECT ea.id, eb.id, v.prob, v.outcome, v.a, v.b"
+						 " FROM resolve_review v JOIN entity ea ON ea.rid = v.a"
+						 " JOIN entity eb ON eb.rid = v.b"), 0);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *outcome = (const char *)sqlite3_column_text(q, 3);
+		double prob = sqlite3_column_double(q, 2), eprob = -1;
+		char *p;
+		assert_true(prob >= 0.2 && prob < 0.99);
+		out = NULL;
+		f = open_memstream(&out, &outlen);
+		assert_int_equal(bh_explain_pair(f, s, (const char *)sqlite3_column_text(q, 0),
+						 (const char *)sqlite3_column_text(q, 1), 1), 0);
+		fclose(f);
+		assert_non_null(p = strstr(out, "\"probability\":"));
+		eprob = strtod(p + 14, NULL);
+		if (!strstr(out, "\"judgment\""))
+			assert_true(fabs(eprob - prob) < 1e-6);
+		free(out);
+		int one = canon(s, sqlite3_column_int64(q, 4)) == canon(s, sqlite3_column_int64(q, 5));
+		assert_int_equal(one, strcmp(outcome, "united") == 0);
+		below += strcmp(outcome, "below") == 0;
+		n++;
+	}
+	sqlite3_finalize(q);
+	assert_true(below >= 1); /* near misses are kept, not only accepted pairs */
+	assert_int_equal(n, r.review);
 
 	bh_store_close(s);
 	unlink(dbpath);
