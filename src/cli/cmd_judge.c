@@ -50,7 +50,7 @@ int bh_cmd_judge(int argc, char **argv)
 	}
 	if (bh_store_open(&s, bh_cli_db(), BH_STORE_RW) < 0)
 		return bh_cli_fail("judge");
-	rc = bh_judge_add(s, argv[optind], argv[optind + 1], argv[optind + 2], who, why);
+	rc = bh_judge_add(NULL, s, argv[optind], argv[optind + 1], argv[optind + 2], who, why);
 	bh_store_close(s);
 	if (rc < 0)
 		return bh_cli_fail("judge");

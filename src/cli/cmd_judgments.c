@@ -15,37 +15,11 @@ const char bh_usage_judgments[] =
 	"their names, who, when and why. Only the latest on each pair (the one that\n"
 	"counts) unless --all. --json writes them as a JSON array, for export.\n";
 
-typedef struct {
-	int json, n;
-} list_ctx;
-
 static int print_one(const bh_judgment *j, void *payload)
 {
-	list_ctx *lc = payload;
-	if (lc->json) {
-		printf("%s\n{\"id\":%lld,\"decision\":", lc->n ? "," : "", (long long)j->rid);
-		bh_json_str(stdout, j->decision);
-		printf(",\"a\":");
-		bh_json_str(stdout, j->a);
-		printf(",\"a_name\":");
-		bh_json_str(stdout, j->a_name);
-		printf(",\"b\":");
-		bh_json_str(stdout, j->b);
-		printf(",\"b_name\":");
-		bh_json_str(stdout, j->b_name);
-		printf(",\"who\":");
-		bh_json_str(stdout, j->who);
-		printf(",\"at\":");
-		bh_json_str(stdout, j->at);
-		printf(",\"why\":");
-		bh_json_str(stdout, j->why);
-		printf(",\"current\":%s}", j->current ? "true" : "false");
-	} else {
-		printf("#%lld %s %s: %s \"%s\" / %s \"%s\"%s\n", (long long)j->rid, j->at, j->decision,
-		       j->a, j->a_name, j->b, j->b_name, j->current ? "" : " (superseded)");
-		printf("    by %s%s%s\n", j->who, *j->why ? ": " : "", j->why);
-	}
-	lc->n++;
+	printf("#%lld %s %s: %s \"%s\" / %s \"%s\"%s\n", (long long)j->rid, j->at, j->decision, j->a,
+	       j->a_name, j->b, j->b_name, j->current ? "" : " (superseded)");
+	printf("    by %s%s%s\n", j->who, *j->why ? ": " : "", j->why);
 	return 0;
 }
 
@@ -56,15 +30,14 @@ int bh_cmd_judgments(int argc, char **argv)
 		{"all", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
-	list_ctx lc = {0, 0};
-	int all = 0, c, rc;
+	int all = 0, json = 0, c, rc;
 	bh_store *s = NULL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "a", lo, NULL)) != -1) {
 		switch (c) {
 		case BH_OPT_DB: bh_cli_set_db(optarg); break;
-		case BH_OPT_JSON: lc.json = 1; break;
+		case BH_OPT_JSON: json = 1; break;
 		case BH_OPT_HELP: fputs(bh_usage_judgments, stdout); return 0;
 		case 'a': all = 1; break;
 		default: fputs(bh_usage_judgments, stderr); return 2;
@@ -76,11 +49,7 @@ int bh_cmd_judgments(int argc, char **argv)
 	}
 	if (bh_store_open(&s, bh_cli_db(), BH_STORE_RO) < 0)
 		return bh_cli_fail("judgments");
-	if (lc.json)
-		fputs("[", stdout);
-	rc = bh_judgments_each(s, all, print_one, &lc);
-	if (lc.json)
-		puts("\n]");
+	rc = json ? bh_judgments_json(stdout, s, all) : bh_judgments_each(s, all, print_one, NULL);
 	bh_store_close(s);
 	return rc < 0 ? bh_cli_fail("judgments") : 0;
 }

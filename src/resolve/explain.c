@@ -91,6 +91,22 @@ static int64_t canon_of(bh_store *s, int64_t rid, char *id, size_t cap)
 	return c;
 }
 
+int bh_rs_reasons_json(FILE *out, const bh_matcher *m, int64_t i, int64_t j)
+{
+	double total, prob;
+	explain_out eo = {out, 1, 1, 0};
+	int rc;
+	fputs("\"fields\":[", out);
+	if ((rc = bh_matcher_explain(m, i, j, &total, &prob, explain_part, &eo)) < 0)
+		return rc;
+	double prior = log2(bh_matcher_lambda(m) / (1 - bh_matcher_lambda(m)));
+	if (eo.gated)
+		prob = 0;
+	fprintf(out, "],\"prior\":%.3f,\"total\":%.3f,\"names_too_different\":%s,\"probability\":%.6f",
+		prior, total, eo.gated ? "true" : "false", prob);
+	return 0;
+}
+
 int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int json)
 {
 	rctx c = {0};
@@ -118,21 +134,7 @@ int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int js
 	}
 	/* the closest pair of their names */
 	int64_t bi = -1, bj = -1;
-	double best = -INFINITY;
-	for (size_t i = 0; i < c.rec_ent.n; i++) {
-		if (BH_VEC_AT(c.rec_ent, int64_t, i) != ea)
-			continue;
-		for (size_t j = 0; j < c.rec_ent.n; j++) {
-			if (BH_VEC_AT(c.rec_ent, int64_t, j) != eb)
-				continue;
-			double w = bh_matcher_score(c.m, (int64_t)i, (int64_t)j);
-			if (w > best) {
-				best = w;
-				bi = (int64_t)i;
-				bj = (int64_t)j;
-			}
-		}
-	}
+	bh_rs_closest(&bi, &bj, &c, ea, eb);
 	int64_t ka = canon_of(s, ra, ca, sizeof ca), kb = canon_of(s, rb, cb, sizeof cb);
 	if (json) {
 		fputs("{\"a\":", out);
@@ -186,23 +188,20 @@ int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int js
 	}
 	sqlite3_finalize(q);
 	q = NULL;
-	if (bi >= 0) {
+	if (bi >= 0 && json) {
+		fputs(",", out);
+		if ((rc = bh_rs_reasons_json(out, c.m, bi, bj)) < 0)
+			goto done;
+		fputs("}\n", out);
+	} else if (bi >= 0) {
 		double total, prob;
-		explain_out eo = {out, json, 1, 0};
-		if (json)
-			fputs(",\"fields\":[", out);
-		else
-			fputs("Names and addresses compared (weight = log2 of how much likelier this is for one\n"
-			      "entity than for two; positive is evidence for a match):\n", out);
+		explain_out eo = {out, 0, 1, 0};
+		fputs("Names and addresses compared (weight = log2 of how much likelier this is for one\n"
+		      "entity than for two; positive is evidence for a match):\n", out);
 		if ((rc = bh_matcher_explain(c.m, bi, bj, &total, &prob, explain_part, &eo)) < 0)
 			goto done;
 		double prior = log2(bh_matcher_lambda(c.m) / (1 - bh_matcher_lambda(c.m)));
 		if (eo.gated)
-			prob = 0;
-		if (json)
-			fprintf(out, "],\"prior\":%.3f,\"total\":%.3f,\"names_too_different\":%s,"
-				"\"probability\":%.6f}\n", prior, total, eo.gated ? "true" : "false", prob);
-		else if (eo.gated)
 			fputs("The names are too different for them to be compared at all: not one entity\n"
 			      "by name (only identifiers or a judgment can unite them).\n", out);
 		else

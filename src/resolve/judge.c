@@ -4,6 +4,7 @@
  * user's entity reference shared by the commands. */
 #include "resolve/rstoreInt.h"
 #include "util/err.h"
+#include "util/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,8 @@ int bh_resolve_entity_ref(int64_t *rid, char *id, size_t cap, bh_store *s, const
 	return rc;
 }
 
-int bh_judge_add(bh_store *s, const char *decision, const char *a, const char *b, const char *who,
-		 const char *why)
+int bh_judge_add(int64_t *rid, bh_store *s, const char *decision, const char *a, const char *b,
+		 const char *who, const char *why)
 {
 	char ia[512], ib[512], at[32];
 	int64_t ra, rb;
@@ -64,6 +65,8 @@ int bh_judge_add(bh_store *s, const char *decision, const char *a, const char *b
 		sqlite3_bind_text(q, 6, why, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : bh_store_fail(s, "judge: recording");
 	sqlite3_finalize(q);
+	if (rc == 0 && rid)
+		*rid = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
 
@@ -102,5 +105,39 @@ int bh_judgments_each(bh_store *s, int all, int (*fn)(const bh_judgment *j, void
 	}
 	rc = rc == SQLITE_DONE ? 0 : bh_store_fail(s, "judgments: reading");
 	sqlite3_finalize(q);
+	return rc;
+}
+
+typedef struct {
+	FILE *out;
+	int n;
+} json_ctx;
+
+void bh_judgment_json(FILE *out, const bh_judgment *j)
+{
+	const char *const key[] = {"decision", "a", "a_name", "b", "b_name", "who", "at", "why"};
+	const char *const val[] = {j->decision, j->a, j->a_name, j->b, j->b_name, j->who, j->at, j->why};
+	fprintf(out, "{\"id\":%lld", (long long)j->rid);
+	for (size_t k = 0; k < sizeof key / sizeof *key; k++) {
+		fprintf(out, ",\"%s\":", key[k]);
+		bh_json_str(out, val[k]);
+	}
+	fprintf(out, ",\"current\":%s}", j->current ? "true" : "false");
+}
+
+static int judgment_json(const bh_judgment *j, void *payload)
+{
+	json_ctx *jc = payload;
+	fputs(jc->n++ ? ",\n" : "\n", jc->out);
+	bh_judgment_json(jc->out, j);
+	return 0;
+}
+
+int bh_judgments_json(FILE *out, bh_store *s, int all)
+{
+	json_ctx jc = {out, 0};
+	fputs("[", out);
+	int rc = bh_judgments_each(s, all, judgment_json, &jc);
+	fputs("\n]\n", out);
 	return rc;
 }

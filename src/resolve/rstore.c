@@ -215,6 +215,43 @@ int64_t bh_rs_entity(rctx *c, int64_t rid)
 	return lo < c->n && c->rid[lo] == rid ? lo : -1;
 }
 
+/* The records of entity e: load_records adds them in entity order, so
+ * they are one run of rec_ent, found by binary search. */
+static void records_of(const rctx *c, int64_t e, size_t *lo, size_t *hi)
+{
+	const int64_t *re = c->rec_ent.p;
+	size_t l = 0, h = c->rec_ent.n;
+	while (l < h) {
+		size_t mid = l + (h - l) / 2;
+		if (re[mid] < e)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	*lo = l;
+	while (h < c->rec_ent.n && re[h] == e)
+		h++;
+	*hi = h;
+}
+
+void bh_rs_closest(int64_t *bi, int64_t *bj, rctx *c, int64_t ea, int64_t eb)
+{
+	size_t alo, ahi, blo, bhi;
+	double best = -INFINITY;
+	*bi = *bj = -1;
+	records_of(c, ea, &alo, &ahi);
+	records_of(c, eb, &blo, &bhi);
+	for (size_t i = alo; i < ahi; i++)
+		for (size_t j = blo; j < bhi; j++) {
+			double w = bh_matcher_score(c->m, (int64_t)i, (int64_t)j);
+			if (w > best) {
+				best = w;
+				*bi = (int64_t)i;
+				*bj = (int64_t)j;
+			}
+		}
+}
+
 /* ---- constrained union ---- */
 
 static int split_forbids(rctx *c, int64_t ra, int64_t rb)
@@ -712,20 +749,23 @@ static int cmp_upair_pair(const void *x, const void *y)
 	return p->w > q->w ? -1 : p->w < q->w;
 }
 
-/* Writes the review pairs, one per entity pair (its strongest names). A
+/* Writes the review pairs, one per entity pair, with explain's reasons
+ * for their closest names (so the queue needs no model to show them). A
  * full run starts the table afresh; an incremental one replaces the pairs
  * it scored again and keeps the others. */
 static int write_review(rctx *c, bh_vec *review, int full, int64_t *n)
 {
 	sqlite3_stmt *ins = NULL;
+	char *why = NULL;
+	size_t whylen = 0;
 	int rc;
 	*n = 0;
 	if ((rc = bh_store_exec(c->s, BH_SCHEMA_RESOLVE_REVIEW)) < 0 ||
 	    (full && (rc = bh_store_exec(c->s, "DELETE FROM resolve_review")) < 0))
 		return rc;
 	if ((rc = bh_store_prepare(&ins, c->s,
-				   "INSERT OR REPLACE INTO resolve_review(a, b, prob, weight, outcome)"
-				   " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
+				   "INSERT OR REPLACE INTO resolve_review(a, b, prob, weight, outcome,"
+				   " reasons) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")) < 0)
 		return rc;
 	if (review->n)
 		qsort(review->p, review->n, sizeof(upair), cmp_upair_pair);
@@ -739,13 +779,31 @@ static int write_review(rctx *c, bh_vec *review, int full, int64_t *n)
 		sqlite3_bind_double(ins, 3, 1.0 / (1.0 + exp2(-p->w)));
 		sqlite3_bind_double(ins, 4, p->w);
 		sqlite3_bind_text(ins, 5, p->reason, -1, SQLITE_STATIC);
+		int64_t bi, bj;
+		FILE *f = open_memstream(&why, &whylen);
+		bh_rs_closest(&bi, &bj, c, p->a, p->b);
+		if (!f) {
+			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory");
+			break;
+		}
+		fputc('{', f);
+		rc = bi >= 0 ? bh_rs_reasons_json(f, c->m, bi, bj) : 0;
+		fputc('}', f);
+		if (fclose(f) != 0 && rc == 0)
+			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory");
+		if (rc < 0)
+			break;
+		sqlite3_bind_text(ins, 6, why, (int)whylen, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			rc = bh_store_fail(c->s, "resolve: writing the review queue");
 			break;
 		}
 		sqlite3_reset(ins);
+		free(why);
+		why = NULL;
 		(*n)++;
 	}
+	free(why);
 	sqlite3_finalize(ins);
 	return rc;
 }

@@ -34,10 +34,10 @@ void bh_resolve_opts_default(bh_resolve_opts *o);
 int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts *o);
 
 /* Records a judgment ("merge", "split" or "unsure") on entities a and b
- * (text ids such as uei:..., or rowids). It takes effect at the next
- * resolve and in every later one. */
-int bh_judge_add(bh_store *s, const char *decision, const char *a, const char *b, const char *who,
-		 const char *why);
+ * (text ids such as uei:..., or rowids), its rowid into *rid unless rid is
+ * NULL. It takes effect at the next resolve and in every later one. */
+int bh_judge_add(int64_t *rid, bh_store *s, const char *decision, const char *a, const char *b,
+		 const char *who, const char *why);
 
 typedef struct {
 	int64_t rid;
@@ -49,6 +49,12 @@ typedef struct {
 /* Calls fn for each judgment, oldest first (only current ones unless all). */
 int bh_judgments_each(bh_store *s, int all, int (*fn)(const bh_judgment *j, void *payload),
 		      void *payload);
+
+/* Writes the judgments as `behind judgments --json` does: a JSON array of
+ * {id, decision, a, a_name, b, b_name, who, at, why, current}, oldest first. */
+int bh_judgments_json(FILE *out, bh_store *s, int all);
+/* One judgment as such an object. */
+void bh_judgment_json(FILE *out, const bh_judgment *j);
 
 /* Writes why a and b are (or are not) one entity: identifiers they share,
  * judgments, then each field compared with its level and weight, and the

@@ -57,6 +57,13 @@ int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_
 void bh_rs_ctx_free(rctx *c);
 /* The saved model into c->m; 1 when there was one, 0 when not. */
 int bh_rs_load_model(rctx *c);
+/* explain.c: the comparison of records i and j as JSON members (no braces):
+ * "fields":[...],"prior":..,"total":..,"names_too_different":..,"probability":..
+ * as `behind explain --json` writes them; also kept with each review pair. */
+int bh_rs_reasons_json(FILE *out, const bh_matcher *m, int64_t i, int64_t j);
+/* rstore.c: the closest pair of names (records *bi of entity ea, *bj of
+ * eb, by match weight); both -1 when either has no name. */
+void bh_rs_closest(int64_t *bi, int64_t *bj, rctx *c, int64_t ea, int64_t eb);
 /* The entity index of a rowid, or -1. */
 int64_t bh_rs_entity(rctx *c, int64_t rid);
 

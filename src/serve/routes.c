@@ -27,6 +27,20 @@ const bh_route bh_routes[] = {
 	{"GET", "/api/export", 0, bh_api_export,
 	 "id (required); depth (1-2, default 1); format (gexf, graphml, ftm, csv; default gexf)",
 	 "the neighbourhood of an entity as GEXF, GraphML, FollowTheMoney JSON lines or CSV"},
+	{"GET", "/api/session", 0, bh_api_session, "",
+	 "whether judgments are enabled, and the write token when this page may hold it (loopback)"},
+	{"GET", "/api/judgments", 0, bh_api_judgments, "all (0 or 1, default 0: only the current one per pair)",
+	 "the judgments on pairs of entities, as `behind judgments --json`"},
+	{"GET", "/api/explain", 0, bh_api_explain, "a, b (entity ids or rowids, required)",
+	 "why two entities are one or not, as `behind explain --json`"},
+	{"GET", "/api/review", 0, bh_api_review,
+	 "limit (1-200, default 20); offset; outcome (united, below, refused or cut)",
+	 "the uncertain matches of the last resolve without a judgment, most uncertain first, "
+	 "each with explain's reasons"},
+	{"POST", "/api/judge", 1, bh_api_judge,
+	 "JSON body: decision (merge, split or unsure), a, b, who (required), why; "
+	 "header X-Behind-Token",
+	 "records a judgment as `behind judge` does (needs --write and the token)"},
 	{NULL, NULL, 0, NULL, NULL, NULL},
 };
 

@@ -28,7 +28,7 @@ typedef struct bh_server bh_server;
 int bh_server_start(bh_server **out, const bh_serve_opts *o);
 
 /* The bound TCP port, the canonical URL ("http://127.0.0.1:8080/") and the
- * write token ("" when write endpoints need none or are off). Borrowed from
+ * write token ("" when write endpoints are off). Borrowed from
  * the server. */
 int bh_server_port(const bh_server *srv);
 const char *bh_server_url(const bh_server *srv);

@@ -32,6 +32,11 @@ typedef struct bh_req {
 	FILE *out;            /* the response body (a memstream) */
 	const char *body;     /* POST body, NUL-terminated, or NULL */
 	size_t body_len;
+	const char *db;       /* the store's path, for the one write (a judgment) */
+	int write;            /* 1: judgments enabled (--write) */
+	const char *page_token; /* the write token when the served page may hold it
+				 * (default loopback address), else NULL: with
+				 * --listen the user types the one printed */
 	int status;           /* HTTP status, 200 unless a handler fails */
 	const char *ctype;    /* "application/json" unless changed */
 	int timed_out;        /* set by the store's progress handler */
@@ -78,6 +83,11 @@ int bh_api_graph(bh_req *r);   /* api_graph.c */
 int bh_api_path(bh_req *r);    /* api_paths.c */
 int bh_api_export(bh_req *r);
 int bh_api_routes(bh_req *r);  /* routes.c */
+int bh_api_session(bh_req *r); /* api_review.c */
+int bh_api_judgments(bh_req *r);
+int bh_api_explain(bh_req *r);
+int bh_api_review(bh_req *r);
+int bh_api_judge(bh_req *r);
 
 typedef struct {
 	const char *path;          /* "/", "/assets/app.js" */

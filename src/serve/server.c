@@ -5,8 +5,8 @@
  * Rules (issue 8): bind 127.0.0.1 unless told otherwise; on loopback the
  * Host header must name loopback (no DNS rebinding); URLs, bodies, query
  * time and rows are bounded; write routes exist only with --write, take a
- * JSON body, refuse foreign Origins and, beyond loopback, need the token
- * printed at start-up; assets come only from the embedded table; every
+ * JSON body, refuse foreign Origins and need the token printed at start-up
+ * (which only a loopback server hands to its own page); assets come only from the embedded table; every
  * response carries a CSP without inline script, nosniff and
  * frame-ancestors 'none'; no CORS header is ever sent.
  *
@@ -47,7 +47,7 @@ struct bh_server {
 	struct MHD_Daemon *d;
 	char *db;
 	FILE *log;
-	int write, loopback, port, timeout_ms;
+	int write, loopback, listened, port, timeout_ms;
 	char host[INET6_ADDRSTRLEN + 2]; /* as bound: "127.0.0.1", "[::1]" */
 	char url[128];
 	char token[65];
@@ -319,7 +319,14 @@ static int write_refused(const bh_server *srv, struct MHD_Connection *c, const c
 		*why = "write requests take Content-Type: application/json";
 		return 415;
 	}
-	if (origin && srv->loopback) {
+	/* Another site's page, whatever the address: its Origin is not ours,
+	 * and browsers that send Sec-Fetch-Site say so outright. */
+	const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+		*why = "cross-origin write refused";
+		return 403;
+	}
+	if (origin) {
 		const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
 		if (strncmp(origin, "http://", 7) != 0 || !host || strcmp(origin + 7, host) != 0) {
 			*why = "cross-origin write refused";
@@ -434,6 +441,9 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 	r.ctype = "application/json; charset=utf-8";
 	r.body = st->body;
 	r.body_len = st->len;
+	r.db = srv->db;
+	r.write = srv->write;
+	r.page_token = srv->write && !srv->listened ? srv->token : NULL;
 	if ((rc = pool_get(&p, srv)) < 0) {
 		bh_req_fail(&r, 503, "%s", bh_error_last());
 	} else {
@@ -621,6 +631,7 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	host = srv->host;
 	srv->log = o->log;
 	srv->write = o->write;
+	srv->listened = o->listen && *o->listen;
 	srv->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : BH_SERVE_DEFAULT_TIMEOUT_MS;
 
 	if (inet_pton(AF_INET, addr, &sa4.sin_addr) == 1) {
@@ -649,8 +660,10 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 		flags |= MHD_USE_IPv6;
 		snprintf(host, sizeof srv->host, "[%s]", bare);
 	}
-	/* Exposed on purpose (--listen): writes need the token. */
-	if (o->listen && *o->listen && srv->write && (rc = make_token(srv->token)) < 0)
+	/* Writes always need the token: on the default loopback address the
+	 * served page fetches it (GET /api/session, same origin only); with
+	 * --listen the user types it. */
+	if (srv->write && (rc = make_token(srv->token)) < 0)
 		goto fail;
 
 	/* Fail now, with the store's own message, rather than on each request. */

@@ -48,7 +48,9 @@ int bh_store_schema_version(void);
  * rowids (a < b), the match weight and probability of their closest
  * names, and what resolve did: united (weakly), below (the
  * threshold), refused (different UEIs, first names or a split
- * judgment), cut (a weak bridge). A full run rewrites it.
+ * judgment), cut (a weak bridge); reasons: explain's comparison of the
+ * closest names as JSON (fields, prior, total, probability). A full run
+ * rewrites it.
  * Added after schema version 1 without a version bump: `behind resolve`
  * creates it in a store that lacks it, and readers take its absence for an
  * empty queue. */
@@ -59,6 +61,7 @@ int bh_store_schema_version(void);
 	"  prob REAL NOT NULL," \
 	"  weight REAL NOT NULL," \
 	"  outcome TEXT NOT NULL CHECK(outcome IN ('united','below','refused','cut'))," \
+	"  reasons TEXT NOT NULL," \
 	"  PRIMARY KEY(a, b)" \
 	") WITHOUT ROWID;"
 

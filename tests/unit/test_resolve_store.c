@@ -127,12 +127,12 @@ static void test_resolve_store(void **state)
 	assert_true(canon(s, 1007) != canon(s, 1008));
 
 	/* judgments: split a name match, merge two unrelated names */
-	assert_int_equal(bh_judge_add(s, "split", "uei:AAA111", "name:AMAZON WEB SERVICES INC", "ana",
+	assert_int_equal(bh_judge_add(NULL, s, "split", "uei:AAA111", "name:AMAZON WEB SERVICES INC", "ana",
 				      "a reseller, not AWS"), 0);
-	assert_int_equal(bh_judge_add(s, "merge", "5", "name:QUOKKA TWO", "ana", "same owner"), 0);
-	assert_int_equal(bh_judge_add(s, "unsure", "5", "1", "ana", NULL), 0);
-	assert_int_equal(bh_judge_add(s, "maybe", "5", "6", "ana", NULL), BH_EUSAGE);
-	assert_int_equal(bh_judge_add(s, "merge", "5", "name:NOPE", "ana", NULL), BH_ENOTFOUND);
+	assert_int_equal(bh_judge_add(NULL, s, "merge", "5", "name:QUOKKA TWO", "ana", "same owner"), 0);
+	assert_int_equal(bh_judge_add(NULL, s, "unsure", "5", "1", "ana", NULL), 0);
+	assert_int_equal(bh_judge_add(NULL, s, "maybe", "5", "6", "ana", NULL), BH_EUSAGE);
+	assert_int_equal(bh_judge_add(NULL, s, "merge", "5", "name:NOPE", "ana", NULL), BH_ENOTFOUND);
 	assert_int_equal(bh_resolve_store(&r, s, &o), 0);
 	assert_int_equal(r.incremental, 1);
 	assert_int_equal(r.new_entities, 0);
@@ -177,7 +177,8 @@ static void test_resolve_store(void **state)
 	 * the clusters written */
 	sqlite3_stmt *q = NULL;
 	int n = 0, below = 0;
-	assert_int_equal(bh_store_prepare(&q, s, "SELECT ea.id, eb.id, v.prob, v.outcome, v.a, v.b"
+	assert_int_equal(bh_store_prepare(&q, s, "SELECT ea.id, eb.id, v.prob, v.outcome, v.a, v.b,"
+						 " substr(v.reasons, 2, length(v.reasons) - 2)"
 						 " FROM resolve_review v JOIN entity ea ON ea.rid = v.a"
 						 " JOIN entity eb ON eb.rid = v.b"), 0);
 	while (sqlite3_step(q) == SQLITE_ROW) {
@@ -194,6 +195,8 @@ static void test_resolve_store(void **state)
 		eprob = strtod(p + 14, NULL);
 		if (!strstr(out, "\"judgment\""))
 			assert_true(fabs(eprob - prob) < 1e-6);
+		/* the reasons kept are explain's, byte for byte */
+		assert_non_null(strstr(out, (const char *)sqlite3_column_text(q, 6)));
 		free(out);
 		int one = canon(s, sqlite3_column_int64(q, 4)) == canon(s, sqlite3_column_int64(q, 5));
 		assert_int_equal(one, strcmp(outcome, "united") == 0);
