@@ -301,29 +301,16 @@ static int cmp_str(const void *a, const void *b)
 
 #define MAX_URLS 100000
 
-int bh_graph_cite(bh_store *s, const char *id, const char *dir)
+/* The pack's four parts into four streams: the figure's records are those
+ * q selects (cite_prepare); urls sorted, each once. */
+static int cite_emit(bh_store *s, sqlite3_stmt *q, const figure *f, const char *id, FILE *csv,
+		     FILE *urls, FILE *sql, FILE *fig)
 {
-	figure f;
-	char key[512];
-	sqlite3_stmt *q = NULL;
-	FILE *csv = NULL, *fig = NULL, *sql = NULL, *urls = NULL;
 	char **uv = NULL;
 	size_t nu = 0, capu = 0;
 	int64_t total = 0, n = 0, with_amount = 0;
 	char *expanded = NULL;
-	int rc, step;
-	memset(&f, 0, sizeof f);
-	if ((rc = parse_figure(&f, s, id, key, sizeof key)) < 0 ||
-	    (rc = bh_store_prepare(&q, s, f.sql)) < 0)
-		goto done;
-	for (int i = 0; i < BH_FIGURE_BINDS && i < sqlite3_bind_parameter_count(q); i++) {
-		if (f.t[i])
-			sqlite3_bind_text(q, i + 1, f.t[i], -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(q, i + 1, f.b[i]);
-	}
-	if ((rc = bh_graph_mkdir(dir)) < 0 || (rc = open_in(&csv, dir, "records.csv")) < 0)
-		goto done;
+	int rc = 0, step;
 	fputs("record,file,line,date,amount,url,from_entity,to_entity,description\r\n", csv);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		for (int c = 0; c < R_NCOLS; c++) {
@@ -371,8 +358,6 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 	}
 
 	/* urls.txt: sorted, each once */
-	if ((rc = open_in(&urls, dir, "urls.txt")) < 0)
-		goto done;
 	if (nu > 1)
 		qsort(uv, nu, sizeof *uv, cmp_str);
 	size_t distinct = 0;
@@ -383,20 +368,16 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 		}
 
 	/* query.sql: the statement with its parameters filled in */
-	if ((rc = open_in(&sql, dir, "query.sql")) < 0)
-		goto done;
 	expanded = sqlite3_expanded_sql(q);
 	fprintf(sql,
 		"-- behind cite %s\n-- %s\n-- Run: sqlite3 -header -csv STORE < query.sql"
 		" (amounts in cents)\n",
-		id, f.what);
-	if (f.prep)
-		fprintf(sql, "-- The temp tables `behind who` computes, then the records:\n%s", f.prep);
+		id, f->what);
+	if (f->prep)
+		fprintf(sql, "-- The temp tables `behind who` computes, then the records:\n%s", f->prep);
 	fprintf(sql, "%s;\n", expanded ? expanded : sqlite3_sql(q));
 
 	/* figure.json */
-	if ((rc = open_in(&fig, dir, "figure.json")) < 0)
-		goto done;
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tmv;
@@ -405,9 +386,9 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 	fputs("{\"figure\":", fig);
 	bh_json_str(fig, id);
 	fputs(",\"kind\":", fig);
-	bh_json_str(fig, f.kind);
+	bh_json_str(fig, f->kind);
 	fputs(",\"what\":", fig);
-	bh_json_str(fig, f.what);
+	bh_json_str(fig, f->what);
 	fputs(",\"amount\":", fig);
 	if (with_amount)
 		bh_json_money(fig, total);
@@ -415,7 +396,7 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 		fputs("null", fig);
 	fprintf(fig, ",\"records\":%lld,\"records_with_amount\":%lld,\"urls\":%zu,\"counting_rule\":",
 		(long long)n, (long long)with_amount, distinct);
-	bh_json_str(fig, f.rule);
+	bh_json_str(fig, f->rule);
 	fputs(",\"store\":", fig);
 	bh_json_str(fig, s->path);
 	fputs(",\"generated_at\":", fig);
@@ -425,14 +406,63 @@ int bh_graph_cite(bh_store *s, const char *id, const char *dir)
 		fprintf(stderr, "cite: %s has no records in this store\n", id);
 done:
 	sqlite3_free(expanded);
+	for (size_t i = 0; i < nu; i++)
+		free(uv[i]);
+	free(uv);
+	return rc;
+}
+
+/* Parses the figure id (into f, released with bh_figure_free) and prepares
+ * its records query, parameters bound; nothing is written before this
+ * succeeds. */
+static int cite_prepare(sqlite3_stmt **q, figure *f, bh_store *s, const char *id, char *key,
+			size_t keycap)
+{
+	int rc;
+	*q = NULL;
+	memset(f, 0, sizeof *f);
+	if ((rc = parse_figure(f, s, id, key, keycap)) < 0 || (rc = bh_store_prepare(q, s, f->sql)) < 0)
+		return rc;
+	for (int i = 0; i < BH_FIGURE_BINDS && i < sqlite3_bind_parameter_count(*q); i++) {
+		if (f->t[i])
+			sqlite3_bind_text(*q, i + 1, f->t[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(*q, i + 1, f->b[i]);
+	}
+	return 0;
+}
+
+int bh_graph_cite_write(bh_store *s, const char *id, FILE *csv, FILE *urls, FILE *sql, FILE *fig)
+{
+	figure f;
+	char key[512];
+	sqlite3_stmt *q = NULL;
+	int rc = cite_prepare(&q, &f, s, id, key, sizeof key);
+	if (rc == 0)
+		rc = cite_emit(s, q, &f, id, csv, urls, sql, fig);
+	sqlite3_finalize(q);
+	bh_figure_free(&f);
+	return rc;
+}
+
+int bh_graph_cite(bh_store *s, const char *id, const char *dir)
+{
+	figure f;
+	char key[512];
+	sqlite3_stmt *q = NULL;
+	FILE *csv = NULL, *fig = NULL, *sql = NULL, *urls = NULL;
+	int rc = cite_prepare(&q, &f, s, id, key, sizeof key);
+	if (rc < 0 || (rc = bh_graph_mkdir(dir)) < 0 || (rc = open_in(&csv, dir, "records.csv")) < 0 ||
+	    (rc = open_in(&urls, dir, "urls.txt")) < 0 || (rc = open_in(&sql, dir, "query.sql")) < 0 ||
+	    (rc = open_in(&fig, dir, "figure.json")) < 0)
+		goto done;
+	rc = cite_emit(s, q, &f, id, csv, urls, sql, fig);
+done:
 	sqlite3_finalize(q);
 	bh_figure_free(&f);
 	rc = close_in(csv, dir, "records.csv", rc);
 	rc = close_in(urls, dir, "urls.txt", rc);
 	rc = close_in(sql, dir, "query.sql", rc);
 	rc = close_in(fig, dir, "figure.json", rc);
-	for (size_t i = 0; i < nu; i++)
-		free(uv[i]);
-	free(uv);
 	return rc;
 }

@@ -74,6 +74,12 @@ int bh_graph_export(bh_store *s, int format, int64_t around, int depth, FILE *ou
  * and urls.txt for FIGURE-ID (grammar in docs/cite.md). */
 int bh_graph_cite(bh_store *s, const char *figure, const char *dir);
 
+/* The same pack into four streams the caller owns (the server's answer):
+ * records.csv, urls.txt, query.sql and figure.json. Nothing is written
+ * when the figure id is bad or unknown. */
+int bh_graph_cite_write(bh_store *s, const char *figure, FILE *csv, FILE *urls, FILE *sql,
+			FILE *fig);
+
 /* ---- shared by path.c, export.c and cite.c ----------------------------- */
 
 /* The official page of the record at (source_id, line) behind a link

@@ -27,6 +27,10 @@ const bh_route bh_routes[] = {
 	{"GET", "/api/export", 0, bh_api_export,
 	 "id (required); depth (1-2, default 1); format (gexf, graphml, ftm, csv; default gexf)",
 	 "the neighbourhood of an entity as GEXF, GraphML, FollowTheMoney JSON lines or CSV"},
+	{"GET", "/api/cite", 0, bh_api_cite,
+	 "figure (a figure id as in docs/cite.md, required); format (json, csv, urls or sql; default json)",
+	 "the evidence pack behind one figure, as `behind cite`: the figure, its query, its records "
+	 "and their official pages"},
 	{"GET", "/api/session", 0, bh_api_session, "",
 	 "whether judgments are enabled, and the write token when this page may hold it (loopback)"},
 	{"GET", "/api/judgments", 0, bh_api_judgments, "all (0 or 1, default 0: only the current one per pair)",

@@ -82,6 +82,7 @@ int bh_api_who(bh_req *r);
 int bh_api_graph(bh_req *r);   /* api_graph.c */
 int bh_api_path(bh_req *r);    /* api_paths.c */
 int bh_api_export(bh_req *r);
+int bh_api_cite(bh_req *r);    /* api_cite.c */
 int bh_api_routes(bh_req *r);  /* routes.c */
 int bh_api_session(bh_req *r); /* api_review.c */
 int bh_api_judgments(bh_req *r);

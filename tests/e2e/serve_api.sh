@@ -2,7 +2,8 @@
 # End to end of `behind serve` on the invented USAspending fixtures: the
 # JSON API answers the same values the fixtures hold (hand counts, see
 # usaspending_fixtures.sh) and the store says (sqlite3, the independent
-# reader); the house rules hold (loopback Host only, bounded parameters,
+# reader); GET /api/cite serves the pack `behind cite` writes, byte for
+# byte; the house rules hold (loopback Host only, bounded parameters,
 # no filesystem paths, security headers, no CORS, read-only); a hostile
 # vendor name comes back as data; readers keep answering while an ingest
 # writes; SIGTERM stops it cleanly.
@@ -108,6 +109,38 @@ get "/api/export?id=duns:098765432&format=exe"
 assert_eq 400 "$STATUS" "export: unknown format"
 get "/api/export?id=duns:098765432&depth=3"
 assert_eq 400 "$STATUS" "export: depth is capped at 2"
+
+# ---- cite: the pack `behind cite` writes, from memory --------------------
+FIG="top:7012:2021-2022:uei:PINEWOODGR01"
+run "$BEHIND" --db "$DB" cite "$FIG" --out "$T/pack"
+assert_status 0 "$RC" "behind cite"
+get "/api/cite" --get --data-urlencode "figure=$FIG"
+assert_eq 200 "$STATUS" "cite status"
+cp "$BODY" "$T/cite.json"
+# 100,000.00 + 50,000.00 + 20,000.10 in FY2021-2022 (three transactions)
+assert_eq "170000.10|3|$FIG" "$(json_q "$T/cite.json" "select printf('%.2f', json_extract(j, '\$.figure.amount')) || '|' || json_extract(j, '\$.figure.records') || '|' || json_extract(j, '\$.figure.figure') from doc")" "the figure: amount and records"
+assert_eq "$(json_q "$T/pack/figure.json" "select json_remove(j, '\$.generated_at') from doc")" \
+	"$(json_q "$T/cite.json" "select json_remove(json_extract(j, '\$.figure'), '\$.generated_at') from doc")" "figure.json as behind cite writes it"
+assert_eq "$(od -An -v -tx1 "$T/pack/records.csv" | tr -d ' \n' | tr a-f A-F)" \
+	"$(json_q "$T/cite.json" "select hex(json_extract(j, '\$.records_csv')) from doc")" "records_csv is records.csv, byte for byte"
+assert_eq "$(cat "$T/pack/urls.txt")" "$(json_q "$T/cite.json" "select group_concat(value, char(10)) from doc, json_each(j, '\$.urls')")" "urls as urls.txt"
+for part in csv:records.csv urls:urls.txt sql:query.sql; do
+	get "/api/cite" --get --data-urlencode "figure=$FIG" --data-urlencode "format=${part%%:*}"
+	assert_eq 200 "$STATUS" "format=${part%%:*}"
+	cmp -s "$BODY" "$T/pack/${part#*:}" || fail "format=${part%%:*} differs from ${part#*:}"
+done
+assert_contains "$HEADERS" "application/sql" "query.sql's type"
+# the query re-runs to the records the pack lists
+assert_eq 3 "$(sqlite3 -batch "$DB" <"$BODY" | wc -l | tr -d ' ')" "query.sql from the API re-runs to 3 records"
+
+get "/api/cite?figure=nonsense:1"
+assert_eq 400 "$STATUS" "an unknown kind of figure"
+get "/api/cite?figure=link:999999"
+assert_eq 404 "$STATUS" "no such link"
+get "/api/cite?figure=link:1&format=zip"
+assert_eq 400 "$STATUS" "an unknown format"
+get "/api/cite"
+assert_eq 400 "$STATUS" "figure is required"
 
 # ---- house rules ----------------------------------------------------------
 get "/api/search?q=acme"
