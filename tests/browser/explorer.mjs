@@ -1,51 +1,18 @@
 // Browser tests of the explorer in headless Chromium (Debian's, driven by
 // playwright-core): search with suggestions, the entity page, the agency
-// dossier, the network view with an expansion, keyboard use, phone width,
-// and a hostile vendor name that must show as text. Every page is
-// screenshotted into $SHOTS; any console error, page error or dialog fails
-// the run. Values are the fixtures' hand counts (tests/e2e/usaspending_fixtures.sh).
+// dossier, the network view with an expansion, the tables behind charts
+// and graph, keyboard alone (Tab, Enter), phone width (375 px), and a
+// hostile vendor name that must show as text. Every page is screenshotted
+// into $SHOTS; any console error, page error or dialog fails the run
+// (harness.mjs). Values are the fixtures' hand counts (tests/e2e/usaspending_fixtures.sh).
 // Run by tests/e2e/browser.sh with SERVE_URL, HOSTILE_URL, SHOTS and WEB set.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
-const require = createRequire(join(process.env.WEB, 'package.json'));
-const { chromium } = require('playwright-core');
+import { check, eq, newPage, text, shot, run } from './harness.mjs';
 
 const URL = process.env.SERVE_URL;
 const HOSTILE = process.env.HOSTILE_URL;
-const SHOTS = process.env.SHOTS;
 const EVIL = process.env.EVIL;
-let failures = 0, checks = 0;
-const problems = [];
 
-function check(ok, what, got) {
-  checks++;
-  if (!ok) {
-    failures++;
-    console.error(`FAIL ${what}${got !== undefined ? `: got ${JSON.stringify(got)}` : ''}`);
-  }
-}
-const eq = (want, got, what) => check(want === got, `${what} (want ${JSON.stringify(want)})`, got);
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const ctx = await browser.newContext({ viewport });
-  const page = await ctx.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  return page;
-}
-const text = (page, sel) => page.locator(sel).first().innerText();
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
-
-try {
+await run(async () => {
   const page = await newPage();
 
   // ---- home and search suggestions --------------------------------------
@@ -123,13 +90,55 @@ try {
   check(!(await page.locator('#net-tables').innerText()).includes('parent of'), 'kind filter hides parent_of links');
   await shot(page, '06-network-expanded');
 
-  // ---- phone width -------------------------------------------------------------
-  const phone = await newPage({ width: 390, height: 844 });
-  await phone.goto(URL + '#/agency/7012');
-  await phone.locator('#total').waitFor();
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(overflow <= 1, 'no sideways scrolling of the page at 390 px', overflow);
-  await shot(phone, '07-phone-dossier');
+  // charts and the graph have readable tables with the same figures
+  await page.goto(URL + '#/entity/duns%3A012345678');
+  await page.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
+  const fig = await page.locator('figure.chart details.figures table').first().textContent();
+  check(['2013', '$1,000,000.00', '2014', '$250,000.50', '2015', '-$12,345.67'].every((v) => fig.includes(v)),
+    'the year chart has a table of its figures', fig);
+  await page.goto(URL + '#/network/duns%3A098765432');
+  await page.waitForFunction(() => /entities/.test(document.querySelector('#net-status')?.textContent || ''));
+  eq(3, await page.locator('#net-tables table').last().locator('tbody tr').count(), 'the graph\'s links as table rows');
+  check((await page.locator('#net-tables').innerText()).includes('ACME DETENTION SERVICES LLC'), 'the graph\'s nodes as a table');
+
+  // ---- keyboard alone: Tab to the search box, Enter, Tab to a result, Enter
+  const kb = await newPage();
+  await kb.goto(URL);
+  await kb.locator('h1').waitFor();
+  let onQ = false;
+  for (let i = 0; i < 20 && !onQ; i++) {
+    await kb.keyboard.press('Tab');
+    onQ = await kb.evaluate(() => document.activeElement?.id === 'q');
+  }
+  check(onQ, 'Tab reaches the search box');
+  await kb.keyboard.type('acme');
+  await kb.keyboard.press('Enter'); /* no suggestion chosen: the form searches */
+  await kb.waitForURL(/#\/search\?q=acme$/);
+  await kb.locator('section.group a').first().waitFor();
+  let onHit = '';
+  for (let i = 0; i < 30 && !onHit.includes('ACME DETENTION'); i++) {
+    await kb.keyboard.press('Tab');
+    onHit = await kb.evaluate(() => (document.activeElement?.closest('section.group') ? document.activeElement.textContent : ''));
+  }
+  check(onHit.includes('ACME DETENTION SERVICES LLC'), 'Tab reaches the ACME DETENTION result', onHit);
+  await kb.keyboard.press('Enter');
+  await kb.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
+  eq('ACME DETENTION SERVICES LLC', await text(kb, 'h1'), 'Enter opens the entity');
+  await shot(kb, '09-keyboard-entity');
+
+  // ---- phone width (375 px): no page scrolls sideways ----------------------------
+  const phone = await newPage({ width: 375, height: 812 });
+  for (const [hash, ready, name] of [['#/agency/7012', '#total', '07-phone-dossier'],
+    ['#/search?q=detention', 'section.group', '10-phone-search'],
+    ['#/entity/duns%3A012345678', 'svg.bars', '10-phone-entity'],
+    ['#/network/duns%3A098765432', '#net-tables table', '10-phone-network'], ['#/', 'h1', '10-phone-home']]) {
+    await phone.goto(URL + hash);
+    await phone.locator(ready).first().waitFor();
+    await phone.waitForFunction(() => document.querySelector('main[aria-busy]') === null);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `no sideways scrolling at 375 px: ${hash}`, overflow);
+    await shot(phone, name);
+  }
 
   // ---- hostile record text ---------------------------------------------------------
   const hp = await newPage();
@@ -144,11 +153,4 @@ try {
   eq(0, await hp.locator('main img, main script').count(), 'no element from the name in the dossier');
   await hp.waitForTimeout(300);
   await shot(hp, '08-hostile');
-} catch (e) {
-  failures++;
-  console.error('FAIL ' + (e.stack || e));
-}
-await browser.close();
-for (const p of problems) { failures++; console.error('FAIL ' + p); }
-console.log(`${checks} checks, ${failures} failed; screenshots in ${SHOTS}`);
-process.exit(failures ? 1 : 0);
+});

@@ -1,11 +1,12 @@
 // The explorer's entry point: a hash router (#/, #/search?q=, #/entity/ID,
-// #/agency/ID, #/network/ID) that clears <main>, renders the page and moves
+// #/agency/ID, #/network/ID, #/review) that clears <main>, renders the page and moves
 // focus to its heading so keyboard and screen-reader users follow along.
 import { h } from './dom.js';
 import { setupSuggest, searchPage } from './search.js';
 import { entityPage } from './entity.js';
 import { agencyPage } from './agency.js';
 import { networkPage } from './network.js';
+import { reviewPage } from './review.js';
 
 let cleanup = null;
 let seq = 0;
@@ -22,7 +23,8 @@ function home(main) {
       'Every figure links to the public records it comes from.'),
     h('ul', { class: 'starts' },
       h('li', null, h('a', { href: '#/agency/7012' }, 'U.S. Immigration and Customs Enforcement (7012)'), ': dossier'),
-      h('li', null, h('a', { href: '#/agency/070' }, 'Department of Homeland Security (070)'), ': dossier')));
+      h('li', null, h('a', { href: '#/agency/070' }, 'Department of Homeland Security (070)'), ': dossier'),
+      h('li', null, h('a', { href: '#/review' }, 'Review queue'), ': matches the resolver was unsure of')));
 }
 
 async function route() {
@@ -41,6 +43,7 @@ async function route() {
     else if (parts[0] === 'entity' && parts[1]) await entityPage(main, parts[1]);
     else if (parts[0] === 'agency' && parts[1]) await agencyPage(main, parts[1], params);
     else if (parts[0] === 'network' && parts[1]) cleanup = await networkPage(main, parts[1]);
+    else if (parts[0] === 'review') cleanup = await reviewPage(main);
     else main.append(h('h1', null, 'Not a page of the explorer'), h('p', null, h('a', { href: '#/' }, 'Start again')));
   } catch (e) {
     if (my !== seq) return;
