@@ -394,20 +394,54 @@ static int eq_compact(const char *a, size_t na, const char *b, size_t nb)
 	}
 }
 
-/* IDF-weighted Dice overlap of two token sets; a token without an equal
- * partner may match a close one (Jaro-Winkler >= .92, 4+ bytes). The fuzzy
- * pass runs only when it could move the result across [lo, hi): below lo
- * even if every unmatched token found a partner, or at hi already, the
- * level is settled by the exact tokens. */
-static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b, int *digits_ok,
-			double lo, double hi)
+/* An abbreviation of a word: 4+ letters, the same first letter, every
+ * letter found in order in the longer word ("intl" international, "assn"
+ * association, "svcs" services, "dept" department). */
+static int abbreviates(const char *x, size_t lx, const char *y, size_t ly)
+{
+	if (lx < 4 || ly < lx + 2 || x[0] != y[0])
+		return 0;
+	size_t j = 1;
+	for (size_t i = 1; i < lx; i++) {
+		while (j < ly && y[j] != x[i])
+			j++;
+		if (j == ly)
+			return 0;
+		j++;
+	}
+	return 1;
+}
+
+/* How two names' words pair up: the IDF-weighted Dice overlap, whether
+ * their numbers agree, and whether each side keeps a word of its own that
+ * the other lacks (a conflict: "CORNELL UNIVERSITY" / "CORNELL
+ * COMPANIES", "TRUMP MARKS DUBAI" / "TRUMP MARKS MUMBAI" name two
+ * things, where "GEO GROUP" / "GEO GROUP INTERNATIONAL" may name one). */
+typedef struct {
+	double sim;
+	int digits_ok;
+	int conflict;
+} tok_cmp;
+
+/* A word of one side counts as its own when it weighs at least this share
+ * of that side's words (a stray "of" is no conflict). */
+#define CONFLICT_SHARE 0.1
+
+/* A token without an equal partner may match a close one (Jaro-Winkler
+ * >= .92, 4+ bytes) or one it abbreviates. The fuzzy pass runs only when
+ * it could change the level in [lo, hi) or settle a conflict: below lo
+ * even if every unmatched token found a partner, the level is far
+ * whatever the conflict. */
+static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const bh_fval *b,
+		      double lo, double hi, int abbrev)
 {
 	const uint32_t *ta = &BH_VEC_AT(m->toks, uint32_t, a->tok);
 	const uint32_t *tb = &BH_VEC_AT(m->toks, uint32_t, b->tok);
 	const float *w = m->tok_w.p;
 	double wa = 0, wb = 0, common = 0, open = 0;
-	uint64_t used = 0, unmatched = 0;
-	*digits_ok = a->digits == b->digits;
+	uint64_t used = 0, unmatched = 0, alone = 0;
+	out->digits_ok = a->digits == b->digits;
+	out->conflict = 0;
 	for (int y = 0; y < b->ntok; y++)
 		wb += w[tb[y]];
 	for (int x = 0; x < a->ntok; x++) {
@@ -424,16 +458,18 @@ static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b,
 		}
 		const char *sx = BH_VEC_AT(m->tok_str, const char *, ta[x]);
 		size_t lx = BH_VEC_AT(m->tok_len, uint16_t, ta[x]);
+		if (x < 64)
+			alone |= (uint64_t)1 << x;
 		if (lx > 0 && sx[0] >= '0' && sx[0] <= '9')
-			*digits_ok = 0; /* a number without its equal: numbers must agree */
-		else if (lx >= 4 && x < 64) {
-			/* a partner at Jaro-Winkler >= .92 shares the first or the
-			 * second letter (checked before any Jaro-Winkler is run) */
+			out->digits_ok = 0; /* a number without its equal: numbers must agree */
+		else if (lx >= 3 && x < 64) {
+			/* a partner at Jaro-Winkler >= .92 or one edit away shares
+			 * the first or the second letter (checked before any
+			 * Jaro-Winkler is run); an abbreviation shares the first */
 			for (int y = 0; y < b->ntok; y++) {
 				const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
 				size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
-				if (ly >= 4 && (sy[0] == sx[0] || sy[1] == sx[1]) &&
-				    (ly > lx ? ly - lx : lx - ly) <= 3) {
+				if (ly >= 3 && (sy[0] == sx[0] || sy[1] == sx[1])) {
 					unmatched |= (uint64_t)1 << x;
 					open += w[ta[x]];
 					break;
@@ -442,37 +478,68 @@ static double token_sim(const bh_matcher *m, const bh_fval *a, const bh_fval *b,
 		}
 	}
 	double tot = wa + wb;
+	out->sim = 0.0;
 	if (tot <= 0)
-		return 0.0;
-	double sim = 2.0 * common / tot;
-	if (!unmatched || sim >= hi || 2.0 * (common + open) / tot < lo)
-		return sim;
+		return;
+	out->sim = 2.0 * common / tot;
+	/* b's words without an equal partner */
+	uint64_t bmask = b->ntok >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << b->ntok) - 1;
+	int may_conflict = alone && (bmask & ~used);
+	if (2.0 * (common + open) / tot < lo)
+		return;
+	if (!may_conflict && (!unmatched || out->sim >= hi))
+		return;
 	for (int x = 0; x < a->ntok && x < 64; x++) {
 		if (!(unmatched & ((uint64_t)1 << x)))
 			continue;
 		const char *sx = BH_VEC_AT(m->tok_str, const char *, ta[x]);
 		size_t lx = BH_VEC_AT(m->tok_len, uint16_t, ta[x]);
 		double best = 0.0;
-		int by = -1;
+		int by = -1, abbr_y = -1;
 		for (int y = 0; y < b->ntok && y < 64; y++) {
 			if (used & ((uint64_t)1 << y))
 				continue;
 			const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
 			size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
-			if (ly < 4 || (ly > lx ? ly - lx : lx - ly) > 3 || (sy[0] != sx[0] && sy[1] != sx[1]))
+			if (ly < 3 || (sy[0] != sx[0] && sy[1] != sx[1]))
 				continue;
-			double jw = bh_jaro_winkler(sx, lx, sy, ly);
+			double jw = 0.0;
+			size_t lmin = lx < ly ? lx : ly;
+			if (lmin >= 4 && (ly > lx ? ly - lx : lx - ly) <= 3 &&
+			    (jw = bh_jaro_winkler(sx, lx, sy, ly)) >= 0.92 &&
+			    bh_levenshtein(sx, lx, sy, ly) > (lmin >= 8 ? 2 : lmin >= 6 ? 1 : 0))
+				jw = 0.0; /* VISTEON / VISTO, VISTA / VISTO: two words, not a typo */
 			if (jw > best) {
 				best = jw;
 				by = y;
 			}
+			if (abbrev && by < 0 && abbr_y < 0 &&
+			    (abbreviates(sx, lx, sy, ly) || abbreviates(sy, ly, sx, lx) ||
+			     (lx >= 3 && ly >= 3 && (lx > ly ? lx - ly : ly - lx) <= 1 &&
+			      bh_levenshtein(sx, lx, sy, ly) <= 1)))
+				abbr_y = y;
 		}
 		if (best >= 0.92) {
 			used |= (uint64_t)1 << by;
+			alone &= ~((uint64_t)1 << x);
 			common += (w[ta[x]] < w[tb[by]] ? w[ta[x]] : w[tb[by]]) * best;
+		} else if (abbr_y >= 0) {
+			/* "ASSN" / "ASSOCIATION", a typo in a short word ("ACME" /
+			 * "ACNE"): no word of its own, but no evidence of sameness
+			 * either ("AVIS" / "AVISTA", "VISTA" / "VISTO") */
+			used |= (uint64_t)1 << abbr_y;
+			alone &= ~((uint64_t)1 << x);
 		}
 	}
-	return 2.0 * common / tot;
+	out->sim = 2.0 * common / tot;
+	double oa = 0, ob = 0;
+	for (int x = 0; x < a->ntok && x < 64; x++)
+		if (alone & ((uint64_t)1 << x))
+			oa += w[ta[x]];
+	for (int y = 0; y < b->ntok && y < 64; y++)
+		if (!(used & ((uint64_t)1 << y)))
+			ob += w[tb[y]];
+	out->conflict = oa >= CONFLICT_SHARE * wa && ob >= CONFLICT_SHARE * wb && oa > 0 && ob > 0;
 }
 
 static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval *b,
@@ -480,7 +547,7 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 {
 	const char *sa = TEXT(m, a), *sb = TEXT(m, b);
 	int eq = a->len == b->len && memcmp(sa, sb, a->len) == 0;
-	int digits_ok;
+	tok_cmp tc;
 	double s;
 	switch (m->fields[f].cmp) {
 	case BH_CMP_EXACT:
@@ -501,13 +568,19 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 	case BH_CMP_TOKENS:
 		if (eq || (a->chash == b->chash && eq_compact(sa, a->len, sb, b->len)))
 			return BH_LVL_EXACT;
-		s = token_sim(m, a, b, &digits_ok, 0.5, 0.8);
+		token_sim(&tc, m, a, b, 0.5, 0.8, 0);
+		s = tc.sim;
 		return s >= 0.8 ? BH_LVL_CLOSE : s >= 0.5 ? BH_LVL_WEAK : BH_LVL_FAR;
 	case BH_CMP_ORG:
 		if (eq || (a->chash == b->chash && eq_compact(sa, a->len, sb, b->len)))
 			return a->legal && b->legal && a->legal != b->legal ? BH_LVL_CLOSE : BH_LVL_EXACT;
-		s = token_sim(m, a, b, &digits_ok, 0.6, 0.85);
-		if (!digits_ok)
+		token_sim(&tc, m, a, b, 0.6, 0.85, 1);
+		s = tc.sim;
+		if (!tc.digits_ok)
+			return BH_LVL_FAR;
+		/* each name keeps a word of its own: two things, siblings at
+		 * best, however much else they share */
+		if (tc.conflict)
 			return BH_LVL_FAR;
 		if (s >= 0.85)
 			return BH_LVL_CLOSE;

@@ -146,6 +146,64 @@ static void test_org_levels(void **state)
 	}
 }
 
+/* Names that share much but each keep a word of their own name two
+ * things (siblings at best): the level is "different", whatever the
+ * overlap. Fillers make the generic words common, as in real files; the
+ * Dice overlap each pair would have without the rule is worked out in the
+ * comments (word weight = ln((N + 1) / (df + .5))^2, N = 132 names). */
+static void test_org_conflicts(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int level;
+	} cases[] = {
+		/* cornell in 2 names: 15.8; university, companies in 11: 6.0
+		 * each; Dice 31.6 / 43.6 = .72, somewhat alike without the rule */
+		{"CORNELL UNIVERSITY", "CORNELL COMPANIES INC", BH_LVL_FAR},
+		/* five words in 2 names (15.8), dubai and mumbai in 1 (20.1):
+		 * Dice 158 / 198 = .80, somewhat alike without the rule */
+		{"TRUMP MARKS DUBAI LLC (dormant/inactive)", "TRUMP MARKS MUMBAI LLC (dormant/inactive)",
+		 BH_LVL_FAR},
+		/* Jaro-Winkler .943 but two edits on five letters: two brands */
+		{"VISTEON CORPORATION", "VISTO CORP", BH_LVL_FAR},
+		/* one edit on five letters: no typo credit, no conflict either */
+		{"VISTA PAC", "VISTO CORP", BH_LVL_FAR},
+		/* one side's words inside the other's: geo 15.8, group 6.0,
+		 * international 20.1: Dice 43.6 / 63.7 = .68 */
+		{"GEO GROUP INC", "GEO GROUP INTERNATIONAL", BH_LVL_WEAK},
+		/* a typo: one edit on nine letters */
+		{"CORECIVIC INC", "CORECIVC INC", BH_LVL_CLOSE},
+	};
+	double mm[15], uu[15];
+	bh_matcher *m = NULL;
+	char name[64];
+	hand_model(mm, uu);
+	assert_int_equal(bh_matcher_new(&m, org_fields, 3, NULL), 0);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		add3(m, cases[k].a, NULL, NULL);
+		add3(m, cases[k].b, NULL, NULL);
+	}
+	/* 10 fillers with each generic word, 90 with a word of their own */
+	static const char *const kinds[] = {"UNIVERSITY", "COMPANIES INC", "GROUP"};
+	for (int i = 0; i < 120; i++) {
+		snprintf(name, sizeof name, "K%c%c %s", 'A' + i / 26, 'A' + i % 26,
+			 i < 30 ? kinds[i % 3] : "");
+		add3(m, name, NULL, NULL);
+	}
+	bh_matcher_set_model(m, mm, uu, NULL, 0.5);
+	bh_matcher_prepare(m);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		parts ps;
+		double t, p;
+		memset(&ps, 0, sizeof ps);
+		bh_matcher_explain(m, (int64_t)(2 * k), (int64_t)(2 * k + 1), &t, &p, collect, &ps);
+		if (ps.level[0] != cases[k].level)
+			fail_msg("%s / %s: level %d, want %d", cases[k].a, cases[k].b, ps.level[0],
+				 cases[k].level);
+	}
+	bh_matcher_free(m);
+}
+
 static void test_person_levels(void **state)
 {
 	static const bh_field_spec pf[] = {{"person", BH_CMP_PERSON, BH_BLK_PHONETIC, 0, 0, 0}};
@@ -253,7 +311,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_levels_and_weights), cmocka_unit_test(test_org_levels),
 		cmocka_unit_test(test_person_levels),      cmocka_unit_test(test_identical_block),
-		cmocka_unit_test(test_em_linkage),
+		cmocka_unit_test(test_em_linkage),        cmocka_unit_test(test_org_conflicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
