@@ -1,6 +1,7 @@
 /* String comparators of the matcher: Jaro and Jaro-Winkler, Levenshtein
  * distance (the Myers/Hyyrö bit-parallel form for strings of up to 64
- * bytes, a capped two-row DP beyond), and Soundex for blocking. They work
+ * bytes, a capped two-row DP beyond), a bounded check "at most k edits"
+ * (Ukkonen's band; the matcher's typo test), and Soundex for blocking. They work
  * on bytes: names are folded to ASCII-heavy text before they get here. */
 #include "resolve/resolve.h"
 
@@ -129,6 +130,75 @@ int bh_levenshtein(const char *a, size_t na, const char *b, size_t nb)
 	if (na <= 64 && nb <= LEV_MAX)
 		return lev_myers64(a, na, b, nb);
 	return bh_levenshtein_dp(a, na, b, nb);
+}
+
+/* Ukkonen's band: only cells within k of the diagonal can hold a distance
+ * <= k, so a row costs 2k + 1 cells and the whole check O(k * n), with no
+ * table to clear (the bit-parallel form sets up 2 KiB per call). */
+int bh_levenshtein_within(const char *a, size_t na, const char *b, size_t nb, int k)
+{
+	enum { KMAX = 3 };
+	int row[2][2 * KMAX + 1];
+	if (k < 0)
+		return 0;
+	if (k > KMAX)
+		return bh_levenshtein(a, na, b, nb) <= k;
+	if ((na > nb ? na - nb : nb - na) > (size_t)k)
+		return 0;
+	if (k <= 1) {
+		/* after the common prefix, the rest must be equal once one byte
+		 * of the longer (or of each, same lengths) is skipped */
+		size_t i = 0;
+		while (i < na && i < nb && a[i] == b[i])
+			i++;
+		if (i == na && i == nb)
+			return 1;
+		if (k == 0)
+			return 0;
+		size_t ra = na - i, rb = nb - i;
+		const char *pa = a + i + (ra >= rb), *pb = b + i + (rb >= ra);
+		size_t n = (ra >= rb ? ra - 1 : ra);
+		return memcmp(pa, pb, n) == 0;
+	}
+	if (na > LEV_MAX || nb > LEV_MAX)
+		return bh_levenshtein(a, na, b, nb) <= k;
+	/* row[i][d]: distance of a[0..i) and b[0..i+d-k), d = 0..2k */
+	const int big = k + 1, w = 2 * k + 1;
+	int *prev = row[0], *cur = row[1];
+	for (int d = 0; d < w; d++) {
+		long j = d - k;
+		prev[d] = j >= 0 && j <= (long)nb && j <= k ? (int)j : big;
+	}
+	for (size_t i = 1; i <= na; i++) {
+		int best = big;
+		for (int d = 0; d < w; d++) {
+			long j = (long)i + d - k;
+			if (j < 0 || j > (long)nb) {
+				cur[d] = big;
+				continue;
+			}
+			int v = big;
+			if (j == 0)
+				v = (int)i;
+			else {
+				v = prev[d] + (a[i - 1] != b[j - 1]);       /* diagonal */
+				if (d + 1 < w && prev[d + 1] + 1 < v)    /* from above */
+					v = prev[d + 1] + 1;
+				if (d > 0 && cur[d - 1] + 1 < v)          /* from the left */
+					v = cur[d - 1] + 1;
+			}
+			cur[d] = v > big ? big : v;
+			if (cur[d] < best)
+				best = cur[d];
+		}
+		if (best > k)
+			return 0;
+		int *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	long dn = (long)nb - (long)na + k;
+	return dn >= 0 && dn < w && prev[dn] <= k;
 }
 
 void bh_soundex(char out[5], const char *s, size_t n)

@@ -107,7 +107,7 @@ int bh_matcher_new(bh_matcher **out, const bh_field_spec *fields, int nfields,
 	vec_init(&m->tok_str, sizeof(const char *), (size_t)1 << 31);
 	vec_init(&m->tok_len, sizeof(uint16_t), (size_t)1 << 31);
 	vec_init(&m->tok_df, sizeof(uint32_t), (size_t)1 << 31);
-	vec_init(&m->tok_w, sizeof(float), (size_t)1 << 31);
+	vec_init(&m->tok_meta, sizeof(bh_tokmeta), (size_t)1 << 31);
 	vec_init(&m->pairs, sizeof(uint64_t), (size_t)3 << 30);
 	vec_init(&m->codes, sizeof(uint64_t), (size_t)3 << 30);
 	vec_init(&m->edges, sizeof(bh_edge), (size_t)3 << 30);
@@ -123,7 +123,7 @@ void bh_matcher_free(bh_matcher *m)
 	if (!m)
 		return;
 	bh_vec *all[] = {&m->vals, &m->src, &m->group, &m->arena, &m->toks, &m->tok_str,
-			 &m->tok_len, &m->tok_df, &m->tok_w, &m->pairs, &m->codes, &m->edges, &m->near, &m->uf};
+			 &m->tok_len, &m->tok_df, &m->tok_meta, &m->pairs, &m->codes, &m->edges, &m->near, &m->uf};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		bh_vec_free(all[i]);
 	bh_map_free(&m->tokmap);
@@ -297,21 +297,41 @@ const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f)
 /* Fills the per-value frequencies and token weights once all are added. */
 static int finish_features(bh_matcher *m)
 {
-	int rc = bh_vec_grow(&m->tok_w, m->tok_df.n);
+	int rc = bh_vec_grow(&m->tok_meta, m->tok_df.n);
 	if (rc < 0)
 		return rc;
 	for (size_t t = 0; t < m->tok_df.n; t++) {
-		const char *key = BH_VEC_AT(m->tok_str, const char *, t) - 1;
-		int f = key[0] - 'A';
+		const char *str = BH_VEC_AT(m->tok_str, const char *, t);
+		int f = str[-1] - 'A';
 		double n = (double)(m->nonmissing[f] > 0 ? m->nonmissing[f] : 1);
 		/* squared IDF: a shared rare word outweighs several common ones
 		 * ("corporation of america" does not make two companies one) */
 		double idf = log((n + 1.0) / ((double)BH_VEC_AT(m->tok_df, uint32_t, t) + 0.5));
 		if (idf < 0.2)
 			idf = 0.2;
-		BH_VEC_AT(m->tok_w, float, t) = (float)(idf * idf);
+		bh_tokmeta *tm = &BH_VEC_AT(m->tok_meta, bh_tokmeta, t);
+		tm->w = (float)(idf * idf);
+		tm->len = BH_VEC_AT(m->tok_len, uint16_t, t);
+		tm->c[0] = str[0];
+		tm->c[1] = tm->len > 1 ? str[1] : '\0';
 	}
-	m->tok_w.n = m->tok_df.n;
+	m->tok_meta.n = m->tok_df.n;
+	const bh_tokmeta *meta = m->tok_meta.p;
+	for (int64_t i = 0; i < m->nrec; i++)
+		for (int f = 0; f < m->nf; f++) {
+			bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
+			const uint32_t *tk = &BH_VEC_AT(m->toks, uint32_t, v->tok);
+			double tw = 0;
+			v->lead0 = v->lead1 = 0;
+			for (int k = 0; k < v->ntok; k++) {
+				tw += meta[tk[k]].w;
+				if (meta[tk[k]].len >= 3) {
+					v->lead0 |= 1u << (meta[tk[k]].c[0] & 31);
+					v->lead1 |= 1u << (meta[tk[k]].c[1] & 31);
+				}
+			}
+			v->tw = (float)tw;
+		}
 	for (int f = 0; f < m->nf; f++) {
 		if (!m->fields[f].tf)
 			continue;
@@ -437,43 +457,34 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 {
 	const uint32_t *ta = &BH_VEC_AT(m->toks, uint32_t, a->tok);
 	const uint32_t *tb = &BH_VEC_AT(m->toks, uint32_t, b->tok);
-	const float *w = m->tok_w.p;
-	double wa = 0, wb = 0, common = 0, open = 0;
+	const bh_tokmeta *meta = m->tok_meta.p;
+	double wa = a->tw, wb = b->tw, common = 0, open = 0;
 	uint64_t used = 0, unmatched = 0, alone = 0;
 	out->digits_ok = a->digits == b->digits;
 	out->conflict = 0;
-	for (int y = 0; y < b->ntok; y++)
-		wb += w[tb[y]];
 	for (int x = 0; x < a->ntok; x++) {
-		wa += w[ta[x]];
 		int hit = -1;
 		for (int y = 0; y < b->ntok && hit < 0; y++)
 			if (ta[x] == tb[y])
 				hit = y;
+		const bh_tokmeta mx = meta[ta[x]];
 		if (hit >= 0) {
-			common += w[ta[x]];
+			common += mx.w;
 			if (hit < 64)
 				used |= (uint64_t)1 << hit;
 			continue;
 		}
-		const char *sx = BH_VEC_AT(m->tok_str, const char *, ta[x]);
-		size_t lx = BH_VEC_AT(m->tok_len, uint16_t, ta[x]);
 		if (x < 64)
 			alone |= (uint64_t)1 << x;
-		if (lx > 0 && sx[0] >= '0' && sx[0] <= '9')
+		if (mx.len > 0 && mx.c[0] >= '0' && mx.c[0] <= '9')
 			out->digits_ok = 0; /* a number without its equal: numbers must agree */
-		else if (lx >= 3 && x < 64) {
+		else if (mx.len >= 3 && x < 64) {
 			/* a partner at Jaro-Winkler >= .92 or one edit away shares
 			 * the first or the second letter (checked before any
 			 * Jaro-Winkler is run); an abbreviation shares the first */
-			for (int y = 0; y < b->ntok; y++) {
-				const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
-				size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
-				if (ly >= 3 && (sy[0] == sx[0] || sy[1] == sx[1])) {
-					unmatched |= (uint64_t)1 << x;
-					open += w[ta[x]];
-					break;
-				}
+			if ((b->lead0 >> (mx.c[0] & 31) & 1) || (b->lead1 >> (mx.c[1] & 31) & 1)) {
+				unmatched |= (uint64_t)1 << x;
+				open += mx.w;
 			}
 		}
 	}
@@ -499,30 +510,34 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 		for (int y = 0; y < b->ntok && y < 64; y++) {
 			if (used & ((uint64_t)1 << y))
 				continue;
-			const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
-			size_t ly = BH_VEC_AT(m->tok_len, uint16_t, tb[y]);
-			if (ly < 3 || (sy[0] != sx[0] && sy[1] != sx[1]))
+			const bh_tokmeta my = meta[tb[y]];
+			size_t ly = my.len;
+			if (ly < 3 || (my.c[0] != sx[0] && my.c[1] != sx[1]))
 				continue;
-			double jw = 0.0;
+			const char *sy = BH_VEC_AT(m->tok_str, const char *, tb[y]);
+			/* a typo is at most one edit in 6 or 7 letters, two from 8:
+			 * VISTEON / VISTO, VISTA / VISTO are two words */
 			size_t lmin = lx < ly ? lx : ly;
-			if (lmin >= 4 && (ly > lx ? ly - lx : lx - ly) <= 3 &&
-			    (jw = bh_jaro_winkler(sx, lx, sy, ly)) >= 0.92 &&
-			    bh_levenshtein(sx, lx, sy, ly) > (lmin >= 8 ? 2 : lmin >= 6 ? 1 : 0))
-				jw = 0.0; /* VISTEON / VISTO, VISTA / VISTO: two words, not a typo */
-			if (jw > best) {
+			int edits = lmin >= 8 ? 2 : lmin >= 6 ? 1 : 0;
+			int one = bh_levenshtein_within(sx, lx, sy, ly, 1);
+			double jw = 0.0;
+			if (edits == 1 && one)
+				jw = bh_jaro_winkler(sx, lx, sy, ly);
+			else if (edits == 2 && (jw = bh_jaro_winkler(sx, lx, sy, ly)) >= 0.92 && !one &&
+				 !bh_levenshtein_within(sx, lx, sy, ly, 2))
+				jw = 0.0; /* the costlier check last: few pairs get here */
+			if (jw >= 0.92 && jw > best) {
 				best = jw;
 				by = y;
 			}
 			if (abbrev && by < 0 && abbr_y < 0 &&
-			    (abbreviates(sx, lx, sy, ly) || abbreviates(sy, ly, sx, lx) ||
-			     (lx >= 3 && ly >= 3 && (lx > ly ? lx - ly : ly - lx) <= 1 &&
-			      bh_levenshtein(sx, lx, sy, ly) <= 1)))
+			    (one || abbreviates(sx, lx, sy, ly) || abbreviates(sy, ly, sx, lx)))
 				abbr_y = y;
 		}
 		if (best >= 0.92) {
 			used |= (uint64_t)1 << by;
 			alone &= ~((uint64_t)1 << x);
-			common += (w[ta[x]] < w[tb[by]] ? w[ta[x]] : w[tb[by]]) * best;
+			common += (meta[ta[x]].w < meta[tb[by]].w ? meta[ta[x]].w : meta[tb[by]].w) * best;
 		} else if (abbr_y >= 0) {
 			/* "ASSN" / "ASSOCIATION", a typo in a short word ("ACME" /
 			 * "ACNE"): no word of its own, but no evidence of sameness
@@ -535,10 +550,10 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 	double oa = 0, ob = 0;
 	for (int x = 0; x < a->ntok && x < 64; x++)
 		if (alone & ((uint64_t)1 << x))
-			oa += w[ta[x]];
+			oa += meta[ta[x]].w;
 	for (int y = 0; y < b->ntok && y < 64; y++)
 		if (!(used & ((uint64_t)1 << y)))
-			ob += w[tb[y]];
+			ob += meta[tb[y]].w;
 	out->conflict = oa >= CONFLICT_SHARE * wa && ob >= CONFLICT_SHARE * wb && oa > 0 && ob > 0;
 }
 
@@ -702,13 +717,39 @@ typedef struct {
 	size_t lo, hi;
 } compare_job;
 
+/* Pairs come sorted by their first record, so the second one's data is
+ * a cache miss at each level of indirection (its fields, then its token
+ * ids). They are fetched ahead in a pipeline: the fields PF_VAL pairs
+ * ahead, the token ids PF_TOK ahead (the fields are in cache by then).
+ * The first record's tokens stay in cache across its run of pairs, and
+ * the second's weights are read only by the rare fuzzy pass. */
+enum { PF_VAL = 16, PF_TOK = 8 };
+
+static void prefetch_pair(const bh_matcher *m, const uint64_t *pairs, size_t k, size_t hi, int f)
+{
+	const bh_fval *vals = m->vals.p;
+	if (k + PF_VAL < hi)
+		__builtin_prefetch(&vals[(pairs[k + PF_VAL] & 0xffffffffu) * (size_t)m->nf + (size_t)f]);
+	if (k + PF_TOK < hi) {
+		const bh_fval *v = &vals[(pairs[k + PF_TOK] & 0xffffffffu) * (size_t)m->nf + (size_t)f];
+		__builtin_prefetch(&BH_VEC_AT(m->toks, uint32_t, v->tok));
+	}
+}
+
 static void *compare_range(void *arg)
 {
 	compare_job *job = arg;
-	const uint64_t *pairs = job->m->pairs.p;
-	uint64_t *codes = job->m->codes.p;
-	for (size_t k = job->lo; k < job->hi; k++)
-		codes[k] = code_gated(job->m, (int64_t)(pairs[k] >> 32), (int64_t)(pairs[k] & 0xffffffffu));
+	const bh_matcher *m = job->m;
+	const uint64_t *pairs = m->pairs.p;
+	uint64_t *codes = m->codes.p;
+	int gate = 0; /* the field compared first: a gate, else the first */
+	for (int f = m->nf - 1; f >= 0; f--)
+		if (m->fields[f].need)
+			gate = f;
+	for (size_t k = job->lo; k < job->hi; k++) {
+		prefetch_pair(m, pairs, k, job->hi, gate);
+		codes[k] = code_gated(m, (int64_t)(pairs[k] >> 32), (int64_t)(pairs[k] & 0xffffffffu));
+	}
 	return NULL;
 }
 

@@ -94,6 +94,9 @@ double bh_jaro_winkler(const char *a, size_t na, const char *b, size_t nb);
 /* Levenshtein distance: Myers/Hyyrö bit-parallel when the shorter string
  * has at most 64 bytes, a two-row DP otherwise (both capped at 4096 bytes). */
 int bh_levenshtein(const char *a, size_t na, const char *b, size_t nb);
+/* Whether the Levenshtein distance is at most k (small k: a band of
+ * 2k + 1 cells per row, no table to set up). */
+int bh_levenshtein_within(const char *a, size_t na, const char *b, size_t nb, int k);
 /* The plain O(n*m) DP, the independent route the tests check against. */
 int bh_levenshtein_dp(const char *a, size_t na, const char *b, size_t nb);
 /* American Soundex of the letters of s into out[5] ("robert" -> "r163"). */

@@ -23,7 +23,21 @@ typedef struct {
 	uint8_t alen;
 	uint8_t digits;
 	uint32_t chash; /* hash of the text without spaces ("l 3" = "l3") */
+	float tw;       /* the sum of its tokens' weights (after prepare) */
+	/* first and second letters of its tokens of 3+ bytes, one bit each
+	 * (byte mod 32): the fuzzy prefilter without reading the tokens */
+	uint32_t lead0, lead1;
 } bh_fval;
+
+/* What the comparison needs of a token, in one 8-byte cell so that a pair
+ * costs one memory access per token: its weight (squared IDF), length and
+ * first two bytes (the fuzzy-match prefilter). The text itself is read
+ * only for the few tokens that pass the prefilter. */
+typedef struct {
+	float w;
+	uint16_t len;
+	char c[2];
+} bh_tokmeta;
 
 /* Growable arrays, each with the matcher's caps. */
 typedef struct {
@@ -50,7 +64,7 @@ struct bh_matcher {
 	bh_vec tok_str; /* const char * (in tokmap's arena) */
 	bh_vec tok_len; /* uint16 */
 	bh_vec tok_df;  /* uint32 */
-	bh_vec tok_w;   /* float idf */
+	bh_vec tok_meta; /* bh_tokmeta, filled by prepare */
 	bh_map freqmap; /* field byte + text -> count */
 	int64_t nonmissing[BH_MATCH_MAXFIELDS];
 

@@ -49,7 +49,25 @@ static void test_levenshtein(void **state)
 			a[i] = (char)('a' + rand() % 4);
 		for (size_t i = 0; i < nb; i++)
 			b[i] = (char)('a' + rand() % 4);
-		assert_int_equal(bh_levenshtein(a, na, b, nb), bh_levenshtein_dp(a, na, b, nb));
+		int d = bh_levenshtein_dp(a, na, b, nb);
+		assert_int_equal(bh_levenshtein(a, na, b, nb), d);
+		for (int k = 0; k <= 4; k++)
+			if (bh_levenshtein_within(a, na, b, nb, k) != (d <= k))
+				fail_msg("within(%.*s, %.*s, %d): distance %d", (int)na, a, (int)nb, b, k, d);
+	}
+	/* near strings, where the band decides (one or two edits) */
+	for (int r = 0; r < 3000; r++) {
+		size_t na = (size_t)(rand() % 12), nb = na;
+		for (size_t i = 0; i < na; i++)
+			a[i] = b[i] = (char)('a' + rand() % 3);
+		for (int e = rand() % 4; e > 0 && nb > 0; e--)
+			b[rand() % nb] = (char)('a' + rand() % 3);
+		if (rand() % 2 && nb > 0)
+			nb--;
+		int d = bh_levenshtein_dp(a, na, b, nb);
+		for (int k = 0; k <= 3; k++)
+			if (bh_levenshtein_within(a, na, b, nb, k) != (d <= k))
+				fail_msg("within(%.*s, %.*s, %d): distance %d", (int)na, a, (int)nb, b, k, d);
 	}
 	/* 64 bytes exactly: the top bit of the pattern word */
 	memset(a, 'x', 64);
