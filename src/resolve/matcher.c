@@ -323,8 +323,10 @@ static int finish_features(bh_matcher *m)
 			const uint32_t *tk = &BH_VEC_AT(m->toks, uint32_t, v->tok);
 			double tw = 0;
 			v->lead0 = v->lead1 = 0;
+			v->tokbits = 0;
 			for (int k = 0; k < v->ntok; k++) {
 				tw += meta[tk[k]].w;
+				v->tokbits |= BH_TOKBIT(tk[k]);
 				if (meta[tk[k]].len >= 3) {
 					v->lead0 |= 1u << (meta[tk[k]].c[0] & 31);
 					v->lead1 |= 1u << (meta[tk[k]].c[1] & 31);
@@ -464,9 +466,10 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 	out->conflict = 0;
 	for (int x = 0; x < a->ntok; x++) {
 		int hit = -1;
-		for (int y = 0; y < b->ntok && hit < 0; y++)
-			if (ta[x] == tb[y])
-				hit = y;
+		if (b->tokbits & BH_TOKBIT(ta[x]))
+			for (int y = 0; y < b->ntok && hit < 0; y++)
+				if (ta[x] == tb[y])
+					hit = y;
 		const bh_tokmeta mx = meta[ta[x]];
 		if (hit >= 0) {
 			common += mx.w;

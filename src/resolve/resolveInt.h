@@ -24,10 +24,14 @@ typedef struct {
 	uint8_t digits;
 	uint32_t chash; /* hash of the text without spaces ("l 3" = "l3") */
 	float tw;       /* the sum of its tokens' weights (after prepare) */
-	/* first and second letters of its tokens of 3+ bytes, one bit each
-	 * (byte mod 32): the fuzzy prefilter without reading the tokens */
+	/* Filters that spare reading the other name's tokens: a bit per token
+	 * id (BH_TOKBIT), and the first and second letters of its tokens of
+	 * 3+ bytes (byte mod 32), the fuzzy prefilter. */
+	uint32_t tokbits;
 	uint32_t lead0, lead1;
 } bh_fval;
+
+#define BH_TOKBIT(t) ((uint32_t)1 << (((uint32_t)(t) * 2654435761u) >> 27))
 
 /* What the comparison needs of a token, in one 8-byte cell so that a pair
  * costs one memory access per token: its weight (squared IDF), length and
