@@ -475,8 +475,11 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
 	int64_t srid = 0;
 	const char *sprop = NULL, *sval = NULL;
 	*first_new = -1;
+	/* "+prop": walk the (entity, prop) index in entity order; through the
+	 * (prop, value) index SQLite would sort every name and address in a
+	 * temporary B-tree first (minutes on 10M entities) */
 	if ((rc = bh_store_prepare(&q, c->s,
-				   "SELECT entity, prop, value FROM statement WHERE prop IN"
+				   "SELECT entity, prop, value FROM statement WHERE +prop IN"
 				   " ('name','alias','city','state','zip') ORDER BY entity")) < 0)
 		return rc;
 	rc = sqlite3_step(q);
