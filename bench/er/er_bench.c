@@ -475,7 +475,6 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 		{"city", BH_CMP_STRING, 0, 1, 0},
 		{"state", BH_CMP_EXACT, 0, 0, 0},
 		{"zip", BH_CMP_NUMBER, 0, 1, 0},
-		{"address", BH_CMP_TOKENS, 0, 0, 0},
 	};
 	static const char *const files[] = {"ice_contract_transactions_fy2013-2018.csv",
 					    "Contracts_PrimeAwardSummaries_ICE_MN_2025-03-21.csv",
@@ -491,8 +490,10 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 	size_t l[MAXCOL];
 	int n;
 
-	o->em_u = 0; /* as `behind resolve` does for organizations (docs/resolve.md) */
-	if (bh_matcher_new(&m, fs, 5, o) < 0)
+	/* the fields and options of `behind resolve` for organizations (the
+	 * street address only tells mentions apart, in the dedup key below) */
+	o->em_u = 0;
+	if (bh_matcher_new(&m, fs, 4, o) < 0)
 		return 2;
 	double t0 = now();
 	for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
