@@ -65,6 +65,9 @@ const bh_schema_part bh_schema_lda = {
 	"CREATE INDEX IF NOT EXISTS lda_filing_id ON lda_filing(filing_id);"
 	"CREATE INDEX IF NOT EXISTS lda_filing_registrant ON lda_filing(registrant);"
 	"CREATE INDEX IF NOT EXISTS lda_filing_client ON lda_filing(client);"
+	/* the self-filers among a registrant's filings (lobbying spend of a
+	 * company that lobbies for itself), without reading its other filings */
+	"CREATE INDEX IF NOT EXISTS lda_filing_self ON lda_filing(registrant) WHERE self_filer;"
 	"CREATE INDEX IF NOT EXISTS lda_filing_report ON lda_filing(registrant_lda_id, client_lda_id,"
 	"  year, period);"
 	"CREATE INDEX IF NOT EXISTS lda_lobbyist_source ON lda_lobbyist(source_id);"
