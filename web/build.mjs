@@ -1,5 +1,5 @@
 // Builds the explorer: bundles web/src/main.js with esbuild into
-// web/dist/app.js, copies index.html and app.css, then embeds web/dist/
+// web/dist/assets/app.js (and the chunks it imports on demand), copies index.html and app.css, then embeds web/dist/
 // into src/serve/assets_gen.c (embed.mjs). Run by `make web` after `npm ci`.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,10 +16,15 @@ await build({
   entryPoints: [join(here, 'src', 'main.js')],
   bundle: true,
   minify: true,
-  format: 'iife',
+  // ES modules split in chunks: the network view (sigma, graphology) is
+  // imported on demand, so the other pages parse a fraction of the code
+  format: 'esm',
+  splitting: true,
   target: ['es2020'],
   legalComments: 'none',
-  outfile: join(dist, 'assets', 'app.js'),
+  outdir: join(dist, 'assets'),
+  entryNames: 'app',
+  chunkNames: 'chunk-[hash]',
   logLevel: 'warning',
 });
 copyFileSync(join(here, 'src', 'index.html'), join(dist, 'index.html'));

@@ -173,11 +173,19 @@ assert_eq 0 "$(json_q "$BODY" "select json_array_length(j, '\$.entities') from d
 # assets only from the embedded table
 get "/"
 assert_eq 200 "$STATUS" "index"
-assert_contains "$BODY" '<script defer src="/assets/app.js">' "index loads the bundle"
+assert_contains "$BODY" '<script type="module" src="/assets/app.js">' "index loads the bundle"
 assert_not_contains "$BODY" "<script>" "no inline script"
 get "/assets/app.js"
 assert_eq 200 "$STATUS" "bundle"
 assert_contains "$HEADERS" "text/javascript" "bundle type"
+# the chunks it imports (the network view's libraries load on demand)
+chunks=$(grep -o 'chunk-[A-Za-z0-9]*\.js' "$BODY" | sort -u)
+assert_ne "" "$chunks" "the bundle imports its chunks"
+for c in $chunks; do
+	get "/assets/$c"
+	assert_eq 200 "$STATUS" "chunk $c served"
+done
+get "/assets/app.js"
 etag=$(sed -n 's/^ETag: *//Ip' "$HEADERS" | tr -d '\r')
 get "/assets/app.js" -H "If-None-Match: $etag"
 assert_eq 304 "$STATUS" "ETag revalidation"

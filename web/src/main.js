@@ -5,7 +5,6 @@ import { h } from './dom.js';
 import { setupSuggest, searchPage } from './search.js';
 import { entityPage } from './entity.js';
 import { agencyPage } from './agency.js';
-import { networkPage } from './network.js';
 import { reviewPage } from './review.js';
 
 let cleanup = null;
@@ -42,7 +41,12 @@ async function route() {
     else if (parts[0] === 'search') await searchPage(main, params.get('q') || '');
     else if (parts[0] === 'entity' && parts[1]) await entityPage(main, parts[1]);
     else if (parts[0] === 'agency' && parts[1]) await agencyPage(main, parts[1], params);
-    else if (parts[0] === 'network' && parts[1]) cleanup = await networkPage(main, parts[1]);
+    else if (parts[0] === 'network' && parts[1]) {
+      // the network view's graph libraries are most of the code: fetched
+      // only when a network is opened, so that the other pages load fast
+      const { networkPage } = await import('./network.js');
+      cleanup = await networkPage(main, parts[1]);
+    }
     else if (parts[0] === 'review') cleanup = await reviewPage(main);
     else main.append(h('h1', null, 'Not a page of the explorer'), h('p', null, h('a', { href: '#/' }, 'Start again')));
   } catch (e) {

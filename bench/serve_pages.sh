@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Time to content of the explorer's pages on the FULL store (not a test):
+# starts `behind serve` (with its response cache, then with --cache 0) and
+# loads the search, entity and dossier pages in headless Chromium
+# (bench/serve_pages.mjs); prints Markdown rows for bench/RESULTS.md. The
+# issue's goal: every page usable within 1 second of navigation.
+#
+# Usage: bench/serve_pages.sh
+#   DB=store (default bench/out/full.db, built by bench/serve_load.sh),
+#   RUNS (loads per page after the first, default 5), MODES.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BEHIND=${BEHIND:-build/behind}
+OUT=bench/out
+DB=${DB:-$OUT/full.db}
+RUNS=${RUNS:-5}
+MODES=${MODES:-cached uncached}
+WEB=$PWD/web
+[ -x /usr/bin/chromium ] || { echo "serve_pages: /usr/bin/chromium is not installed" >&2; exit 2; }
+[ -d "$WEB/node_modules/playwright-core" ] || { echo "serve_pages: run npm ci in web/ first" >&2; exit 2; }
+[ -f "$DB" ] || { echo "serve_pages: no store $DB (bench/serve_load.sh builds one)" >&2; exit 2; }
+mkdir -p "$OUT"
+
+sq() { sqlite3 -readonly -batch -noheader "$DB" "$1"; }
+enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+geo=$(sq "SELECT e.id FROM txn t JOIN entity e ON e.rid = coalesce((SELECT canon FROM cluster
+      WHERE entity = t.recipient), t.recipient) GROUP BY e.rid ORDER BY sum(t.amount) DESC LIMIT 1")
+pac=$(sq "SELECT e.id FROM fec_txn t JOIN entity e ON e.rid = t.cmte GROUP BY e.rid ORDER BY count(*) DESC LIMIT 1")
+lobby=$(sq "SELECT e.id FROM lda_filing f JOIN entity e ON e.rid = f.registrant GROUP BY e.rid ORDER BY count(*) DESC LIMIT 1")
+pages=$OUT/pages.tsv
+{
+	printf 'search "geo"\t#/search?q=geo\n'
+	printf 'search "detention services"\t#/search?q=detention%%20services\n'
+	printf 'entity: ICE (subagency:7012)\t#/entity/subagency%%3A7012\n'
+	printf 'entity: GEO Group (%s)\t#/entity/%s\n' "$geo" "$(enc "$geo")"
+	printf 'entity: largest PAC (%s)\t#/entity/%s\n' "$pac" "$(enc "$pac")"
+	printf 'entity: largest LDA registrant (%s)\t#/entity/%s\n' "$lobby" "$(enc "$lobby")"
+	printf 'dossier: ICE (7012)\t#/agency/7012\n'
+	printf 'dossier: DHS (070)\t#/agency/070\n'
+} >"$pages"
+
+log=$OUT/pages_serve.log
+pid=
+stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
+trap stop EXIT
+echo "Store: $DB; ms from navigation to a usable page: cold loads (fresh browser context; API part in"
+echo "parentheses), the first one after the server started, then the median of $RUNS; and $RUNS in-app navigations."
+echo
+echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | in-app median ms | in-app worst ms |"
+echo "|---|---|---:|---:|---:|---:|"
+for mode in $MODES; do
+	extra=()
+	[ "$mode" = uncached ] && extra+=(--cache 0)
+	"$BEHIND" --db "$DB" serve --port 0 "${extra[@]}" >"$log" 2>&1 &
+	pid=$!
+	url=
+	for _ in $(seq 1 100); do
+		url=$(sed -n 's/^behind serve: \(http:[^ ]*\) .*/\1/p' "$log")
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	[ -n "$url" ] || { cat "$log" >&2; exit 2; }
+	SERVE_URL=$url WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
+	stop
+done
