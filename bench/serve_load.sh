@@ -60,23 +60,15 @@ nshow=$(wc -l <"$OUT/show_paths.txt")
 nsearch=$(wc -l <"$OUT/search_paths.txt")
 
 # ---- one server per mode ------------------------------------------------------
-log=$OUT/serve.log
-pid=
-stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
-trap stop EXIT
+# shellcheck source=bench/serve_lib.sh
+. bench/serve_lib.sh
+trap serve_down EXIT
 start() {
 	local extra=()
 	[ "$1" = uncached ] && extra+=(--cache 0)
 	[ -n "${THREADS:-}" ] && extra+=(--threads "$THREADS")
-	"$BEHIND" --db "$DB" serve --port 0 "${extra[@]}" >"$log" 2>&1 &
-	pid=$!
-	url=
-	for _ in $(seq 1 100); do
-		url=$(sed -n 's/^behind serve: \(http:[^ ]*\)\/ .*/\1/p' "$log")
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || { cat "$log" >&2; exit 2; }
+	serve_up "$DB" "$OUT/serve.log" "${extra[@]}"
+	url=${url%/}
 }
 
 # median of the numbers on stdin
@@ -114,5 +106,5 @@ for mode in $MODES; do
 	bench "/api/show?id=$geo (GEO Group)" "/api/show?id=$geo"
 	bench "/api/show (rotating, $nshow entities)" "@$OUT/show_paths.txt"
 	bench "/api/who?agency=7012" "/api/who?agency=7012"
-	stop
+	serve_down
 done

@@ -39,10 +39,9 @@ pages=$OUT/pages.tsv
 	printf 'dossier: DHS (070)\t#/agency/070\n'
 } >"$pages"
 
-log=$OUT/pages_serve.log
-pid=
-stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
-trap stop EXIT
+# shellcheck source=bench/serve_lib.sh
+. bench/serve_lib.sh
+trap serve_down EXIT
 echo "Store: $DB; ms from navigation to a usable page: cold loads (fresh browser context; API part in"
 echo "parentheses), the first one after the server started, then the median of $RUNS; and $RUNS in-app navigations."
 echo
@@ -51,15 +50,7 @@ echo "|---|---|---:|---:|---:|---:|"
 for mode in $MODES; do
 	extra=()
 	[ "$mode" = uncached ] && extra+=(--cache 0)
-	"$BEHIND" --db "$DB" serve --port 0 "${extra[@]}" >"$log" 2>&1 &
-	pid=$!
-	url=
-	for _ in $(seq 1 100); do
-		url=$(sed -n 's/^behind serve: \(http:[^ ]*\) .*/\1/p' "$log")
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || { cat "$log" >&2; exit 2; }
+	serve_up "$DB" "$OUT/pages_serve.log" "${extra[@]}"
 	SERVE_URL=$url WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
-	stop
+	serve_down
 done

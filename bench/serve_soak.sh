@@ -20,16 +20,10 @@ mkdir -p "$OUT"
 [ -f "$DB" ] || CI=1 "$BEHIND" --db "$DB" ingest "$DATA" >&2
 
 log=$OUT/soak.log
-"$BEHIND" --db "$DB" serve --port 0 >"$log" 2>&1 &
-pid=$!
+# shellcheck source=bench/serve_lib.sh
+. bench/serve_lib.sh
+serve_up "$DB" "$log"
 trap 'kill $pid 2>/dev/null' EXIT
-url=""
-for _ in $(seq 1 100); do
-	url=$(sed -n 's/^behind serve: \(http:[^ ]*\) .*/\1/p' "$log")
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || { cat "$log" >&2; exit 2; }
 url=${url%/}
 hostport=${url#http://}
 hostport=${hostport%%/*}
