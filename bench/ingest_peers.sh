@@ -52,7 +52,7 @@ itcont)
 	SEP='|' HEADER=0 ;;
 *) echo "KIND: contracts or itcont" >&2; exit 2 ;;
 esac
-BYTES=$(stat -c %s "$FILE")
+BYTES=$(stat -L -c %s "$FILE")
 # slices keep the header (contracts) so every tool sees the same layout
 slice() { # N -> path of a file with the first N data rows
 	s="$OUT/$(basename "$FILE").first$1"
@@ -105,9 +105,9 @@ if ! skip sqlite-utils; then
 	s=$(slice "$n")
 	rm -f "$OUT/su.db"
 	if [ "$HEADER" = 1 ]; then
-		run "sqlite-utils insert --csv (first $n rows)" "$n" "$(stat -c %s "$s")" sqlite-utils insert "$OUT/su.db" t "$s" --csv
+		run "sqlite-utils insert --csv (first $n rows)" "$n" "$(stat -L -c %s "$s")" sqlite-utils insert "$OUT/su.db" t "$s" --csv
 	else
-		run "sqlite-utils insert --csv (first $n rows)" "$n" "$(stat -c %s "$s")" sqlite-utils insert "$OUT/su.db" t "$s" --csv --delimiter '|' --no-headers
+		run "sqlite-utils insert --csv (first $n rows)" "$n" "$(stat -L -c %s "$s")" sqlite-utils insert "$OUT/su.db" t "$s" --csv --delimiter '|' --no-headers
 	fi
 fi
 
@@ -117,9 +117,9 @@ if ! skip csvsql; then
 	s=$(slice "$n")
 	rm -f "$OUT/csvsql.db"
 	if [ "$HEADER" = 1 ]; then
-		run "csvsql --insert (first $n rows)" "$n" "$(stat -c %s "$s")" csvsql --db "sqlite:///$OUT/csvsql.db" --insert --tables t "$s"
+		run "csvsql --insert (first $n rows)" "$n" "$(stat -L -c %s "$s")" csvsql --db "sqlite:///$OUT/csvsql.db" --insert --tables t "$s"
 	else
-		run "csvsql --insert (first $n rows)" "$n" "$(stat -c %s "$s")" csvsql --db "sqlite:///$OUT/csvsql.db" --insert --tables t -d '|' -H "$s"
+		run "csvsql --insert (first $n rows)" "$n" "$(stat -L -c %s "$s")" csvsql --db "sqlite:///$OUT/csvsql.db" --insert --tables t -d '|' -H "$s"
 	fi
 fi
 

