@@ -29,7 +29,7 @@ typedef struct {
 	const char *sql;             /* lists the records (BH_REC_COLS) */
 	int64_t b[BH_FIGURE_BINDS];  /* binds ?1..?5: integers, */
 	const char *t[BH_FIGURE_BINDS]; /* or text where not NULL */
-	char what[1024];             /* one line saying what the figure counts */
+	char what[2048];             /* one line saying what the figure counts */
 	const char *rule;            /* the counting rule */
 	char *prep;                  /* SQL run before `sql` (temp tables), for query.sql */
 	char *own_sql;               /* `sql` when built for this figure (sqlite3_malloc) */

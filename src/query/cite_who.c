@@ -111,6 +111,45 @@ static const char q_emp[] =
 	"  AND +x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
 	" ORDER BY x.date, x.rid";
 
+/* ---- the figures of `behind show` (an entity and its cluster) ------------ */
+
+#define CLUSTER(x) "(SELECT " x " UNION SELECT entity FROM cluster WHERE canon = " x ")"
+#define SHOW_RECORDS(cond) \
+	"SELECT o.basis AS record, s.path AS file, o.line, o.date, o.amount," \
+	" " BH_AWARD_URL("o.award_key") " AS url, coalesce(ea.id, '') AS from_entity," \
+	" coalesce(er.id, '') AS to_entity, o.description" \
+	" FROM " BH_OBLIGATIONS(cond " AND amount IS NOT NULL") " o" \
+	" JOIN source s ON s.id = o.source_id" \
+	" LEFT JOIN entity ea ON ea.rid = coalesce(o.subagency, o.agency)" \
+	" LEFT JOIN entity er ON er.rid = o.recipient"
+
+/* ?1 the entity (canonical), ?2 the awarding agency as recorded, ?3 the FY */
+static const char q_recv[] =
+	SHOW_RECORDS("recipient IN " CLUSTER("?1"))
+	" WHERE coalesce(o.subagency, o.agency) = ?2 AND o.fiscal_year = ?3 ORDER BY o.date, o.rid";
+static const char q_viasub[] =
+	SHOW_RECORDS("parent IN " CLUSTER("?1"))
+	" WHERE o.recipient NOT IN " CLUSTER("?1") " AND coalesce(o.subagency, o.agency) = ?2"
+	" AND o.fiscal_year = ?3 ORDER BY o.date, o.rid";
+/* ?1 the entity, ?2 the award key */
+static const char q_held_award[] =
+	SHOW_RECORDS("(recipient IN " CLUSTER("?1") " OR parent IN " CLUSTER("?1") ")"
+		     " AND award_key = ?2") " ORDER BY o.date, o.rid";
+/* ?1 prime, ?2 sub (canonical rids), every agency and year */
+static const char q_subs_pair[] =
+	"SELECT 'subaward' AS record, s.path AS file, sa.line, sa.action_date AS date, sa.amount,"
+	" " BH_AWARD_URL("sa.prime_award_key") " AS url, ep.id AS from_entity, es.id AS to_entity,"
+	" sa.description FROM subaward sa JOIN source s ON s.id = sa.source_id"
+	" JOIN entity ep ON ep.rid = sa.prime JOIN entity es ON es.rid = sa.sub"
+	" WHERE sa.prime IN " CLUSTER("?1") " AND sa.sub IN " CLUSTER("?2")
+	" ORDER BY sa.action_date, sa.rid";
+
+static const char rule_show[] =
+	"As `behind show`: obligations (each transaction's federal_action_obligation, an award "
+	"summary only for awards no transaction covers) whose recipient (recv:, award:KEY:ENTITY) "
+	"or parent (viasub:, award:KEY:ENTITY) is the entity or resolved as it; recv: and viasub: "
+	"by the awarding agency as the record names it and the fiscal year of the action date.";
+
 static const char rule_who[] =
 	"As `behind who`: obligations (each transaction's federal_action_obligation, an award "
 	"summary only for awards no transaction covers) awarded by the agency or a sub-agency or "
@@ -202,6 +241,64 @@ static int exact_entity(int64_t *rid, bh_store *s, const char *id, char *name, s
 	return rc;
 }
 
+/* recv:ENTITY:AGENCY:FY, viasub:ENTITY:AGENCY:FY, subs:PRIME:SUB,
+ * award:AWARD_KEY:ENTITY. Returns 1 if `id` is none of these. */
+static int parse_show(bh_figure *f, bh_store *s, const char *id)
+{
+	const char *rest, *more = NULL;
+	int rc;
+	if (!strncmp(id, "recv:", 5) || !strncmp(id, "viasub:", 7)) {
+		f->kind = id[0] == 'r' ? "recv" : "viasub";
+		rest = strchr(id, ':') + 1;
+		split_entity(rest, f->arg[0], sizeof f->arg[0], &more);
+		if (more)
+			split_entity(more, f->arg[1], sizeof f->arg[1], &more);
+		char *end = NULL;
+		long fy = more ? strtol(more, &end, 10) : 0;
+		if (!more || end == more || *end || fy < 1900 || fy > 2200)
+			return bh_error_set(BH_EUSAGE, "figure id '%s': expected %s:ENTITY:AGENCY:FY", id,
+					    f->kind);
+		if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0 ||
+		    (rc = exact_entity(&f->b[1], s, f->arg[1], NULL, 0)) < 0)
+			return rc;
+		f->b[2] = fy;
+		f->sql = f->kind[0] == 'r' ? q_recv : q_viasub;
+		f->rule = rule_show;
+		snprintf(f->what, sizeof f->what, "contract obligations %s %s from %s in FY%ld",
+			 f->kind[0] == 'r' ? "received by" : "received by subsidiaries of", f->arg[0],
+			 f->arg[1], fy);
+		return 0;
+	}
+	if (!strncmp(id, "subs:", 5)) {
+		split_entity(id + 5, f->arg[0], sizeof f->arg[0], &more);
+		if (!more || !*more)
+			return bh_error_set(BH_EUSAGE, "figure id '%s': expected subs:PRIME:SUB", id);
+		if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0 ||
+		    (rc = bh_query_find(&f->b[1], s, more, NULL)) < 0)
+			return rc;
+		f->kind = "subs";
+		f->sql = q_subs_pair;
+		f->rule = rule_sub;
+		snprintf(f->what, sizeof f->what, "subawards from %s to %s, every agency and year",
+			 f->arg[0], more);
+		return 0;
+	}
+	const char *colon = strncmp(id, "award:", 6) ? NULL : strchr(id + 6, ':');
+	if (!colon)
+		return 1; /* award:KEY alone is cite.c's */
+	snprintf(f->arg[1], sizeof f->arg[1], "%.*s", (int)(colon - id - 6), id + 6);
+	snprintf(f->arg[0], sizeof f->arg[0], "%s", colon + 1);
+	if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0)
+		return rc;
+	f->kind = "award";
+	f->t[1] = f->arg[1];
+	f->sql = q_held_award;
+	f->rule = rule_show;
+	snprintf(f->what, sizeof f->what, "obligations of contract award %s received by %s or its"
+		 " subsidiaries", f->arg[1], f->arg[0]);
+	return 0;
+}
+
 /* Runs the temp tables of `who` for agency/years (and its top companies
  * when `members`), keeping their SQL in f->prep for query.sql. */
 static int prepare(bh_figure *f, bh_store *s, int64_t agency, int fy1, int fy2, int members)
@@ -278,6 +375,8 @@ int bh_cite_parse_who(bh_figure *f, bh_store *s, const char *id)
 
 	if (!colon)
 		return 1;
+	if ((rc = parse_show(f, s, id)) <= 0)
+		return rc;
 	for (k = 0; kinds[k].kind; k++)
 		if (strlen(kinds[k].kind) == (size_t)(colon - id) &&
 		    memcmp(kinds[k].kind, id, (size_t)(colon - id)) == 0)

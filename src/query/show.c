@@ -46,30 +46,37 @@ static const bh_col c_rel[] = {{"relation", 't'}, {"id", 't'}, {"name", 't'},
 static const char q_parents[] = UP_DOWN("src", "dst", "parent_of", "part_of") " ORDER BY 6 DESC LIMIT 20";
 static const char q_children[] = UP_DOWN("dst", "src", "parent_of", "part_of") " ORDER BY 6 DESC LIMIT 50";
 
+/* Figure ids (docs/cite.md): ?1 is the entity shown (canonical). */
+#define SHOWN "(SELECT id FROM entity WHERE rid = ?1)"
+
 static const bh_col c_money[] = {{"agency", 't'}, {"agency_id", '-'}, {"fiscal_year", 'i', "  FY"},
-				 {"amount", '$'}, {"records", 'i', " (", " records)"}, {NULL}};
+				 {"amount", '$'}, {"records", 'i', " (", " records)"}, {"figure", '-'},
+				 {NULL}};
 #define MINE(col) col " IN (SELECT rid FROM temp.members)"
 static const char q_received[] =
-	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*)"
+	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*),"
+	" 'recv:' || " SHOWN " || ':' || e.id || ':' || o.fiscal_year"
 	" FROM " BH_OBLIGATIONS(MINE("recipient") " AND amount IS NOT NULL") " o"
 	" LEFT JOIN entity e ON e.rid = coalesce(o.subagency, o.agency)"
 	" GROUP BY e.rid, o.fiscal_year ORDER BY e.name, o.fiscal_year";
 static const char q_via_subs[] =
-	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*)"
+	"SELECT e.name, e.id, o.fiscal_year, sum(o.amount), count(*),"
+	" 'viasub:' || " SHOWN " || ':' || e.id || ':' || o.fiscal_year"
 	" FROM " BH_OBLIGATIONS(MINE("parent") " AND amount IS NOT NULL") " o"
 	" LEFT JOIN entity e ON e.rid = coalesce(o.subagency, o.agency)"
 	" WHERE o.recipient NOT IN (SELECT rid FROM temp.members)"
 	" GROUP BY e.rid, o.fiscal_year ORDER BY e.name, o.fiscal_year";
 
 static const bh_col c_awarded[] = {{"fiscal_year", 'i', "", ""}, {"amount", '$'},
-				   {"records", 'i', " (", " records)"}, {NULL}};
+				   {"records", 'i', " (", " records)"}, {"figure", '-'}, {NULL}};
 /* The body (its cluster) and its parts (sub-agencies, offices); each
  * obligation row once even when both its agency and sub-agency are among
  * them. CROSS JOIN: members is small, link is not. */
 static const char q_awarded[] =
 	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM temp.members m"
 	"   CROSS JOIN link l ON l.dst = m.rid AND l.kind = 'part_of')"
-	" SELECT fiscal_year, sum(amount), count(*)"
+	" SELECT fiscal_year, sum(amount), count(*),"
+	"  'total:' || " SHOWN " || ':' || fiscal_year || '-' || fiscal_year"
 	" FROM " BH_OBLIGATIONS("(subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"
 				" AND amount IS NOT NULL")
 	" GROUP BY fiscal_year ORDER BY fiscal_year";
@@ -78,13 +85,14 @@ static const bh_col c_awards[] = {{"award_key", 't'}, {"amount", '$'}, {"recipie
 				  {"first_date", 't', "  "}, {"last_date", 't', " to "},
 				  {"records", 'i', " (", " records)"}, {"description", 't', "\n    "},
 				  {"source", 't', "\n    source: "}, {"line", 'i', ":", ""},
-				  {"url", 't', "\n    "}, {NULL}};
+				  {"url", 't', "\n    "}, {"figure", '-'}, {NULL}};
 /* The source is the first (lowest id) of the award's obligation rows: its
  * transactions when it has any, else the one award summary that counts. */
 static const char q_awards[] =
 	"SELECT o.award_key, sum(o.amount), e.name, min(o.date), max(o.date), count(*),"
 	" max(o.description), s.path, min(o.line),"
-	" 'https://www.usaspending.gov/award/' || o.award_key"
+	" 'https://www.usaspending.gov/award/' || o.award_key,"
+	" 'award:' || o.award_key || ':' || " SHOWN ""
 	" FROM " BH_OBLIGATIONS("(" MINE("recipient") " OR " MINE("parent") ") AND amount IS NOT NULL")
 	" o JOIN entity e ON e.rid = o.recipient"
 	" JOIN source s ON s.id = coalesce((SELECT min(t.source_id) FROM txn t"
@@ -94,14 +102,16 @@ static const char q_awards[] =
 
 static const bh_col c_subs[] = {{"id", 't'}, {"name", 't'}, {"amount", '$'},
 				{"subawards", 'i', " (", " subawards)"}, {"first_date", 't', "  "},
-				{"last_date", 't', " to "}, {NULL}};
+				{"last_date", 't', " to "}, {"figure", '-'}, {NULL}};
 static const char q_subs_out[] =
-	"SELECT e.id, e.name, sum(sa.amount), count(*), min(sa.action_date), max(sa.action_date)"
+	"SELECT e.id, e.name, sum(sa.amount), count(*), min(sa.action_date), max(sa.action_date),"
+	" 'subs:' || " SHOWN " || ':' || e.id"
 	" FROM subaward sa JOIN entity e ON e.rid = " BH_CANON("sa.sub") ""
 	" WHERE sa.prime IN (SELECT rid FROM temp.members)"
 	" GROUP BY e.rid ORDER BY sum(sa.amount) DESC LIMIT 20";
 static const char q_subs_in[] =
-	"SELECT e.id, e.name, sum(sa.amount), count(*), min(sa.action_date), max(sa.action_date)"
+	"SELECT e.id, e.name, sum(sa.amount), count(*), min(sa.action_date), max(sa.action_date),"
+	" 'subs:' || e.id || ':' || " SHOWN ""
 	" FROM subaward sa JOIN entity e ON e.rid = " BH_CANON("sa.prime") ""
 	" WHERE sa.sub IN (SELECT rid FROM temp.members)"
 	" GROUP BY e.rid ORDER BY sum(sa.amount) DESC LIMIT 20";
@@ -180,7 +190,7 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 				continue;
 		}
 		rc = bh_query_section(s, out, json, &first, sec->title, sec->key, sec->cols, sec->sql,
-				      NULL, 0);
+				      &rid, 1);
 		if (rc < 0)
 			return rc;
 	}

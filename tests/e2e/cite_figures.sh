@@ -37,7 +37,8 @@ def walk(o, sec):
 walk(doc, "root")
 # the row's amount and record count, by section
 amount = {"root": "total", "recipients": "total", "spend": "spend", "pacs": "gave"}
-count = {"subcontracts": "subawards", "spend": "reports", "agency_contacts": "filings",
+count = {"subcontracts": "subawards", "subcontracts_given": "subawards",
+         "subcontracts_received": "subawards", "spend": "reports", "agency_contacts": "filings",
          "issues": "filings", "pacs": "gifts", "candidates": "gifts", "employees": "contributions",
          "hidden_vendors": None, "largest_awards": None, "by_year": None}
 seen, n = set(), 0
@@ -101,9 +102,19 @@ run "$BEHIND" --db "$DB" top --agency 7012 --json
 cp "$OUT" "$T/top.json"
 res=$(cite_all "$DB" "$T/top.json" one)
 assert_eq "" "$(printf '%s\n' "$res" | grep -v ' figures$')" "top 7012: its figures' packs agree"
+# show --json: a parent with subsidiaries, a prime with subcontracts, the agency
+for ent in duns:098765432 uei:CEDARLOG0001 subagency:7012; do
+	run "$BEHIND" --db "$DB" show "$ent" --json
+	assert_status 0 "$RC" "show $ent"
+	cp "$OUT" "$T/show.json"
+	res=$(cite_all "$DB" "$T/show.json")
+	assert_eq "" "$(printf '%s\n' "$res" | grep -v ' figures$')" "show $ent: every figure's pack agrees"
+	assert_ne "0 figures" "$(printf '%s\n' "$res" | tail -n 1)" "show $ent: figures were cited"
+done
 # bad ids are refused with the grammar's name, not a crash
 for bad in "total:subagency:7012" "psc:subagency:7012:all" "sub:subagency:7012:all:duns:1" \
-	"pac:fec:NOSUCH" "total:subagency:7012:all:extra"; do
+	"pac:fec:NOSUCH" "total:subagency:7012:all:extra" "recv:duns:098765432:subagency:7012:FY" \
+	"subs:duns:098765432"; do
 	run "$BEHIND" --db "$DB" cite --out "$T/bad" "$bad"
 	assert_status 2 "$RC" "bad figure id $bad"
 done
@@ -138,6 +149,10 @@ if [ -d "$DATA/usaspending" ] && [ -d "$DATA/fec/2020" ] && [ -d "$DATA/lda/ld1-
 	cp "$OUT" "$T/real.json"
 	res=$(cite_all "$RDB" "$T/real.json" one)
 	assert_eq "" "$(printf '%s\n' "$res" | grep -v ' figures$')" "real: one figure of each kind agrees"
+	run "$BEHIND" --db "$RDB" show duns:612706465 --json
+	cp "$OUT" "$T/show.json"
+	res=$(cite_all "$RDB" "$T/show.json" one)
+	assert_eq "" "$(printf '%s\n' "$res" | grep -v ' figures$')" "real: GEO's show figures agree"
 	# every kind of figure appears in the real dossier
 	assert_eq "cand contact emp hidden issue lobby naics pac psc sub top total" \
 		"$(tr ',{' '\n\n' <"$T/real.json" | sed -n 's/^"figure":"\([a-z]*\):.*/\1/p' | sort -u | paste -sd' ')" \
