@@ -10,6 +10,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+. "$ROOT/bench/results.sh"
 SMALL=${1:-1000000}
 BIG=${2:-10000000}
 OUT="$ROOT/bench/out"
@@ -40,10 +41,5 @@ b=$(line "$BIG")
 	done
 	echo "$a $b" | awk '{g = ($5 / $4) / ($2 / $1); printf "\nTime per row grew %+.0f%% from %d to %d rows (goal: at most +20%%); peak RSS %.0f MiB at %d rows (goal: under 1024).\n", (g - 1) * 100, $1, $4, $6 / 1024, $4}'
 } >"$OUT/scale.table"
-grep -q '^## Ingest' bench/RESULTS.md 2>/dev/null || printf '\n## Ingest\n' >>bench/RESULTS.md
-awk -v tbl="$OUT/scale.table" '
-	/^## / { if (ining) { while ((getline l < tbl) > 0) print l; done = 1 } ining = ($0 == "## Ingest") }
-	{ print }
-	END { if (ining && !done) while ((getline l < tbl) > 0) print l }' bench/RESULTS.md >"$OUT/results.scale"
-mv "$OUT/results.scale" bench/RESULTS.md
+results_append Ingest "$OUT/scale.table"
 cat "$OUT/scale.table"
