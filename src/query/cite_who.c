@@ -106,8 +106,9 @@ static const char q_emp[] =
 	" " BH_FEC_IMAGE_URL("x.image_num") " AS url, x.name AS from_entity,"
 	" x.cmte_id AS to_entity, x.employer AS description"
 	" FROM fec_txn x JOIN source s ON s.id = x.source_id"
-	" WHERE x.employer >= ?1 AND x.employer < ?1 || x'7f'"
-	"  AND (x.employer = ?1 OR substr(x.employer, length(?1) + 1, 1) NOT GLOB '[A-Z0-9]')"
+	" WHERE x.rid IN (SELECT y.rid FROM (SELECT ?1 AS head UNION ALL SELECT 'THE ' || ?1) h"
+	"  CROSS JOIN fec_txn y ON y.employer >= h.head AND y.employer < h.head || x'7f'"
+	"  AND (y.employer = h.head OR substr(y.employer, length(h.head) + 1, 1) NOT GLOB '[A-Z0-9]'))"
 	"  AND +x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
 	" ORDER BY x.date, x.rid";
 
@@ -177,7 +178,7 @@ static const char rule_gift[] =
 	"contributions, memo entries out, each SUB_ID once (view fec_gift).";
 static const char rule_emp[] =
 	"FEC itemized individual contributions (itcont), memo entries out, whose employer is the "
-	"company's distinctive name head or starts with it followed by a non-alphanumeric "
+	"company's distinctive name head (or THE and the head) or starts with it followed by a non-alphanumeric "
 	"character.";
 
 /* ---- parsing ------------------------------------------------------------------ */

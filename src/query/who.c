@@ -204,18 +204,35 @@ typedef struct {
 
 static int name_core(core *c, const char *key);
 
-/* The distinctive head of a normalized name: its leading words up to the
- * first generic or legal-form word, at most three ("PALANTIR TECHNOLOGIES
- * INC" -> "PALANTIR", "AMAZON WEB SERVICES" -> "AMAZON WEB", "SERVICE WORKS
- * INC" -> "SERVICE WORKS"). A name that starts with a generic word has no
- * distinctive head. */
+/* The distinctive head of a normalized name, as employers write it: its
+ * leading words up to the first generic or legal-form word, at most three,
+ * after a leading "THE" ("PALANTIR TECHNOLOGIES INC" -> "PALANTIR", "AMAZON
+ * WEB SERVICES" -> "AMAZON WEB", "THE BOEING COMPANY" -> "BOEING"). A
+ * distinctive word too short to stand alone keeps the word after it unless
+ * that is a legal form ("THE GEO GROUP INC" -> "GEO GROUP"; "IBM CORP" has
+ * none). A name that starts with any other generic word has no head. */
 int bh_name_head(char *out, size_t cap, const char *key)
 {
-	core c;
-	if (!name_core(&c, key))
+	core c = {.ntok = 0};
+	if (!strncmp(key, "THE ", 4))
+		key += 4;
+	if (name_core(&c, key)) {
+		snprintf(out, cap, "%s", c.phrase);
+		return c.ntok;
+	}
+	/* one short word: "GEO" of "GEO GROUP INC" */
+	size_t n = strcspn(key, " ");
+	if (c.ntok != 1 || key[n] != ' ')
 		return 0;
-	snprintf(out, cap, "%s", c.phrase);
-	return c.ntok;
+	const char *w = key + n + 1;
+	size_t m = strcspn(w, " ");
+	if (!m || in_list(legal_words, w, m) || n + 1 + m + 1 > cap)
+		return 0;
+	for (size_t i = 0; i < m; i++)
+		if (isdigit((unsigned char)w[i]))
+			return 0;
+	snprintf(out, cap, "%.*s", (int)(n + 1 + m), key);
+	return 2;
 }
 
 static int name_core(core *c, const char *key)

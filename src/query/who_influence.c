@@ -122,17 +122,20 @@ static int prepare_members(bh_store *s, int ntop)
 	return bh_store_exec(s, sql);
 }
 
-/* temp.who_head(co, head): the distinctive head of each top company's name. */
+/* temp.who_head(co, head, shown): the distinctive head of each top
+ * company's name, once as it is and once after "THE " (employers write "THE
+ * GEO GROUP, INC." as often as "GEO GROUP"); no employer starts with both. */
 static int employer_heads(bh_store *s)
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	int rc = bh_store_exec(s, "DROP TABLE IF EXISTS temp.who_head;"
-				  "CREATE TEMP TABLE who_head(co INTEGER, head TEXT);");
+				  "CREATE TEMP TABLE who_head(co INTEGER, head TEXT, shown TEXT);");
 	if (rc < 0)
 		return rc;
 	if ((rc = bh_store_prepare(&q, s, "SELECT t.co, e.name FROM temp.who_top t"
 					  " JOIN entity e ON e.rid = t.co")) < 0 ||
-	    (rc = bh_store_prepare(&ins, s, "INSERT INTO temp.who_head VALUES(?, ?)")) < 0)
+	    (rc = bh_store_prepare(&ins, s, "INSERT INTO temp.who_head VALUES(?1, ?2, ?2),"
+					    " (?1, 'THE ' || ?2, ?2)")) < 0)
 		goto done;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		char key[512], head[128];
@@ -331,7 +334,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 		if ((rc = bh_query_section(
 			     s, out, json, &first, "Contributions by people naming them as employer:",
 			     "employees", c_emp,
-			     "SELECT e.name, h.head, sum(x.amount), count(*), count(DISTINCT x.name),"
+			     "SELECT e.name, h.shown, sum(x.amount), count(*), count(DISTINCT x.name),"
 			     " 'emp:' || e.id"
 			     " FROM temp.who_head h JOIN entity e ON e.rid = h.co"
 			     " CROSS JOIN fec_txn x ON x.employer >= h.head AND x.employer < h.head || x'7f'"

@@ -188,6 +188,29 @@ PY
 	assert_status 0 "$RC" "cite GEO's PAC"
 	assert_eq "$want" "$(json_q "$T/pac/figure.json" "select printf('%.2f', j->>'amount') || '|' || (j->>'records') from doc")" \
 		"GEO's PAC gifts against the raw itpas2"
+
+	# GEO Group's employees: itcont rows whose employer is "GEO GROUP" or
+	# "THE GEO GROUP" (the head of "THE GEO GROUP INC"), alone or followed by
+	# a non-alphanumeric character; memo entries out
+	want=$(python3 - "$DATA/fec/2020/indiv20.zip" <<'PY'
+import re, sys, zipfile
+pat = re.compile(r'(THE )?GEO GROUP($|[^A-Z0-9])')
+tot, n = 0, 0
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for raw in z.open('itcont.txt'):
+        f = raw.decode('latin-1').rstrip('\r\n').split('|')
+        if len(f) == 21 and pat.match(f[11]) and f[18] != 'X':
+            tot += round(float(f[14]) * 100); n += 1
+print(f"{tot / 100:.2f}|{n}")
+PY
+)
+	assert_eq "$want" "$(json_q "$T/real.json" "select printf('%.2f', e.value->>'amount') || '|' || (e.value->>'contributions')
+		from doc, json_each(j->'political_money'->'employees') e where e.value->>'figure' = 'emp:duns:612706465'")" \
+		"GEO's employees (with and without THE) against the raw itcont"
+	run "$BEHIND" --db "$RDB" cite --out "$T/emp" "emp:duns:612706465"
+	assert_status 0 "$RC" "cite GEO's employees"
+	assert_eq "$want" "$(json_q "$T/emp/figure.json" "select printf('%.2f', j->>'amount') || '|' || (j->>'records') from doc")" \
+		"GEO's employee pack against the raw itcont"
 else
 	echo "note: real files absent; real-data checks skipped"
 fi
