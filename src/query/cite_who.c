@@ -107,8 +107,7 @@ static const char q_emp[] =
 	" x.cmte_id AS to_entity, x.employer AS description"
 	" FROM fec_txn x JOIN source s ON s.id = x.source_id"
 	" WHERE x.rid IN (SELECT y.rid FROM (SELECT ?1 AS head UNION ALL SELECT 'THE ' || ?1) h"
-	"  CROSS JOIN fec_txn y ON y.employer >= h.head AND y.employer < h.head || x'7f'"
-	"  AND (y.employer = h.head OR substr(y.employer, length(h.head) + 1, 1) NOT GLOB '[A-Z0-9]'))"
+	"  CROSS JOIN fec_txn y ON " BH_EMPLOYER_IS("y.employer", "h.head") ")"
 	"  AND +x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
 	" ORDER BY x.date, x.rid";
 

@@ -16,6 +16,14 @@
 /* The canonical entity of column X. */
 #define BH_CANON(x) "coalesce((SELECT canon FROM cluster WHERE entity = " x "), " x ")"
 
+/* The employer rule of "contributions by people naming them as employer":
+ * COL is HEAD, or starts with HEAD followed by a character that is not a
+ * letter or digit ("GEO GROUP, INC." for "GEO GROUP", not "GEO GROUPS").
+ * The range test keeps SQLite on the employer index. */
+#define BH_EMPLOYER_IS(col, head)                                                                  \
+	"(" col " >= " head " AND " col " < " head " || x'7f' AND (" col " = " head                   \
+	" OR substr(" col ", length(" head ") + 1, 1) NOT GLOB '[A-Z0-9]'))"
+
 /* The rows of the view `obligation` (the counting rule for contract money,
  * schema_usaspending.c) that satisfy `cond`, as a subquery with the view's
  * columns (basis, rid, source_id, line, award_key, agency, subagency,

@@ -337,9 +337,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			     "SELECT e.name, h.shown, sum(x.amount), count(*), count(DISTINCT x.name),"
 			     " 'emp:' || e.id"
 			     " FROM temp.who_head h JOIN entity e ON e.rid = h.co"
-			     " CROSS JOIN fec_txn x ON x.employer >= h.head AND x.employer < h.head || x'7f'"
-			     "  AND (x.employer = h.head OR substr(x.employer, length(h.head) + 1, 1)"
-			     "       NOT GLOB '[A-Z0-9]')"
+			     " CROSS JOIN fec_txn x ON " BH_EMPLOYER_IS("x.employer", "h.head")
 			     "  AND +x.file = 'itcont' AND coalesce(x.memo_cd, '') <> 'X'"
 			     " GROUP BY h.co ORDER BY 3 DESC",
 			     NULL, 0)) < 0)
