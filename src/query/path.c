@@ -40,6 +40,7 @@ typedef struct {
 typedef struct {
 	bh_store *s;
 	sqlite3_stmt *nbr;
+	int edges; /* 1: nbr reads cluster_edge (edges.c), already collapsed */
 	bh_map index; /* rid (8 bytes) -> node index + 1 */
 	gnode *nodes;
 	size_t nnodes, capnodes;
@@ -61,6 +62,10 @@ static const char q_neighbours[] =
  * end is its own node, and the lookups of `cluster` can go. */
 static const char q_neighbours_plain[] =
 	"SELECT dst FROM link WHERE src = ?1 UNION ALL SELECT src FROM link WHERE dst = ?1";
+
+/* The same from the precomputed cluster graph: one primary-key range,
+ * neighbours in rid order with their link-row counts. */
+static const char q_neighbours_edges[] = "SELECT b, links FROM cluster_edge WHERE a = ?1";
 
 static void graph_free(graph *g)
 {
@@ -122,6 +127,32 @@ static int cmp_i64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* expand() from cluster_edge: the rows are the collapsed adjacency. The
+ * link rows behind them are capped as the other route caps them. */
+static int expand_edges(graph *g, uint32_t i)
+{
+	int rc;
+	size_t off = g->nadj, rows = 0;
+	while ((rc = sqlite3_step(g->nbr)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(g->nbr, 1);
+		uint32_t j;
+		rows += (size_t)n;
+		if (rows > MAX_ADJ)
+			return bh_error_set(BH_ETOOBIG, "path search too wide: more than %zu links"
+					    " within reach; lower --max-hops", MAX_ADJ);
+		if ((rc = node_of(g, sqlite3_column_int64(g->nbr, 0), &j)) < 0 ||
+		    (rc = grow((void **)&g->adj, &g->capadj, g->nadj + 1, sizeof *g->adj, MAX_ADJ,
+			       "links")) < 0)
+			return rc;
+		g->adj[g->nadj++] = (gadj){j, (uint32_t)n};
+	}
+	if (rc != SQLITE_DONE)
+		return bh_store_fail(g->s, "path: reading the cluster graph");
+	g->nodes[i].off = off;
+	g->nodes[i].nadj = (int32_t)(g->nadj - off);
+	return 0;
+}
+
 /* Reads the neighbours of node i (once): every link row from or to a member
  * of its cluster, collapsed per neighbouring cluster with a row count. */
 static int expand(graph *g, uint32_t i)
@@ -132,6 +163,8 @@ static int expand(graph *g, uint32_t i)
 	int64_t rid = g->nodes[i].rid;
 	sqlite3_reset(g->nbr);
 	sqlite3_bind_int64(g->nbr, 1, rid);
+	if (g->edges)
+		return expand_edges(g, i);
 	g->ntmp = 0;
 	while ((rc = sqlite3_step(g->nbr)) == SQLITE_ROW) {
 		int64_t o = sqlite3_column_int64(g->nbr, 0);
@@ -164,13 +197,39 @@ static int expand(graph *g, uint32_t i)
 	return 0;
 }
 
-static int graph_init(graph *g, bh_store *s)
+/* 1 when rid is its cluster's canonical entity (or in no cluster). */
+static int is_canon(bh_store *s, int64_t rid)
+{
+	sqlite3_stmt *q = NULL;
+	int yes = 0;
+	if (bh_store_prepare(&q, s, "SELECT NOT EXISTS (SELECT 1 FROM cluster"
+				    " WHERE entity = ?1 AND canon <> ?1)") == 0) {
+		sqlite3_bind_int64(q, 1, rid);
+		yes = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	}
+	sqlite3_finalize(q);
+	return yes;
+}
+
+/* Picks the route: the precomputed cluster graph when it is fresh and the
+ * search starts from canonical entities (it holds no member's own links),
+ * else `link` and `cluster` read directly. $BEHIND_PATH_ROUTE=link forces
+ * the latter (the benchmark's old-vs-new comparison). */
+static int graph_init(graph *g, bh_store *s, int64_t a, int64_t b)
 {
 	memset(g, 0, sizeof *g);
 	g->s = s;
 	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, s, "SELECT EXISTS (SELECT 1 FROM cluster)");
+	int fresh = 0;
+	const char *route = getenv("BEHIND_PATH_ROUTE");
+	int rc = route && strcmp(route, "link") == 0 ? 0 : bh_graph_edges_fresh(&fresh, s);
 	if (rc < 0)
+		return rc;
+	if (fresh && is_canon(s, a) && (!b || is_canon(s, b))) {
+		g->edges = 1;
+		return bh_store_prepare(&g->nbr, s, q_neighbours_edges);
+	}
+	if ((rc = bh_store_prepare(&q, s, "SELECT EXISTS (SELECT 1 FROM cluster)")) < 0)
 		return rc;
 	int clustered = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
@@ -336,7 +395,7 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 	walk w = {0};
 	int r[2] = {0, 0}, d = 0;
 	uint32_t end[2];
-	int rc = graph_init(&g, s);
+	int rc = graph_init(&g, s, a, b);
 	memset(out, 0, sizeof *out);
 	if (limit <= 0)
 		limit = 5;
@@ -418,8 +477,8 @@ done:
 	free(front[1].v);
 	free(next.v);
 	if (getenv("BH_PATH_TRACE"))
-		fprintf(stderr, "path: %zu nodes known, %zu adjacency entries, radii %d/%d\n",
-			g.nnodes, g.nadj, r[0], r[1]);
+		fprintf(stderr, "path: route %s, %zu nodes known, %zu adjacency entries, radii %d/%d\n",
+			g.edges ? "cluster_edge" : "link", g.nnodes, g.nadj, r[0], r[1]);
 	graph_free(&g);
 	return rc;
 }
@@ -432,7 +491,7 @@ int bh_graph_ball(bh_store *s, int64_t around, int depth)
 	ulist front = {0}, next = {0};
 	sqlite3_stmt *ins = NULL;
 	uint32_t i0;
-	int rc = graph_init(&g, s);
+	int rc = graph_init(&g, s, around, 0);
 	if (rc < 0 || (rc = node_of(&g, around, &i0)) < 0 || (rc = ulist_push(&front, i0)) < 0)
 		goto done;
 	g.nodes[i0].d[0] = 0;

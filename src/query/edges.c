@@ -1,0 +1,126 @@
+/* The cluster graph precomputed for `behind path` (and export's ball): one
+ * row per ordered pair of distinct clusters joined by at least one link,
+ * with the number of link rows between them, both directions, keyed on the
+ * first cluster so that a node's neighbours are one range of the primary
+ * key, already collapsed and in rid order (what path.c's search reads from
+ * `link` and `cluster` otherwise, at 250k-470k rows for a hub).
+ *
+ * `behind resolve` builds it after writing the clusters. It is only read
+ * while it describes the store as it is: the meta row records what it was
+ * built from (a hash of every source's id, content hash and ingest time,
+ * which changes when ingest adds or replaces a file's links; the last
+ * resolve run, which rewrites `cluster`; the last judgment), and a reader
+ * that finds any of them changed falls back to `link` and `cluster`. */
+#include "query/graph.h"
+#include "query/queryInt.h"
+#include "util/err.h"
+#include "util/timing.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The pairs, counted from both ends exactly as path.c's q_neighbours does:
+ * a link row counts once for (canon(src), canon(dst)) and once for the
+ * reverse, a link inside one cluster not at all. */
+static const char q_build[] =
+	"DROP TABLE IF EXISTS cluster_edge;"
+	"DELETE FROM cluster_edge_meta;"
+	"CREATE TABLE cluster_edge("
+	"  a INTEGER NOT NULL,"
+	"  b INTEGER NOT NULL,"
+	"  links INTEGER NOT NULL," /* link rows between the two clusters */
+	"  PRIMARY KEY(a, b)"
+	") WITHOUT ROWID;"
+	"INSERT INTO cluster_edge(a, b, links)"
+	" SELECT a, b, count(*) FROM ("
+	"  SELECT coalesce(cs.canon, l.src) AS a, coalesce(cd.canon, l.dst) AS b FROM link l"
+	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst"
+	"  UNION ALL"
+	"  SELECT coalesce(cd.canon, l.dst), coalesce(cs.canon, l.src) FROM link l"
+	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst)"
+	" WHERE a <> b GROUP BY a, b;";
+
+/* What the store's links and clusters are made of, as one string: FNV-1a of
+ * the source table, the last resolve run, the last judgment. */
+static int fingerprint(char *out, size_t cap, bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t h = 1469598103934665603ull;
+	int rc = bh_store_prepare(&q, s,
+				  "SELECT id, sha256, ingested_at, rows FROM source ORDER BY id");
+	if (rc < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		for (int c = 0; c < 4; c++) {
+			const unsigned char *t = sqlite3_column_text(q, c);
+			for (; t && *t; t++)
+				h = (h ^ *t) * 1099511628211ull;
+			h = (h ^ 0x1f) * 1099511628211ull; /* field separator */
+		}
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (rc != SQLITE_DONE)
+		return bh_store_fail(s, "cluster graph: reading sources");
+	if ((rc = bh_store_prepare(&q, s,
+				   "SELECT (SELECT coalesce(max(id), 0) FROM resolve_run),"
+				   " (SELECT coalesce(max(rid), 0) FROM judgment)")) < 0)
+		return rc;
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		rc = bh_store_fail(s, "cluster graph: reading the last resolve run");
+	} else {
+		snprintf(out, cap, "sources:%016llx run:%lld judgment:%lld", (unsigned long long)h,
+			 (long long)sqlite3_column_int64(q, 0), (long long)sqlite3_column_int64(q, 1));
+		rc = 0;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int bh_graph_edges_build(bh_store *s)
+{
+	char fp[128];
+	sqlite3_stmt *q = NULL;
+	int rc;
+	bh_timing("before the cluster graph");
+	if ((rc = bh_store_begin(s)) < 0)
+		return rc;
+	if ((rc = bh_store_exec(s, "CREATE TABLE IF NOT EXISTS cluster_edge_meta("
+				   "  built_from TEXT NOT NULL, built_at TEXT NOT NULL);")) < 0 ||
+	    (rc = bh_store_exec(s, q_build)) < 0 || (rc = fingerprint(fp, sizeof fp, s)) < 0 ||
+	    (rc = bh_store_prepare(&q, s, "INSERT INTO cluster_edge_meta VALUES(?1,"
+					  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) < 0)
+		goto done;
+	sqlite3_bind_text(q, 1, fp, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		rc = bh_store_fail(s, "cluster graph: recording what it was built from");
+		goto done;
+	}
+	rc = bh_store_commit(s);
+done:
+	sqlite3_finalize(q);
+	if (rc < 0)
+		bh_store_rollback(s);
+	bh_timing("cluster graph (cluster_edge)");
+	return rc;
+}
+
+int bh_graph_edges_fresh(int *out, bh_store *s)
+{
+	char fp[128];
+	sqlite3_stmt *q = NULL;
+	int rc;
+	*out = 0;
+	/* absent in a store never resolved by this version: not an error */
+	if (sqlite3_prepare_v2(s->db, "SELECT built_from FROM cluster_edge_meta", -1, &q, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(q);
+		return 0;
+	}
+	if (sqlite3_step(q) == SQLITE_ROW && (rc = fingerprint(fp, sizeof fp, s)) == 0)
+		*out = strcmp(fp, bh_col_text(q, 0)) == 0;
+	else
+		rc = 0;
+	sqlite3_finalize(q);
+	return rc;
+}

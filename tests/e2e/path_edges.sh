@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The precomputed cluster graph behind `behind path` (src/query/edges.c):
+# `behind resolve` builds cluster_edge; its rows equal the link rows between
+# clusters counted by python over `link` and `cluster`; path answers the
+# same through it as through `link`; and it is never read stale: an ingest
+# or a judgment after the build sends path back to `link` (the new links are
+# found), the next resolve makes it fresh again.
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+F="$FIXTURES/usaspending"
+DB="$T/edges.db"
+run "$BEHIND" --db "$DB" ingest "$F/txn_old_259col_dmy.csv" "$F/txn_current_iso.csv" \
+	"$F/awards_summary.csv" "$FIXTURES/who/hidden_vendor.csv" "$FIXTURES/fec/cm.txt" \
+	"$FIXTURES/fec/cn.txt" "$FIXTURES/fec/itpas2.txt"
+assert_status 0 "$RC" "ingest without the subawards"
+# links on members of clusters: vendors.csv names two recipients another way
+run "$BEHIND" --db "$DB" ingest --mapping "$FIXTURES/mapping/vendors.yaml" "$FIXTURES/mapping/vendors.csv"
+assert_status 0 "$RC" "ingest the vendor list"
+run "$BEHIND" --db "$DB" ingest --mapping "$FIXTURES/graph/vendor_links.yaml" "$FIXTURES/graph/vendor_links.csv"
+assert_status 0 "$RC" "ingest links between the vendors"
+run "$BEHIND" --db "$DB" resolve
+assert_status 0 "$RC" "resolve"
+
+# cluster_edge against python: every link row counts once from each end's
+# cluster, links inside one cluster not at all
+expect=$(python3 - "$DB" <<'EOF'
+import sqlite3, sys
+from collections import Counter
+db = sqlite3.connect(sys.argv[1])
+canon = dict(db.execute("select entity, canon from cluster"))
+c = Counter()
+for s, d in db.execute("select src, dst from link"):
+    a, b = canon.get(s, s), canon.get(d, d)
+    if a != b:
+        c[(a, b)] += 1
+        c[(b, a)] += 1
+print(len(c), sum(c.values()), sum(n * (a % 97 + 1) * (b % 89 + 1) for (a, b), n in c.items()))
+EOF
+)
+got=$(q "$DB" "select count(*) || ' ' || sum(links) || ' ' || sum(links * (a % 97 + 1) * (b % 89 + 1)) from cluster_edge")
+assert_eq "$expect" "$got" "cluster_edge: pairs, link rows and a weighted checksum equal python's"
+assert_ne "0 0 0" "$got" "cluster_edge is not empty"
+assert_eq 3 "$(q "$DB" "select count(distinct l.rid) from link l join cluster c on c.entity in (l.src, l.dst) join source s on s.id = l.source_id where c.canon <> c.entity and s.path like '%vendor_links.csv'")" \
+	"three links hang on members of clusters (vendor_links.csv), so the clusters matter"
+
+# route_of A B: the route path took (BH_PATH_TRACE), its JSON in $T/r.json
+route_of() {
+	BH_PATH_TRACE=1 "$BEHIND" --db "$DB" path --json "$1" "$2" >"$T/r.json" 2>"$T/r.err"
+	sed -n 's/^path: route \([a-z_]*\),.*/\1/p' "$T/r.err"
+}
+# same_answers: every pair of a few entities answers byte for byte the same
+# through cluster_edge and through link
+same_answers() {
+	local ids a b n=0 d=0
+	ids=$(q "$DB" "select id from entity where rid in (select a from cluster_edge group by a order by count(*) desc limit 6) order by id")
+	for a in $ids; do
+		for b in $ids; do
+			[ "$a" \< "$b" ] || continue
+			"$BEHIND" --db "$DB" path --json --max-hops 3 "$a" "$b" >"$T/new.json" 2>&1
+			BEHIND_PATH_ROUTE=link "$BEHIND" --db "$DB" path --json --max-hops 3 "$a" "$b" >"$T/old.json" 2>&1
+			n=$((n + 1))
+			cmp -s "$T/new.json" "$T/old.json" || d=$((d + 1))
+		done
+	done
+	echo "$n pairs, $d different"
+}
+assert_eq "cluster_edge" "$(route_of subagency:7012 "name:JUNIPER FREIGHT LLC")" "fresh after resolve: path reads cluster_edge"
+assert_eq "15 pairs, 0 different" "$(same_answers)" "path through cluster_edge = path through link"
+
+# OAKRIDGE is only in the subawards: not in the store yet
+run "$BEHIND" --db "$DB" ingest "$F/subawards.csv"
+assert_status 0 "$RC" "ingest the subawards after resolve"
+assert_eq "link" "$(route_of duns:004444444 duns:007777777)" "stale after ingest: path reads link"
+assert_eq "3|duns:004444444 subagency:7012 uei:CEDARLOG0001 duns:007777777" \
+	"$(json_q "$T/r.json" "select (j->>'shortest') || '|' || (select group_concat(value->>'id', ' ') from json_each(j->'paths'->0->'nodes')) from doc")" \
+	"the new subaward link is on the path (hand count: graph_fixtures.sh)"
+cp "$T/r.json" "$T/stale.json"
+run "$BEHIND" --db "$DB" resolve
+assert_eq "cluster_edge" "$(route_of duns:004444444 duns:007777777)" "fresh again after resolve"
+cmp -s "$T/r.json" "$T/stale.json"
+assert_eq 0 $? "the same answer before and after the rebuild"
+assert_eq "15 pairs, 0 different" "$(same_answers)" "rebuilt: path through cluster_edge = path through link"
+
+run "$BEHIND" --db "$DB" judge split duns:004444444 duns:098765432 --who test --why "test"
+assert_status 0 "$RC" "judge"
+assert_eq "link" "$(route_of duns:004444444 duns:007777777)" "stale after a judgment"
+
+finish
