@@ -13,11 +13,19 @@
 
 const char bh_usage_search[] =
 	"usage: behind search [--db PATH] [--json] [--limit N] TEXT\n"
+	"       behind search [--db PATH] --reindex[=BROAD]\n"
 	"\n"
 	"Finds entities (companies, agencies, people, committees) by name and awards by\n"
 	"description, ranked by relevance. Every word must match; the last may be a\n"
 	"prefix (\"palan\" finds Palantir). Each hit shows the id that `behind show`\n"
-	"takes, and each award its usaspending.gov page. Default limit 20 per group.\n";
+	"takes, and each award its usaspending.gov page. Default limit 20 per group.\n"
+	"A broad word (\"committee\", \"john\") lists the entities most records name\n"
+	"first, from an index that `behind resolve` builds; until the next resolve after\n"
+	"an ingest or judgment such words take longer.\n"
+	"\n"
+	"--reindex rebuilds that index now: the words and prefixes with more than BROAD\n"
+	"(default 500) postings in the names' full-text index, each with its 200\n"
+	"most-named entities.\n";
 
 const char bh_usage_show[] =
 	"usage: behind show [--db PATH] [--json] ID|NAME\n"
@@ -70,7 +78,7 @@ const char bh_usage_who[] =
 	"section listing every input file with its SHA-256.\n";
 
 typedef struct {
-	int json, limit, from, to;
+	int json, limit, from, to, reindex;
 	const char *agency, *html;
 } qopts;
 
@@ -83,6 +91,7 @@ static int parse(int argc, char **argv, qopts *o, const char *usage, int with_to
 		{"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 't'},
 		{"html", required_argument, NULL, 'H'},
+		{"reindex", optional_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -94,6 +103,17 @@ static int parse(int argc, char **argv, qopts *o, const char *usage, int with_to
 		case BH_OPT_HELP: fputs(usage, stdout); return 0;
 		case 'n': o->limit = atoi(optarg); break;
 		case 'H': o->html = optarg; break;
+		case 'R':
+			if (usage != bh_usage_search) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			o->reindex = optarg ? atoi(optarg) : BH_SEARCH_BROAD;
+			if (o->reindex < 1) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			break;
 		case 'a':
 		case 'f':
 		case 't':
@@ -147,6 +167,17 @@ int bh_cmd_search(int argc, char **argv)
 	int rc = parse(argc, argv, &o, bh_usage_search, 0);
 	if (rc >= 0)
 		return rc;
+	if (o.reindex) {
+		if (optind < argc) {
+			fputs(bh_usage_search, stderr);
+			return 2;
+		}
+		if (bh_store_open(&s, bh_cli_db(), BH_STORE_RW) < 0)
+			return bh_cli_fail("search");
+		rc = bh_search_index_build(s, o.reindex, BH_SEARCH_TOP);
+		bh_store_close(s);
+		return rc < 0 ? bh_cli_fail("search") : 0;
+	}
 	char *text = rest(argc, argv);
 	if (!text || !*text) {
 		free(text);

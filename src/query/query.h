@@ -22,6 +22,13 @@ int bh_query_find(int64_t *rid, bh_store *s, const char *ref, const char *kind);
 /* `behind search`: entities and awards matching `text`, ranked. */
 int bh_query_search(bh_store *s, const char *text, int limit, int json, FILE *out);
 
+/* The index that keeps searches for broad words cheap (search_index.c),
+ * built by `behind resolve` and `behind search --reindex`: the words and
+ * prefixes of names with more than `broad` postings in the full-text index,
+ * each with its `top` most-named clusters. Its own transaction. */
+enum { BH_SEARCH_BROAD = 500, BH_SEARCH_TOP = 200 };
+int bh_search_index_build(bh_store *s, int broad, int top);
+
 /* `behind show`: an entity's names, identifiers, parents and children,
  * money by agency and fiscal year, largest awards with their sources. */
 int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out);
