@@ -11,8 +11,12 @@
  *   er_bench recipients DIR            DIR = ../shared/data/usaspending
  *   er_bench synth N                   N synthetic mentions, timings only
  *   er_bench identical N               N identical names and odd ones
+ *   er_bench explain DB PAIRS          time `behind explain` in process on
+ *                                      each "A B" line of PAIRS (a resolved
+ *                                      store), as the server calls it
  * Options before the mode: -t THRESHOLD, -u (u from random pairs only). */
 #include "resolve/resolve.h"
+#include "resolve/rstore.h"
 #include "util/err.h"
 #include "util/map.h"
 
@@ -744,6 +748,53 @@ static int run_identical(long n, bh_match_opts *o)
 	return 0;
 }
 
+static double cpu_secs(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Wall and CPU time of each explain (text, then JSON) of the pairs. */
+static int run_explain(const char *db, const char *pairs)
+{
+	bh_store *s = NULL;
+	FILE *in = fopen(pairs, "r"), *out = fopen("/dev/null", "w");
+	char a[256], b[256];
+	double wall[4096], cpu[4096];
+	size_t n = 0;
+	if (!in || !out || bh_store_open(&s, db, BH_STORE_RO) < 0) {
+		fprintf(stderr, "er_bench explain: cannot open %s or %s\n", db, pairs);
+		return 1;
+	}
+	while (n + 2 <= sizeof wall / sizeof wall[0] && fscanf(in, "%255s %255s", a, b) == 2)
+		for (int json = 0; json < 2; json++, n++) {
+			double t0 = now(), c0 = cpu_secs();
+			if (bh_explain_pair(out, s, a, b, json) < 0)
+				fprintf(stderr, "explain %s %s: %s\n", a, b, bh_error_last());
+			wall[n] = now() - t0;
+			cpu[n] = cpu_secs() - c0;
+		}
+	bh_store_close(s);
+	fclose(in);
+	fclose(out);
+	if (!n)
+		return 1;
+	qsort(wall, n, sizeof wall[0], cmp_dbl);
+	qsort(cpu, n, sizeof cpu[0], cmp_dbl);
+	printf("explain: %zu calls, wall median %.2f ms p90 %.2f ms max %.2f ms; CPU median %.2f ms max %.2f ms\n",
+	       n, wall[n / 2] * 1e3, wall[n * 9 / 10] * 1e3, wall[n - 1] * 1e3, cpu[n / 2] * 1e3,
+	       cpu[n - 1] * 1e3);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bh_match_opts o;
@@ -758,7 +809,7 @@ int main(int argc, char **argv)
 	}
 	if (a >= argc) {
 		fprintf(stderr, "usage: er_bench [-t P] [-u] febrl FILE [FILE2] | dblp-acm DIR | "
-				"recipients DIR | synth N | identical N\n");
+				"recipients DIR | synth N | identical N | explain DB PAIRS\n");
 		return 2;
 	}
 	if (strcmp(argv[a], "febrl") == 0 && a + 1 < argc)
@@ -771,6 +822,8 @@ int main(int argc, char **argv)
 		return run_identical(atol(argv[a + 1]), &o);
 	if (strcmp(argv[a], "synth") == 0 && a + 1 < argc)
 		return run_synth(atol(argv[a + 1]), &o);
+	if (strcmp(argv[a], "explain") == 0 && a + 2 < argc)
+		return run_explain(argv[a + 1], argv[a + 2]);
 	fprintf(stderr, "er_bench: unknown mode %s\n", argv[a]);
 	return 2;
 }

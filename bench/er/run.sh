@@ -4,6 +4,7 @@
 #   bench/er/run.sh            all quality benchmarks, one run each
 #   bench/er/run.sh synth N    throughput on N synthetic mentions
 #   bench/er/run.sh identical N  N identical names (hostile input)
+#   bench/er/run.sh explain DB PAIRS  explain timed in process per pair
 # Medians: run it several times (REPEAT=3) and take the middle line.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +27,10 @@ if [ $# -gt 0 ] && [ "$1" = synth ]; then
 fi
 if [ $# -gt 0 ] && [ "$1" = identical ]; then
 	run identical "${2:-1000000}"
+	exit
+fi
+if [ $# -gt 0 ] && [ "$1" = explain ]; then
+	run explain "$2" "$3"
 	exit
 fi
 ER="$DATA/er"

@@ -118,14 +118,24 @@ int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int js
 	if ((rc = bh_resolve_entity_ref(&ra, ia, sizeof ia, s, a)) < 0 ||
 	    (rc = bh_resolve_entity_ref(&rb, ib, sizeof ib, s, b)) < 0)
 		return rc;
-	if ((rc = bh_rs_load(&c, s, 0.5, INT64_MAX, &fn, &m1, &m2)) < 0)
+	/* the two entities and the frequencies the last resolve stored; when
+	 * the store changed since (or an older build resolved it), every
+	 * record, to count them afresh */
+	if ((rc = bh_rs_load_two(&c, s, ra, rb)) < 0 || (rc = bh_rs_load_model(&c)) < 0)
 		goto done;
-	if (bh_rs_load_model(&c) != 1) {
+	if (rc != 1) {
 		rc = bh_error_set(BH_ENOTFOUND, "explain: no model yet: run `behind resolve` first");
 		goto done;
 	}
-	if ((rc = bh_matcher_prepare(c.m)) < 0)
+	if ((rc = bh_rs_prepare_stored(&c)) < 0)
 		goto done;
+	if (rc == 0) {
+		bh_rs_ctx_free(&c);
+		memset(&c, 0, sizeof c);
+		if ((rc = bh_rs_load(&c, s, 0.5, INT64_MAX, &fn, &m1, &m2)) < 0 ||
+		    (rc = bh_rs_load_model(&c)) < 0 || (rc = bh_matcher_prepare(c.m)) < 0)
+			goto done;
+	}
 	int64_t ea = bh_rs_entity(&c, ra), eb = bh_rs_entity(&c, rb);
 	if (ea < 0 || eb < 0) {
 		rc = bh_error_set(BH_EUSAGE, "explain: %s and %s must be organizations, persons or committees",

@@ -294,15 +294,22 @@ const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f)
 
 #define TEXT(m, v) ((const char *)(m)->arena.p + (v)->off)
 
-/* Fills the per-value frequencies and token weights once all are added. */
-static int finish_features(bh_matcher *m)
+/* Fills the per-value frequencies and token weights once all are added,
+ * from the counts of the records added, or from fq when not NULL. */
+static int finish_features(bh_matcher *m, const bh_match_freqs *fq)
 {
 	int rc = bh_vec_grow(&m->tok_meta, m->tok_df.n);
 	if (rc < 0)
 		return rc;
+	if (fq)
+		memcpy(m->nonmissing, fq->nonmissing, sizeof m->nonmissing);
 	for (size_t t = 0; t < m->tok_df.n; t++) {
 		const char *str = BH_VEC_AT(m->tok_str, const char *, t);
 		int f = str[-1] - 'A';
+		if (fq) {
+			int64_t df = fq->token_df(f, str, BH_VEC_AT(m->tok_len, uint16_t, t), fq->payload);
+			BH_VEC_AT(m->tok_df, uint32_t, t) = df > 1 ? (uint32_t)df : 1u;
+		}
 		double n = (double)(m->nonmissing[f] > 0 ? m->nonmissing[f] : 1);
 		/* squared IDF: a shared rare word outweighs several common ones
 		 * ("corporation of america" does not make two companies one) */
@@ -343,12 +350,53 @@ static int finish_features(bh_matcher *m)
 			int64_t *cnt;
 			if (!v->len)
 				continue;
+			if (fq) {
+				int64_t n = fq->value_freq(f, TEXT(m, v), v->len, fq->payload);
+				v->freq = n > 1 ? (uint32_t)n : 1u;
+				continue;
+			}
 			memcpy(key, TEXT(m, v), v->len);
 			key[v->len] = (char)('A' + f);
 			v->freq = bh_map_get(&cnt, &m->freqmap, key, v->len + 1u) ? (uint32_t)*cnt : 1;
 		}
 	}
 	return 0;
+}
+
+typedef struct {
+	int (*fn)(int f, int kind, const char *text, size_t n, int64_t count, void *payload);
+	void *payload;
+} freq_walk;
+
+static int each_value_freq(const char *key, size_t n, int64_t *value, void *payload)
+{
+	freq_walk *fw = payload;
+	char text[BH_NORM_MAX * 2 + 8];
+	if (*value < 2 || n < 1 || n > sizeof text)
+		return 0;
+	memcpy(text, key, n - 1); /* key: text then field byte */
+	text[n - 1] = '\0';
+	return fw->fn(key[n - 1] - 'A', 2, text, n - 1, *value, fw->payload);
+}
+
+int bh_matcher_each_freq(bh_matcher *m,
+			 int (*fn)(int f, int kind, const char *text, size_t n, int64_t count,
+				   void *payload),
+			 void *payload)
+{
+	int rc;
+	freq_walk fw = {fn, payload};
+	for (int f = 0; f < m->nf; f++)
+		if ((rc = fn(f, 0, "", 0, m->nonmissing[f], payload)) != 0)
+			return rc;
+	for (size_t t = 0; t < m->tok_df.n; t++) {
+		const char *str = BH_VEC_AT(m->tok_str, const char *, t);
+		uint32_t df = BH_VEC_AT(m->tok_df, uint32_t, t);
+		if (df >= 2 && (rc = fn(str[-1] - 'A', 1, str, BH_VEC_AT(m->tok_len, uint16_t, t), df,
+					payload)) != 0)
+			return rc;
+	}
+	return bh_map_each(&m->freqmap, each_value_freq, &fw);
 }
 
 /* ---- comparison ---- */
@@ -798,14 +846,19 @@ static int compare_all(bh_matcher *m)
 
 int bh_matcher_prepare(bh_matcher *m)
 {
-	return finish_features(m);
+	return finish_features(m, NULL);
+}
+
+int bh_matcher_prepare_freqs(bh_matcher *m, const bh_match_freqs *fq)
+{
+	return finish_features(m, fq);
 }
 
 int bh_matcher_run(bh_matcher *m)
 {
 	int rc;
 	double t0 = now();
-	if ((rc = finish_features(m)) < 0)
+	if ((rc = finish_features(m, NULL)) < 0)
 		return rc;
 	if ((rc = bh_match_block(m)) < 0)
 		return rc;

@@ -176,6 +176,33 @@ int64_t bh_matcher_add(bh_matcher *m, int source, int64_t group, const char *con
  * far (run does it too); needed before explain without a run. */
 int bh_matcher_prepare(bh_matcher *m);
 
+/* Term frequencies taken from elsewhere, for a matcher that holds only a
+ * few records (explain loads two entities, not the store): the count of
+ * records with field f present, and lookups of a token's document
+ * frequency and of a value's frequency (the counts a matcher with every
+ * record would have; the lookups get the normalized text, NUL-terminated,
+ * borrowed for the call). */
+typedef struct {
+	int64_t nonmissing[BH_MATCH_MAXFIELDS];
+	int64_t (*token_df)(int f, const char *tok, size_t n, void *payload);
+	int64_t (*value_freq)(int f, const char *text, size_t n, void *payload);
+	void *payload;
+} bh_match_freqs;
+
+/* As bh_matcher_prepare, with the frequencies of fq in place of those of
+ * the records added. */
+int bh_matcher_prepare_freqs(bh_matcher *m, const bh_match_freqs *fq);
+
+/* The frequencies that bh_matcher_prepare_freqs takes, from the records
+ * added: fn(f, 0, "", 0, records with field f present) for each field,
+ * then fn(f, 1, token, n, df) for each token of df >= 2 and fn(f, 2,
+ * text, n, freq) for each value of freq >= 2 (a token or value not listed
+ * occurs once). Stops at and returns fn's first non-zero result. */
+int bh_matcher_each_freq(bh_matcher *m,
+			 int (*fn)(int f, int kind, const char *text, size_t n, int64_t count,
+				   void *payload),
+			 void *payload);
+
 /* Makes the next run compare only pairs with at least one record of index
  * >= first (incremental resolve: older records were settled before). */
 void bh_matcher_set_first_new(bh_matcher *m, int64_t first);

@@ -123,15 +123,23 @@ static int64_t merged(int64_t a, int64_t b, int64_t none)
 	return a == none ? b : b == none || b == a ? a : -2;
 }
 
-static int load_entities(rctx *c)
+/* The entities to resolve, or only those of rowids only[0..1] (explain). */
+static int load_entities(rctx *c, const int64_t *only)
 {
 	sqlite3_stmt *q = NULL;
 	int rc;
 	int64_t cap = 0;
 	if ((rc = bh_store_prepare(&q, c->s,
-				   "SELECT rid, id, kind, name FROM entity WHERE kind IN"
-				   " ('organization','person','candidate','committee') ORDER BY rid")) < 0)
+				   only ? "SELECT rid, id, kind, name FROM entity WHERE kind IN"
+					  " ('organization','person','candidate','committee')"
+					  " AND rid IN (?1, ?2) ORDER BY rid"
+					: "SELECT rid, id, kind, name FROM entity WHERE kind IN"
+					  " ('organization','person','candidate','committee') ORDER BY rid")) < 0)
 		return rc;
+	if (only) {
+		sqlite3_bind_int64(q, 1, only[0]);
+		sqlite3_bind_int64(q, 2, only[1]);
+	}
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (c->n == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -468,7 +476,7 @@ static int has_letter(const char *s)
 /* Adds one matcher record per distinct name of each entity, in entity
  * order, with the entity's address. Returns the first record of entities
  * whose rowid is above new_after in *first_new. */
-static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
+static int load_records(rctx *c, int64_t new_after, int64_t *first_new, const int64_t *only)
 {
 	sqlite3_stmt *q = NULL;
 	int rc;
@@ -477,11 +485,18 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new)
 	*first_new = -1;
 	/* "+prop": walk the (entity, prop) index in entity order; through the
 	 * (prop, value) index SQLite would sort every name and address in a
-	 * temporary B-tree first (minutes on 10M entities) */
+	 * temporary B-tree first (minutes on 10M entities). With `only`, the
+	 * same index walked for two entities: the same rows in the same order. */
 	if ((rc = bh_store_prepare(&q, c->s,
-				   "SELECT entity, prop, value FROM statement WHERE +prop IN"
-				   " ('name','alias','city','state','zip') ORDER BY entity")) < 0)
+				   only ? "SELECT entity, prop, value FROM statement WHERE entity IN (?1, ?2)"
+					  " AND +prop IN ('name','alias','city','state','zip') ORDER BY entity"
+					: "SELECT entity, prop, value FROM statement WHERE +prop IN"
+					  " ('name','alias','city','state','zip') ORDER BY entity")) < 0)
 		return rc;
+	if (only) {
+		sqlite3_bind_int64(q, 1, only[0]);
+		sqlite3_bind_int64(q, 2, only[1]);
+	}
 	rc = sqlite3_step(q);
 	for (int64_t e = 0; e < c->n; e++) {
 		char *names[MAX_NAMES];
@@ -585,11 +600,9 @@ int bh_rs_load_model(rctx *c)
 	return bh_matcher_set_model(c->m, mm, uu, ur, lambda) < 0 ? 0 : 1;
 }
 
-int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
-	       int64_t *id_merges, int64_t *judgment_merges)
+static int ctx_init(rctx *c, bh_store *s, double threshold)
 {
 	bh_match_opts mo;
-	int rc;
 	c->s = s;
 	c->splits.size = c->applied.size = sizeof(upair);
 	c->rec_ent.size = sizeof(int64_t);
@@ -598,11 +611,161 @@ int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_
 	mo.threshold = threshold;
 	mo.em_u = 0; /* u from random pairs: see docs/resolve.md */
 	mo.near = REVIEW_LO;
-	if ((rc = bh_matcher_new(&c->m, bh_rs_fields, NFIELDS, &mo)) < 0 || (rc = load_entities(c)) < 0 ||
+	return bh_matcher_new(&c->m, bh_rs_fields, NFIELDS, &mo);
+}
+
+int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
+	       int64_t *id_merges, int64_t *judgment_merges)
+{
+	int rc;
+	if ((rc = ctx_init(c, s, threshold)) < 0 || (rc = load_entities(c, NULL)) < 0 ||
 	    (rc = load_judgments(c, judgment_merges)) < 0 || (rc = load_ids(c, id_merges)) < 0 ||
-	    (rc = load_records(c, new_after, first_new)) < 0)
+	    (rc = load_records(c, new_after, first_new, NULL)) < 0)
 		return rc;
 	return 0;
+}
+
+int bh_rs_load_two(rctx *c, bh_store *s, int64_t ra, int64_t rb)
+{
+	int64_t only[2] = {ra, rb}, first_new;
+	int rc;
+	if ((rc = ctx_init(c, s, 0.5)) < 0 || (rc = load_entities(c, only)) < 0 ||
+	    (rc = load_records(c, INT64_MAX, &first_new, only)) < 0)
+		return rc;
+	return 0;
+}
+
+/* ---- term frequencies for explain (resolve_tf) ---- */
+
+/* What the store holds, cheaply: a source added or removed, an entity or
+ * a statement added changes it (ingest replaces a changed file's rows
+ * under a new source id). */
+static int store_fingerprint(bh_store *s, char *out, size_t cap)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_prepare(&q, s,
+				  "SELECT (SELECT count(*) FROM source), (SELECT max(id) FROM source),"
+				  " (SELECT max(rid) FROM entity), (SELECT max(rid) FROM statement)");
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		rc = bh_store_fail(s, "resolve: reading the store's extent");
+	} else {
+		snprintf(out, cap, "%lld/%lld/%lld/%lld", (long long)sqlite3_column_int64(q, 0),
+			 (long long)sqlite3_column_int64(q, 1), (long long)sqlite3_column_int64(q, 2),
+			 (long long)sqlite3_column_int64(q, 3));
+		rc = 0;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+typedef struct {
+	sqlite3_stmt *ins;
+	bh_store *s;
+} tf_writer;
+
+static int write_tf_row(int f, int kind, const char *text, size_t n, int64_t count, void *payload)
+{
+	tf_writer *w = payload;
+	sqlite3_bind_text(w->ins, 1, bh_rs_fields[f].name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(w->ins, 2, kind);
+	sqlite3_bind_text(w->ins, 3, text, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(w->ins, 4, count);
+	int rc = sqlite3_step(w->ins) == SQLITE_DONE ? 0 : bh_store_fail(w->s, "resolve: writing resolve_tf");
+	sqlite3_reset(w->ins);
+	return rc;
+}
+
+/* The frequencies of this run's records, so that explain need not load
+ * every name to weigh two (and the extent of the store they describe). */
+static int write_tf(rctx *c)
+{
+	tf_writer w = {NULL, c->s};
+	char fp[128];
+	int rc;
+	if ((rc = bh_store_exec(c->s, BH_SCHEMA_RESOLVE_TF)) < 0 ||
+	    (rc = bh_store_exec(c->s, "DELETE FROM resolve_tf")) < 0 ||
+	    (rc = store_fingerprint(c->s, fp, sizeof fp)) < 0 ||
+	    (rc = bh_store_prepare(&w.ins, c->s, "INSERT INTO resolve_tf(field, kind, text, n)"
+						 " VALUES(?1, ?2, ?3, ?4)")) < 0)
+		return rc;
+	sqlite3_bind_text(w.ins, 1, "_store", -1, SQLITE_STATIC);
+	sqlite3_bind_int(w.ins, 2, 0);
+	sqlite3_bind_text(w.ins, 3, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(w.ins, 4, 0);
+	if (sqlite3_step(w.ins) != SQLITE_DONE)
+		rc = bh_store_fail(c->s, "resolve: writing resolve_tf");
+	sqlite3_reset(w.ins);
+	if (rc == 0)
+		rc = bh_matcher_each_freq(c->m, write_tf_row, &w);
+	sqlite3_finalize(w.ins);
+	return rc;
+}
+
+typedef struct {
+	sqlite3_stmt *get;
+} tf_reader;
+
+static int64_t read_tf(tf_reader *r, int f, int kind, const char *text, size_t n)
+{
+	int64_t v = 0;
+	sqlite3_bind_text(r->get, 1, bh_rs_fields[f].name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(r->get, 2, kind);
+	sqlite3_bind_text(r->get, 3, text, (int)n, SQLITE_STATIC);
+	if (sqlite3_step(r->get) == SQLITE_ROW)
+		v = sqlite3_column_int64(r->get, 0);
+	sqlite3_reset(r->get);
+	return v;
+}
+
+static int64_t tf_token(int f, const char *tok, size_t n, void *payload)
+{
+	return read_tf(payload, f, 1, tok, n);
+}
+
+static int64_t tf_value(int f, const char *text, size_t n, void *payload)
+{
+	return read_tf(payload, f, 2, text, n);
+}
+
+int bh_rs_prepare_stored(rctx *c)
+{
+	sqlite3_stmt *q = NULL;
+	tf_reader r = {NULL};
+	bh_match_freqs fq;
+	char fp[128];
+	int rc, fresh = 0;
+	memset(&fq, 0, sizeof fq);
+	/* a store without the table (resolved by an older build) or changed
+	 * since: the caller weighs with every record instead */
+	if (bh_store_prepare(&q, c->s, "SELECT text FROM resolve_tf WHERE field = '_store' AND kind = 0") < 0) {
+		bh_error_clear();
+		return 0;
+	}
+	if ((rc = store_fingerprint(c->s, fp, sizeof fp)) < 0)
+		goto done;
+	fresh = sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), fp) == 0;
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!fresh) {
+		rc = 0;
+		goto done;
+	}
+	if ((rc = bh_store_prepare(&r.get, c->s,
+				   "SELECT n FROM resolve_tf WHERE field = ?1 AND kind = ?2 AND text = ?3")) < 0)
+		goto done;
+	for (int f = 0; f < NFIELDS; f++)
+		fq.nonmissing[f] = read_tf(&r, f, 0, "", 0);
+	fq.token_df = tf_token;
+	fq.value_freq = tf_value;
+	fq.payload = &r;
+	rc = bh_matcher_prepare_freqs(c->m, &fq);
+	rc = rc < 0 ? rc : 1;
+done:
+	sqlite3_finalize(q);
+	sqlite3_finalize(r.get);
+	return rc;
 }
 
 /* ---- writing ---- */
@@ -938,7 +1101,7 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	if ((rc = bh_matcher_each_near(c.m, collect_near, &nc)) < 0 ||
 	    (rc = write_review(&c, &review, !out->incremental, &out->review)) < 0)
 		goto done;
-	if ((rc = write_clusters(&c, out)) < 0 || (rc = write_pairs(&c)) < 0 ||
+	if ((rc = write_clusters(&c, out)) < 0 || (rc = write_pairs(&c)) < 0 || (rc = write_tf(&c)) < 0 ||
 	    (!out->incremental && (rc = write_model(&c)) < 0))
 		goto done;
 	out->secs = now() - t0;

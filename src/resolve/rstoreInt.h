@@ -55,6 +55,30 @@ extern const bh_field_spec bh_rs_fields[NFIELDS];
 int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_t *first_new,
 	       int64_t *id_merges, int64_t *judgment_merges);
 void bh_rs_ctx_free(rctx *c);
+/* Loads only entities of rowids ra and rb and their records, as bh_rs_load
+ * would (no judgments or identifiers: explain scores names alone). */
+int bh_rs_load_two(rctx *c, bh_store *s, int64_t ra, int64_t rb);
+/* Prepares c->m with the term frequencies the last resolve stored, when
+ * they still describe the store: 1 when done, 0 when there are none or
+ * the store changed since (then the caller loads every record), < 0 on
+ * error. */
+int bh_rs_prepare_stored(rctx *c);
+
+/* Term frequencies of the last run (rstore.c writes, explain reads):
+ * per field (its name), kind 0: records with the field ("" text); kind
+ * 1: a token's document frequency; kind 2: a value's frequency. Only
+ * counts of 2 or more are kept (absent: 1). Field "_store" holds the
+ * extent of the store they were counted in. Made by resolve when missing,
+ * like resolve_review. */
+#define BH_SCHEMA_RESOLVE_TF \
+	"CREATE TABLE IF NOT EXISTS resolve_tf(" \
+	"  field TEXT NOT NULL," \
+	"  kind INTEGER NOT NULL," \
+	"  text TEXT NOT NULL," \
+	"  n INTEGER NOT NULL," \
+	"  PRIMARY KEY(field, kind, text)" \
+	") WITHOUT ROWID;"
+
 /* The saved model into c->m; 1 when there was one, 0 when not. */
 int bh_rs_load_model(rctx *c);
 /* explain.c: the comparison of records i and j as JSON members (no braces):

@@ -43,6 +43,7 @@ static int64_t add3(bh_matcher *m, const char *a, const char *b, const char *c)
 typedef struct {
 	int level[3];
 	double weight[3], tf_u[3];
+	char a[3][64], b[3][64]; /* the values compared */
 	int n;
 } parts;
 
@@ -52,6 +53,8 @@ static void collect(const bh_explain_part *p, void *payload)
 	ps->level[ps->n] = p->level;
 	ps->weight[ps->n] = p->weight;
 	ps->tf_u[ps->n] = p->tf_u;
+	snprintf(ps->a[ps->n], sizeof ps->a[0], "%s", p->a);
+	snprintf(ps->b[ps->n], sizeof ps->b[0], "%s", p->b);
 	ps->n++;
 }
 
@@ -111,6 +114,129 @@ static void test_levels_and_weights(void **state)
 	assert_int_equal(ps.level[0], BH_LVL_WEAK);
 	bh_matcher_free(m);
 	bh_matcher_free(NULL);
+}
+
+/* ---- frequencies taken from elsewhere (explain's stored counts) ---- */
+
+static const bh_field_spec tf_fields[] = {
+	{"name", BH_CMP_ORG, BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED, 1, 0, BH_LVL_WEAK},
+	{"city", BH_CMP_STRING, 0, 1, 0, 0},
+	{"zip", BH_CMP_NUMBER, 0, 1, 0, 0},
+};
+
+static const char *const tf_recs[][3] = {
+	{"ACME SERVICES INC", "Seattle", "98109"},  {"Acme Services, LLC", "SEATTLE", "98109"},
+	{"ACME SVCS INC", "Seattle", NULL},         {"ACME FOODS", "Tacoma", "98402"},
+	{"GLOBAL SERVICES CORP", "Tacoma", "98402"}, {"Global Services Corporation", NULL, "98403"},
+	{"ACME", "Seattle", "98109"},               {"Zenith Acme Services", "Spokane", "99201"},
+	{"", "Seattle", "98109"},                   {"ACME SERVICES INC", "Seattle", "98101"},
+};
+#define TF_N (sizeof tf_recs / sizeof tf_recs[0])
+
+typedef struct {
+	int f, kind;
+	char text[64];
+	int64_t n;
+} tf_row;
+
+typedef struct {
+	tf_row rows[256];
+	int n;
+} tf_table;
+
+static int tf_collect(int f, int kind, const char *text, size_t n, int64_t count, void *payload)
+{
+	tf_table *t = payload;
+	assert_true(t->n < 256 && n < 64);
+	tf_row *r = &t->rows[t->n++];
+	r->f = f;
+	r->kind = kind;
+	memcpy(r->text, text, n);
+	r->text[n] = '\0';
+	r->n = count;
+	return 0;
+}
+
+static int64_t tf_find(const tf_table *t, int f, int kind, const char *text, size_t n)
+{
+	for (int k = 0; k < t->n; k++)
+		if (t->rows[k].f == f && t->rows[k].kind == kind && strlen(t->rows[k].text) == n &&
+		    memcmp(t->rows[k].text, text, n) == 0)
+			return t->rows[k].n;
+	return 0;
+}
+
+static int64_t tf_tok(int f, const char *tok, size_t n, void *payload)
+{
+	assert_int_equal(strlen(tok), n); /* NUL-terminated, as promised */
+	return tf_find(payload, f, 1, tok, n);
+}
+
+static int64_t tf_val(int f, const char *text, size_t n, void *payload)
+{
+	assert_int_equal(strlen(text), n);
+	return tf_find(payload, f, 2, text, n);
+}
+
+/* A matcher holding two records, weighed with the counts another matcher
+ * listed (bh_matcher_each_freq) through bh_matcher_prepare_freqs, explains
+ * every pair exactly as the matcher holding all of them does. The counts
+ * listed are checked by hand first. */
+static void test_stored_freqs(void **state)
+{
+	bh_matcher *all = NULL;
+	double mm[15], uu[15];
+	static tf_table t;
+	memset(&t, 0, sizeof t);
+	assert_int_equal(bh_matcher_new(&all, tf_fields, 3, NULL), 0);
+	for (size_t i = 0; i < TF_N; i++)
+		assert_true(add3(all, tf_recs[i][0], tf_recs[i][1], tf_recs[i][2]) == (int64_t)i);
+	hand_model(mm, uu);
+	assert_int_equal(bh_matcher_set_model(all, mm, uu, NULL, 0.2), 0);
+	assert_int_equal(bh_matcher_prepare(all), 0);
+	assert_int_equal(bh_matcher_each_freq(all, tf_collect, &t), 0);
+	/* by hand: 9 names (one empty), 9 cities, 9 zips; "acme" in 7 names,
+	 * "services" in 6 ("svcs" is its own token), "global" in 2, "zenith"
+	 * in 1 (not listed); the value "acme services" 3 times (INC, LLC and
+	 * INC again: legal forms dropped), "seattle" 6, "98109" 4, "98402" 2,
+	 * "98403" once (not listed) */
+	static const tf_row want[] = {
+		{0, 0, "", 9},         {1, 0, "", 9},         {2, 0, "", 9},
+		{0, 1, "acme", 7},     {0, 1, "services", 6}, {0, 1, "global", 2},
+		{0, 1, "zenith", 0},   {0, 2, "acme services", 3}, {1, 2, "seattle", 6},
+		{2, 2, "98109", 4},    {2, 2, "98402", 2},    {2, 2, "98403", 0},
+	};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+		assert_int_equal(tf_find(&t, want[k].f, want[k].kind, want[k].text, strlen(want[k].text)),
+				 want[k].n);
+
+	for (size_t i = 0; i < TF_N; i++)
+		for (size_t j = 0; j < TF_N; j++) {
+			bh_matcher *two = NULL;
+			bh_match_freqs fq;
+			parts pa, pb;
+			double ta, pra, tb, prb;
+			memset(&fq, 0, sizeof fq);
+			for (int f = 0; f < 3; f++)
+				fq.nonmissing[f] = tf_find(&t, f, 0, "", 0);
+			fq.token_df = tf_tok;
+			fq.value_freq = tf_val;
+			fq.payload = &t;
+			assert_int_equal(bh_matcher_new(&two, tf_fields, 3, NULL), 0);
+			add3(two, tf_recs[i][0], tf_recs[i][1], tf_recs[i][2]);
+			add3(two, tf_recs[j][0], tf_recs[j][1], tf_recs[j][2]);
+			assert_int_equal(bh_matcher_set_model(two, mm, uu, NULL, 0.2), 0);
+			assert_int_equal(bh_matcher_prepare_freqs(two, &fq), 0);
+			memset(&pa, 0, sizeof pa);
+			memset(&pb, 0, sizeof pb);
+			assert_int_equal(bh_matcher_explain(all, (int64_t)i, (int64_t)j, &ta, &pra, collect, &pa), 0);
+			assert_int_equal(bh_matcher_explain(two, 0, 1, &tb, &prb, collect, &pb), 0);
+			assert_memory_equal(&pa, &pb, sizeof pa); /* bit for bit */
+			assert_true(ta == tb && pra == prb);
+			assert_true(bh_matcher_score(all, (int64_t)i, (int64_t)j) == bh_matcher_score(two, 0, 1));
+			bh_matcher_free(two);
+		}
+	bh_matcher_free(all);
 }
 
 static void test_org_levels(void **state)
@@ -312,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_levels_and_weights), cmocka_unit_test(test_org_levels),
 		cmocka_unit_test(test_person_levels),      cmocka_unit_test(test_identical_block),
 		cmocka_unit_test(test_em_linkage),        cmocka_unit_test(test_org_conflicts),
+		cmocka_unit_test(test_stored_freqs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
