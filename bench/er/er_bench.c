@@ -264,10 +264,11 @@ static void report(const char *name, bh_matcher *m, int64_t *truth, int *src, in
 	       (long long)st.clusters, (long long)st.bridges_cut, st.lambda);
 	printf("%s: pairwise P %.4f R %.4f F1 %.4f (tp %.0f pred %.0f true %.0f)  B-cubed P %.4f R %.4f F1 %.4f\n",
 	       name, s.p, s.r, s.f1, s.tp, s.npred, s.ntrue, s.bp, s.br, s.bf1);
-	printf("%s: time %.3fs (block %.3f compare %.3f em %.3f cluster %.3f) %.0f candidate pairs/s "
-	       "compared, peak RSS %ld MiB\n",
+	printf("%s: time %.3fs (features %.3f block+compare %.3f em %.3f cluster %.3f) %.0f candidate "
+	       "pairs/s compared (wall), %.0f per CPU second (%.3f s CPU), peak RSS %ld MiB\n",
 	       name, secs, st.secs_block, st.secs_compare, st.secs_em, st.secs_cluster,
 	       st.secs_compare > 0 ? (double)st.compared / st.secs_compare : 0.0,
+	       st.cpu_compare > 0 ? (double)st.compared / st.cpu_compare : 0.0, st.cpu_compare,
 	       ru.ru_maxrss / 1024);
 	free(L);
 }

@@ -3,10 +3,14 @@
  * an acronym, a sorted-token fingerprint; chosen per field); records that
  * share a key are candidates. A block bigger than the cap pairs each record
  * only with its next few neighbours, so work grows with the data and not
- * with its square, even for a million identical names. */
+ * with its square, even for a million identical names. The candidates are
+ * compared here as the blocks yield them, on two threads, and only those
+ * that pass the gates are kept (most do not): the candidate list itself
+ * is never held. */
 #include "resolve/resolveInt.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,18 +138,249 @@ static int field_keys(const bh_matcher *m, int64_t i, int f, uint64_t *keys)
 	return k;
 }
 
-static int push_pair(bh_matcher *m, int64_t a, int64_t b)
+/* ---- candidate pairs, compared as they are found ----
+ *
+ * Pairs are never all held: each block's pairs are compared as they come
+ * and only those that pass the gates are kept. A pair that shares several
+ * keys is compared once, in the first block (by key order) that pairs it:
+ * a later block asks, through each record's list of key positions,
+ * whether an earlier block of both records paired them already. */
+
+/* The layout of the sorted keys: per position its block's start; per
+ * block start the block's end and, for an asymmetric block, its first
+ * side-1 position; per record its key positions (rpos[roff[i] ..
+ * roff[i + 1]]). */
+typedef struct {
+	const bh_matcher *m;
+	const uint64_t *K;
+	uint64_t recmask;
+	size_t nkeys;
+	uint32_t *bs, *be, *bmid, *roff, *rpos;
+	uint32_t *chunk; /* block-aligned starts of the work chunks, nchunk + 1 */
+	size_t nchunk, next;
+} blocks;
+
+static int cap_of(const blocks *b, uint32_t s)
 {
+	return b->be[s] - s > (uint32_t)b->m->o.block_cap;
+}
+
+/* Whether the block starting at s pairs its positions x and y. */
+static int block_pairs(const blocks *b, uint32_t s, uint32_t x, uint32_t y)
+{
+	if (x > y) {
+		uint32_t t = x;
+		x = y;
+		y = t;
+	}
+	if (b->K[s] & KEY_ASYM)
+		return x < b->bmid[s] && y >= b->bmid[s] && y - b->bmid[s] < (uint32_t)b->m->o.block_cap;
+	return !cap_of(b, s) || y - x <= (uint32_t)b->m->o.window;
+}
+
+/* Whether a block before the one starting at s paired records i and j. */
+static int paired_before(const blocks *b, uint32_t s, int64_t i, int64_t j)
+{
+	for (uint32_t k = b->roff[i]; k < b->roff[i + 1]; k++) {
+		uint32_t x = b->rpos[k], s2 = b->bs[x];
+		if (s2 >= s)
+			continue;
+		for (uint32_t l = b->roff[j]; l < b->roff[j + 1]; l++)
+			if (b->bs[b->rpos[l]] == s2 && block_pairs(b, s2, x, b->rpos[l]))
+				return 1;
+	}
+	return 0;
+}
+
+typedef struct {
+	blocks *b;
+	bh_vec pairs, codes; /* the pairs that pass the gates, unsorted */
+	int64_t compared, capped;
+	int rc;
+} cand_job;
+
+/* Compares records i < j found in the block starting at s, unless they
+ * are not to be paired or an earlier block paired them. */
+static int candidate(cand_job *j, uint32_t s, int64_t a, int64_t c)
+{
+	const bh_matcher *m = j->b->m;
 	const int32_t *src = m->src.p;
 	const int64_t *grp = m->group.p;
-	if (m->o.link_only && src[a] == src[b])
+	int64_t i = a < c ? a : c, k = a < c ? c : a;
+	if (i == k || (m->o.link_only && src[i] == src[k]) || (grp[i] >= 0 && grp[i] == grp[k]) ||
+	    k < m->first_new || paired_before(j->b, s, i, k))
+		return 0; /* the same record, already one by exact evidence, or old */
+	j->compared++;
+	uint64_t code = bh_match_code_gated(m, i, k), p = (uint64_t)i << 32 | (uint64_t)k;
+	if (code == BH_CODE_GATED)
 		return 0;
-	if (grp[a] >= 0 && grp[a] == grp[b])
-		return 0; /* already one by exact evidence */
-	if (b < m->first_new)
+	int rc = bh_vec_push(&j->pairs, &p);
+	return rc < 0 ? rc : bh_vec_push(&j->codes, &code);
+}
+
+/* The second record's fields are a cache miss: fetched PF positions ahead. */
+enum { PF = 12 };
+
+static void prefetch_rec(const blocks *b, size_t pos, size_t end, int f)
+{
+	if (pos < end) {
+		const bh_matcher *m = b->m;
+		size_t r = (size_t)(b->K[pos] & b->recmask);
+		__builtin_prefetch(&BH_VEC_AT(m->vals, bh_fval, r * (size_t)m->nf + (size_t)f));
+		__builtin_prefetch(&b->roff[r]);
+	}
+}
+
+static int compare_block(cand_job *j, uint32_t s, int gate)
+{
+	const blocks *b = j->b;
+	const uint64_t *K = b->K;
+	uint64_t rm = b->recmask;
+	uint32_t e = b->be[s];
+	int rc;
+	if (e - s < 2)
 		return 0;
-	uint64_t p = (uint64_t)a << 32 | (uint64_t)b;
-	return bh_vec_push(&m->pairs, &p);
+	if (K[s] & KEY_ASYM) {
+		/* side 0 (short names) sorts first: pair it with side 1 */
+		uint32_t mid = b->bmid[s];
+		uint32_t lim = e - mid > (uint32_t)b->m->o.block_cap ? mid + (uint32_t)b->m->o.block_cap : e;
+		for (uint32_t x = s; x < mid; x++)
+			for (uint32_t y = mid; y < lim; y++) {
+				prefetch_rec(b, y + PF, lim, gate);
+				if ((rc = candidate(j, s, (int64_t)(K[x] & rm), (int64_t)(K[y] & rm))) < 0)
+					return rc;
+			}
+		return 0;
+	}
+	if ((int64_t)(K[e - 1] & rm) < b->m->first_new)
+		return 0; /* every record old: nothing to compare */
+	int capped = cap_of(b, s);
+	j->capped += capped;
+	for (uint32_t x = s; x < e; x++) {
+		uint32_t hi = capped && x + 1 + (uint32_t)b->m->o.window < e ? x + 1 + (uint32_t)b->m->o.window : e;
+		for (uint32_t y = x + 1; y < hi; y++) {
+			prefetch_rec(b, y + PF, hi, gate);
+			if ((rc = candidate(j, s, (int64_t)(K[x] & rm), (int64_t)(K[y] & rm))) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* A thread: takes chunks of blocks until none is left. */
+static void *compare_chunks(void *arg)
+{
+	cand_job *j = arg;
+	blocks *b = j->b;
+	int gate = 0; /* the field compared first: a gate, else the first */
+	for (int f = b->m->nf - 1; f >= 0; f--)
+		if (b->m->fields[f].need)
+			gate = f;
+	for (;;) {
+		size_t c = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
+		if (c >= b->nchunk)
+			break;
+		for (uint32_t s = b->chunk[c]; s < b->chunk[c + 1]; s = b->be[s])
+			if ((j->rc = compare_block(j, s, gate)) < 0)
+				return NULL;
+	}
+	return NULL;
+}
+
+/* Sorts pairs p[] with their codes c[] by pair (LSD radix, 11 bits a pass). */
+static int sort_pairs(uint64_t *p, uint64_t *c, size_t n)
+{
+	enum { BITS = 11, B = 1 << BITS };
+	uint64_t *tp = malloc((n ? n : 1) * sizeof *tp), *tc = malloc((n ? n : 1) * sizeof *tc);
+	size_t *cnt = malloc(B * sizeof *cnt);
+	uint64_t *sp = p, *sc = c, *dp = tp, *dc = tc;
+	if (!tp || !tc || !cnt) {
+		free(tp);
+		free(tc);
+		free(cnt);
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu pairs", n);
+	}
+	for (int shift = 0; shift < 64; shift += BITS) {
+		memset(cnt, 0, B * sizeof *cnt);
+		for (size_t k = 0; k < n; k++)
+			cnt[(sp[k] >> shift) & (B - 1)]++;
+		if (n && cnt[(sp[0] >> shift) & (B - 1)] == n)
+			continue;
+		size_t sum = 0;
+		for (size_t d = 0; d < B; d++) {
+			size_t t = cnt[d];
+			cnt[d] = sum;
+			sum += t;
+		}
+		for (size_t k = 0; k < n; k++) {
+			size_t to = cnt[(sp[k] >> shift) & (B - 1)]++;
+			dp[to] = sp[k];
+			dc[to] = sc[k];
+		}
+		uint64_t *t = sp;
+		sp = dp;
+		dp = t;
+		t = sc;
+		sc = dc;
+		dc = t;
+	}
+	if (sp != p) {
+		memcpy(p, sp, n * sizeof *p);
+		memcpy(c, sc, n * sizeof *c);
+	}
+	free(tp);
+	free(tc);
+	free(cnt);
+	return 0;
+}
+
+/* Fills the layout of the sorted keys and cuts it into work chunks of
+ * whole blocks, about equal in pairs. */
+static int layout(blocks *b)
+{
+	const bh_matcher *m = b->m;
+	size_t n = b->nkeys;
+	enum { NCHUNK = 64 };
+	double work = 0, done = 0;
+	b->bs = malloc((n ? n : 1) * sizeof *b->bs);
+	b->be = malloc((n ? n : 1) * sizeof *b->be);
+	b->bmid = malloc((n ? n : 1) * sizeof *b->bmid);
+	b->rpos = malloc((n ? n : 1) * sizeof *b->rpos);
+	b->roff = calloc((size_t)m->nrec + 2, sizeof *b->roff);
+	b->chunk = malloc((NCHUNK + 1) * sizeof *b->chunk);
+	if (!b->bs || !b->be || !b->bmid || !b->rpos || !b->roff || !b->chunk)
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory laying out %zu keys", n);
+	for (size_t s = 0, e; s < n; s = e) {
+		uint64_t gmask = b->K[s] & KEY_ASYM ? ~(b->recmask | KEY_SIDE) : ~b->recmask;
+		for (e = s + 1; e < n && (b->K[e] & gmask) == (b->K[s] & gmask); e++)
+			b->bs[e] = (uint32_t)s;
+		b->bs[s] = (uint32_t)s;
+		b->be[s] = (uint32_t)e;
+		size_t mid = s;
+		while (mid < e && !(b->K[mid] & KEY_SIDE))
+			mid++;
+		b->bmid[s] = (uint32_t)mid;
+		double k = (double)(e - s);
+		work += k > m->o.block_cap ? k * m->o.window : k * (k - 1) / 2;
+	}
+	for (size_t x = 0; x < n; x++)
+		b->roff[(b->K[x] & b->recmask) + 2]++;
+	for (int64_t i = 0; i <= m->nrec; i++)
+		b->roff[i + 1] += b->roff[i];
+	/* roff[i + 1] is now the start of record i: fill, moving it to the end */
+	for (size_t x = 0; x < n; x++)
+		b->rpos[b->roff[(b->K[x] & b->recmask) + 1]++] = (uint32_t)x;
+	b->nchunk = 0;
+	b->chunk[0] = 0;
+	for (size_t s = 0; s < n; s = b->be[s]) {
+		double k = (double)(b->be[s] - s);
+		done += k > m->o.block_cap ? k * m->o.window : k * (k - 1) / 2;
+		if (b->nchunk + 1 < NCHUNK && done >= work * (double)(b->nchunk + 1) / NCHUNK)
+			b->chunk[++b->nchunk] = b->be[s];
+	}
+	if (b->chunk[b->nchunk] < n)
+		b->chunk[++b->nchunk] = (uint32_t)n;
+	return 0;
 }
 
 int bh_match_block(bh_matcher *m)
@@ -154,9 +389,17 @@ int bh_match_block(bh_matcher *m)
 	uint64_t *tmp = NULL;
 	int rc = 0, bits = 1;
 	uint64_t kk[8 * BH_MATCH_MAXFIELDS];
+	blocks b;
+	enum { MAXT = 8 };
+	int nt = m->o.threads > 0 ? (m->o.threads < MAXT ? m->o.threads : MAXT) : 2;
+	cand_job jobs[MAXT];
+	pthread_t th[MAXT];
+	int started = 0;
 
+	memset(&b, 0, sizeof b);
+	memset(jobs, 0, sizeof jobs);
 	keys.size = sizeof(uint64_t);
-	keys.limit = (size_t)4 << 30;
+	keys.limit = UINT32_MAX; /* positions are 32-bit */
 	while (bits < 40 && ((int64_t)1 << bits) < m->nrec)
 		bits++;
 	uint64_t recmask = ((uint64_t)1 << bits) - 1;
@@ -178,60 +421,72 @@ int bh_match_block(bh_matcher *m)
 	free(tmp);
 	tmp = NULL;
 
-	m->pairs.n = 0;
-	const uint64_t *K = keys.p;
-	for (size_t s = 0, e; s < keys.n; s = e) {
-		uint64_t gmask = K[s] & KEY_ASYM ? ~(recmask | KEY_SIDE) : ~recmask;
-		for (e = s + 1; e < keys.n && (K[e] & gmask) == (K[s] & gmask); e++)
-			;
-		size_t n = e - s;
-		if (n < 2)
-			continue;
-		if (K[s] & KEY_ASYM) {
-			/* side 0 (short names) sorts first: pair it with side 1 */
-			size_t mid = s;
-			while (mid < e && !(K[mid] & KEY_SIDE))
-				mid++;
-			for (size_t a = s; a < mid; a++) {
-				size_t lim = e - mid > (size_t)m->o.block_cap ? mid + (size_t)m->o.block_cap : e;
-				for (size_t b = mid; b < lim; b++) {
-					int64_t ra = (int64_t)(K[a] & recmask), rb = (int64_t)(K[b] & recmask);
-					if (ra != rb && (rc = push_pair(m, ra < rb ? ra : rb, ra < rb ? rb : ra)) < 0)
-						goto cleanup;
-				}
-			}
-			continue;
-		}
-		if ((int64_t)(K[e - 1] & recmask) < m->first_new)
-			continue;
-		int capped = n > (size_t)m->o.block_cap;
-		if (capped)
-			m->st.capped_blocks++;
-		for (size_t a = s; a < e; a++) {
-			size_t hi = capped ? (a + 1 + (size_t)m->o.window < e ? a + 1 + (size_t)m->o.window : e) : e;
-			for (size_t b = a + 1; b < hi; b++) {
-				int64_t ra = (int64_t)(K[a] & recmask), rb = (int64_t)(K[b] & recmask);
-				if (ra == rb)
-					continue;
-				if ((rc = push_pair(m, ra, rb)) < 0)
-					goto cleanup;
-			}
-		}
-	}
-	bh_vec_free(&keys);
-	if (!(tmp = malloc((m->pairs.n ? m->pairs.n : 1) * sizeof *tmp))) {
-		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu pairs", m->pairs.n);
+	b.m = m;
+	b.K = keys.p;
+	b.recmask = recmask;
+	b.nkeys = keys.n;
+	if ((rc = layout(&b)) < 0)
 		goto cleanup;
+	for (int t = 0; t < nt; t++) {
+		jobs[t].b = &b;
+		jobs[t].pairs.size = jobs[t].codes.size = sizeof(uint64_t);
+		jobs[t].pairs.limit = jobs[t].codes.limit = (size_t)3 << 30;
 	}
-	bh_radix_sort_u64(m->pairs.p, tmp, m->pairs.n);
-	uint64_t *P = m->pairs.p;
+	if (keys.n >= 20000)
+		for (int t = 1; t < nt; t++)
+			if (pthread_create(&th[t], NULL, compare_chunks, &jobs[t]) == 0)
+				started |= 1 << t;
+	compare_chunks(&jobs[0]);
+	for (int t = 1; t < nt; t++)
+		if (started & (1 << t))
+			pthread_join(th[t], NULL);
+	/* the threads' pairs, in one sorted list (the same whatever thread
+	 * compared which) */
+	size_t total = 0;
+	m->st.compared = m->st.capped_blocks = 0;
+	for (int t = 0; t < nt; t++) {
+		if (jobs[t].rc < 0 && rc == 0)
+			rc = jobs[t].rc;
+		total += jobs[t].pairs.n;
+		m->st.compared += jobs[t].compared;
+		m->st.capped_blocks += jobs[t].capped;
+	}
+	if (rc < 0 || (rc = bh_vec_grow(&m->pairs, total ? total : 1)) < 0 ||
+	    (rc = bh_vec_grow(&m->codes, total ? total : 1)) < 0)
+		goto cleanup;
+	m->pairs.n = m->codes.n = 0;
+	for (int t = 0; t < nt; t++) {
+		memcpy((uint64_t *)m->pairs.p + m->pairs.n, jobs[t].pairs.p, jobs[t].pairs.n * sizeof(uint64_t));
+		memcpy((uint64_t *)m->codes.p + m->codes.n, jobs[t].codes.p, jobs[t].codes.n * sizeof(uint64_t));
+		m->pairs.n += jobs[t].pairs.n;
+		m->codes.n += jobs[t].codes.n;
+		bh_vec_free(&jobs[t].pairs);
+		bh_vec_free(&jobs[t].codes);
+	}
+	if ((rc = sort_pairs(m->pairs.p, m->codes.p, total)) < 0)
+		goto cleanup;
+	/* a record whose two keys collide is in one block twice: once */
+	uint64_t *P = m->pairs.p, *C = m->codes.p;
 	size_t u = 0;
-	for (size_t k = 0; k < m->pairs.n; k++)
-		if (u == 0 || P[k] != P[u - 1])
-			P[u++] = P[k];
-	m->pairs.n = u;
+	for (size_t k = 0; k < total; k++)
+		if (u == 0 || P[k] != P[u - 1]) {
+			P[u] = P[k];
+			C[u++] = C[k];
+		}
+	m->pairs.n = m->codes.n = u;
+	m->st.gated = m->st.compared - (int64_t)u;
 
 cleanup:
+	for (int t = 0; t < MAXT; t++) {
+		bh_vec_free(&jobs[t].pairs);
+		bh_vec_free(&jobs[t].codes);
+	}
+	free(b.bs);
+	free(b.be);
+	free(b.bmid);
+	free(b.rpos);
+	free(b.roff);
+	free(b.chunk);
 	free(tmp);
 	bh_vec_free(&keys);
 	return rc;

@@ -61,11 +61,16 @@ static void vec_init(bh_vec *v, size_t size, size_t limit)
 	v->limit = limit;
 }
 
-static double now(void)
+static double clock_secs(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now(void)
+{
+	return clock_secs(CLOCK_MONOTONIC);
 }
 
 /* ---- construction ---- */
@@ -239,6 +244,12 @@ static int add_field(bh_matcher *m, bh_fval *v, int f, const char *s, size_t n)
 			return 0;
 		len = (size_t)snprintf(buf, sizeof buf, "%s|%s|%s|%s", p.last, p.first, p.middle,
 				       p.suffix);
+		v->plen[0] = (uint8_t)strlen(p.last); /* each part < 64 bytes */
+		v->plen[1] = (uint8_t)strlen(p.first);
+		v->plen[2] = (uint8_t)strlen(p.middle);
+		v->plen[3] = (uint8_t)strlen(p.suffix);
+		v->pcanon = (uint32_t)bh_hash_bytes(bh_nickname_canon(p.first),
+						    strlen(bh_nickname_canon(p.first)));
 		break;
 	}
 	default:
@@ -329,6 +340,8 @@ static int finish_features(bh_matcher *m, const bh_match_freqs *fq)
 			bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
 			const uint32_t *tk = &BH_VEC_AT(m->toks, uint32_t, v->tok);
 			double tw = 0;
+			if (m->fields[f].cmp == BH_CMP_PERSON)
+				continue; /* no tokens; the filters' place holds its parts */
 			v->lead0 = v->lead1 = 0;
 			v->tokbits = 0;
 			for (int k = 0; k < v->ntok; k++) {
@@ -401,49 +414,54 @@ int bh_matcher_each_freq(bh_matcher *m,
 
 /* ---- comparison ---- */
 
-static int split_person(const char *s, size_t n, const char **part, size_t *plen)
+/* Whether two different first names are one by nickname (their canonical
+ * hashes already agree: this settles a collision). */
+static int nick_equal(const char *a, size_t na, const char *b, size_t nb)
 {
-	int k = 0;
-	size_t i0 = 0;
-	for (size_t i = 0; i <= n && k < 4; i++)
-		if (i == n || s[i] == '|') {
-			part[k] = s + i0;
-			plen[k] = i - i0;
-			k++;
-			i0 = i + 1;
-		}
-	while (k < 4) {
-		part[k] = "";
-		plen[k++] = 0;
-	}
-	return 0;
+	char x[32], y[32];
+	snprintf(x, sizeof x, "%.*s", (int)na, a);
+	snprintf(y, sizeof y, "%.*s", (int)nb, b);
+	return strcmp(bh_nickname_canon(x), bh_nickname_canon(y)) == 0;
 }
 
-static int level_person(const char *a, size_t na, const char *b, size_t nb)
+/* Two parsed person names (see bh_fval): last names equal or close by
+ * Jaro-Winkler, first names equal, one a nickname of the other, an
+ * initial of the other or close; suffixes and middle initials that
+ * disagree count against. */
+static int level_person(const bh_fval *a, const char *sa, const bh_fval *b, const char *sb)
 {
-	const char *pa[4], *pb[4];
-	size_t la[4], lb[4];
-	char fa[32], fb[32];
-	split_person(a, na, pa, la);
-	split_person(b, nb, pb, lb);
-	double jl = bh_jaro_winkler(pa[0], la[0], pb[0], lb[0]);
-	int lastq = la[0] == lb[0] && memcmp(pa[0], pb[0], la[0]) == 0 ? 2 : jl >= 0.92 ? 1 : 0;
-	snprintf(fa, sizeof fa, "%.*s", (int)la[1], pa[1]);
-	snprintf(fb, sizeof fb, "%.*s", (int)lb[1], pb[1]);
-	int firstq = bh_person_first_agree(fa, fb);
-	int sfx_conflict = la[3] && lb[3] && (la[3] != lb[3] || memcmp(pa[3], pb[3], la[3]) != 0);
+	size_t la = a->plen[0], lb = b->plen[0];
+	size_t fa = a->plen[1], fb = b->plen[1];
+	const char *pa1 = sa + la + 1, *pb1 = sb + lb + 1; /* first names */
+	const char *pa2 = pa1 + fa + 1, *pb2 = pb1 + fb + 1; /* middle */
+	const char *pa3 = pa2 + a->plen[2] + 1, *pb3 = pb2 + b->plen[2] + 1; /* suffix */
+	int lastq = la == lb && memcmp(sa, sb, la) == 0 ? 2
+		    : bh_jaro_winkler(sa, la, sb, lb) >= 0.92 ? 1 : 0;
+	int firstq; /* as bh_person_first_agree */
+	if (!fa || !fb)
+		firstq = 0;
+	else if (fa == fb && memcmp(pa1, pb1, fa) == 0)
+		firstq = 4;
+	else if (a->pcanon == b->pcanon && nick_equal(pa1, fa, pb1, fb))
+		firstq = 3;
+	else if ((fa == 1 || fb == 1) && pa1[0] == pb1[0])
+		firstq = 2;
+	else
+		firstq = bh_jaro_winkler(pa1, fa, pb1, fb) >= 0.9 ? 1 : 0;
+	int sfx_conflict = a->plen[3] && b->plen[3] &&
+			   (a->plen[3] != b->plen[3] || memcmp(pa3, pb3, a->plen[3]) != 0);
 	int lvl;
 	if (lastq == 2 && firstq == 4)
 		lvl = BH_LVL_EXACT;
 	else if (lastq >= 1 && firstq >= 2)
 		lvl = BH_LVL_CLOSE;
-	else if (lastq >= 1 && (firstq >= 1 || !la[1] || !lb[1]))
+	else if (lastq >= 1 && (firstq >= 1 || !fa || !fb))
 		lvl = BH_LVL_WEAK;
 	else
 		lvl = BH_LVL_FAR;
 	/* different suffixes (father and son) or middle initials: two people
 	 * unless the rest says otherwise, two levels down */
-	int mid_conflict = la[2] && lb[2] && pa[2][0] != pb[2][0];
+	int mid_conflict = a->plen[2] && b->plen[2] && pa2[0] != pb2[0];
 	if (sfx_conflict || mid_conflict)
 		lvl = lvl - 2 > BH_LVL_FAR ? lvl - 2 : BH_LVL_FAR;
 	return lvl;
@@ -658,7 +676,7 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 			return BH_LVL_WEAK;
 		return BH_LVL_FAR;
 	case BH_CMP_PERSON:
-		return eq ? BH_LVL_EXACT : level_person(sa, a->len, sb, b->len);
+		return eq ? BH_LVL_EXACT : level_person(a, sa, b, sb);
 	}
 	return BH_LVL_FAR;
 }
@@ -681,9 +699,7 @@ uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j)
 	return code;
 }
 
-/* As bh_match_code, but the gate fields first: a pair that fails one is
- * BH_CODE_GATED without comparing the rest (most candidates stop here). */
-static uint64_t code_gated(const bh_matcher *m, int64_t i, int64_t j)
+uint64_t bh_match_code_gated(const bh_matcher *m, int64_t i, int64_t j)
 {
 	uint64_t code = 0;
 	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
@@ -763,87 +779,6 @@ double bh_matcher_score(const bh_matcher *m, int64_t i, int64_t j)
 
 /* ---- the run ---- */
 
-typedef struct {
-	bh_matcher *m;
-	size_t lo, hi;
-} compare_job;
-
-/* Pairs come sorted by their first record, so the second one's data is
- * a cache miss at each level of indirection (its fields, then its token
- * ids). They are fetched ahead in a pipeline: the fields PF_VAL pairs
- * ahead, the token ids PF_TOK ahead (the fields are in cache by then).
- * The first record's tokens stay in cache across its run of pairs, and
- * the second's weights are read only by the rare fuzzy pass. */
-enum { PF_VAL = 16, PF_TOK = 8 };
-
-static void prefetch_pair(const bh_matcher *m, const uint64_t *pairs, size_t k, size_t hi, int f)
-{
-	const bh_fval *vals = m->vals.p;
-	if (k + PF_VAL < hi)
-		__builtin_prefetch(&vals[(pairs[k + PF_VAL] & 0xffffffffu) * (size_t)m->nf + (size_t)f]);
-	if (k + PF_TOK < hi) {
-		const bh_fval *v = &vals[(pairs[k + PF_TOK] & 0xffffffffu) * (size_t)m->nf + (size_t)f];
-		__builtin_prefetch(&BH_VEC_AT(m->toks, uint32_t, v->tok));
-	}
-}
-
-static void *compare_range(void *arg)
-{
-	compare_job *job = arg;
-	const bh_matcher *m = job->m;
-	const uint64_t *pairs = m->pairs.p;
-	uint64_t *codes = m->codes.p;
-	int gate = 0; /* the field compared first: a gate, else the first */
-	for (int f = m->nf - 1; f >= 0; f--)
-		if (m->fields[f].need)
-			gate = f;
-	for (size_t k = job->lo; k < job->hi; k++) {
-		prefetch_pair(m, pairs, k, job->hi, gate);
-		codes[k] = code_gated(m, (int64_t)(pairs[k] >> 32), (int64_t)(pairs[k] & 0xffffffffu));
-	}
-	return NULL;
-}
-
-/* Compares every candidate pair, on two threads (the machine's cores). */
-static int compare_all(bh_matcher *m)
-{
-	enum { NT = 2 };
-	pthread_t th[NT];
-	compare_job jobs[NT];
-	int started = 0, rc;
-	size_t n = m->pairs.n;
-	if ((rc = bh_vec_grow(&m->codes, n ? n : 1)) < 0)
-		return rc;
-	m->codes.n = n;
-	for (int t = 0; t < NT; t++) {
-		jobs[t].m = m;
-		jobs[t].lo = n * (size_t)t / NT;
-		jobs[t].hi = n * (size_t)(t + 1) / NT;
-	}
-	if (n >= 20000)
-		for (int t = 1; t < NT; t++)
-			if (pthread_create(&th[t], NULL, compare_range, &jobs[t]) == 0)
-				started |= 1 << t;
-	for (int t = 0; t < NT; t++)
-		if (t == 0 || !(started & (1 << t)))
-			compare_range(&jobs[t]);
-	for (int t = 1; t < NT; t++)
-		if (started & (1 << t))
-			pthread_join(th[t], NULL);
-	/* gated pairs leave: they are neither scored nor part of the model */
-	uint64_t *P = m->pairs.p, *C = m->codes.p;
-	size_t u = 0;
-	for (size_t k = 0; k < n; k++)
-		if (C[k] != BH_CODE_GATED) {
-			P[u] = P[k];
-			C[u++] = C[k];
-		}
-	m->st.compared = (int64_t)n;
-	m->st.gated = (int64_t)(n - u);
-	m->pairs.n = m->codes.n = u;
-	return 0;
-}
-
 int bh_matcher_prepare(bh_matcher *m)
 {
 	return finish_features(m, NULL);
@@ -860,11 +795,10 @@ int bh_matcher_run(bh_matcher *m)
 	double t0 = now();
 	if ((rc = finish_features(m, NULL)) < 0)
 		return rc;
+	double t1 = now(), c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	if ((rc = bh_match_block(m)) < 0)
 		return rc;
-	double t1 = now();
-	if ((rc = compare_all(m)) < 0)
-		return rc;
+	m->st.cpu_compare = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c1;
 	m->st.candidates = m->st.compared;
 	double t2 = now();
 	if (!m->has_model && (rc = bh_match_estimate(m)) < 0)

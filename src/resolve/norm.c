@@ -350,35 +350,44 @@ int bh_person_parse(bh_person *out, const char *s, size_t n)
 	return 0;
 }
 
-/* Common English nicknames and the formal name each stands for. */
+/* Common English nicknames and the formal name each stands for, in strcmp
+ * order of the nickname: looked up by binary search. */
 static const char *const nicknames[][2] = {
-	{"abby", "abigail"},   {"al", "albert"},       {"alex", "alexander"}, {"andy", "andrew"},
-	{"art", "arthur"},     {"barb", "barbara"},    {"ben", "benjamin"},   {"bert", "albert"},
-	{"beth", "elizabeth"}, {"betty", "elizabeth"}, {"bill", "william"},   {"billy", "william"},
-	{"bob", "robert"},     {"bobby", "robert"},    {"brad", "bradley"},   {"cathy", "catherine"},
-	{"charlie", "charles"}, {"chris", "christopher"}, {"chuck", "charles"}, {"dan", "daniel"},
-	{"danny", "daniel"},   {"dave", "david"},      {"deb", "deborah"},    {"debbie", "deborah"},
-	{"dick", "richard"},   {"don", "donald"},      {"ed", "edward"},      {"eddie", "edward"},
-	{"frank", "francis"},  {"fred", "frederick"},  {"greg", "gregory"},   {"hank", "henry"},
-	{"jack", "john"},      {"jake", "jacob"},      {"jeff", "jeffrey"},   {"jen", "jennifer"},
-	{"jenny", "jennifer"}, {"jerry", "gerald"},    {"jim", "james"},      {"jimmy", "james"},
-	{"joe", "joseph"},     {"joey", "joseph"},     {"johnny", "john"},    {"jon", "jonathan"},
-	{"kate", "katherine"}, {"kathy", "katherine"}, {"ken", "kenneth"},    {"kim", "kimberly"},
-	{"larry", "lawrence"}, {"liz", "elizabeth"},   {"maggie", "margaret"}, {"matt", "matthew"},
-	{"meg", "margaret"},   {"mike", "michael"},    {"mick", "michael"},   {"nancy", "ann"},
-	{"nate", "nathan"},    {"nick", "nicholas"},   {"pam", "pamela"},     {"pat", "patrick"},
-	{"patty", "patricia"}, {"peggy", "margaret"},  {"pete", "peter"},     {"phil", "phillip"},
-	{"rich", "richard"},   {"rick", "richard"},    {"rob", "robert"},     {"ron", "ronald"},
-	{"sam", "samuel"},     {"steve", "stephen"},   {"sue", "susan"},      {"ted", "edward"},
-	{"tim", "timothy"},    {"tom", "thomas"},      {"tony", "anthony"},   {"vicky", "victoria"},
-	{"walt", "walter"},    {"will", "william"},    {"steven", "stephen"}, {"philip", "phillip"},
+	{"abby", "abigail"},       {"al", "albert"},          {"alex", "alexander"},     {"andy", "andrew"},
+	{"art", "arthur"},         {"barb", "barbara"},       {"ben", "benjamin"},       {"bert", "albert"},
+	{"beth", "elizabeth"},     {"betty", "elizabeth"},    {"bill", "william"},       {"billy", "william"},
+	{"bob", "robert"},         {"bobby", "robert"},       {"brad", "bradley"},       {"cathy", "catherine"},
+	{"charlie", "charles"},    {"chris", "christopher"},  {"chuck", "charles"},      {"dan", "daniel"},
+	{"danny", "daniel"},       {"dave", "david"},         {"deb", "deborah"},        {"debbie", "deborah"},
+	{"dick", "richard"},       {"don", "donald"},         {"ed", "edward"},          {"eddie", "edward"},
+	{"frank", "francis"},      {"fred", "frederick"},     {"greg", "gregory"},       {"hank", "henry"},
+	{"jack", "john"},          {"jake", "jacob"},         {"jeff", "jeffrey"},       {"jen", "jennifer"},
+	{"jenny", "jennifer"},     {"jerry", "gerald"},       {"jim", "james"},          {"jimmy", "james"},
+	{"joe", "joseph"},         {"joey", "joseph"},        {"johnny", "john"},        {"jon", "jonathan"},
+	{"kate", "katherine"},     {"kathy", "katherine"},    {"ken", "kenneth"},        {"kim", "kimberly"},
+	{"larry", "lawrence"},     {"liz", "elizabeth"},      {"maggie", "margaret"},    {"matt", "matthew"},
+	{"meg", "margaret"},       {"mick", "michael"},       {"mike", "michael"},       {"nancy", "ann"},
+	{"nate", "nathan"},        {"nick", "nicholas"},      {"pam", "pamela"},         {"pat", "patrick"},
+	{"patty", "patricia"},     {"peggy", "margaret"},     {"pete", "peter"},         {"phil", "phillip"},
+	{"philip", "phillip"},     {"rich", "richard"},       {"rick", "richard"},       {"rob", "robert"},
+	{"ron", "ronald"},         {"sam", "samuel"},         {"steve", "stephen"},      {"steven", "stephen"},
+	{"sue", "susan"},          {"ted", "edward"},         {"tim", "timothy"},        {"tom", "thomas"},
+	{"tony", "anthony"},       {"vicky", "victoria"},     {"walt", "walter"},        {"will", "william"},
 };
 
 const char *bh_nickname_canon(const char *first)
 {
-	for (size_t i = 0; i < sizeof nicknames / sizeof nicknames[0]; i++)
-		if (strcmp(nicknames[i][0], first) == 0)
-			return nicknames[i][1];
+	size_t lo = 0, hi = sizeof nicknames / sizeof nicknames[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(nicknames[mid][0], first);
+		if (c == 0)
+			return nicknames[mid][1];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return first;
 }
 

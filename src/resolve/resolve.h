@@ -156,6 +156,8 @@ typedef struct {
 	double near;       /* also keep candidates with probability in [near,
 			    * threshold) for human review (0, default: none) */
 	uint64_t seed;
+	int threads;       /* threads comparing pairs (0, default: 2, the
+			    * machine's cores); the results do not depend on it */
 } bh_match_opts;
 
 typedef struct bh_matcher bh_matcher;
@@ -219,6 +221,7 @@ typedef struct {
 	int64_t records, candidates, compared, gated, accepted, clusters, bridges_cut, capped_blocks;
 	double lambda;        /* estimated share of candidate pairs that match */
 	double secs_block, secs_compare, secs_em, secs_cluster;
+	double cpu_compare; /* CPU seconds of blocking and comparing, all threads */
 } bh_match_stats;
 void bh_matcher_stats(const bh_matcher *m, bh_match_stats *out);
 

@@ -24,11 +24,23 @@ typedef struct {
 	uint8_t digits;
 	uint32_t chash; /* hash of the text without spaces ("l 3" = "l3") */
 	float tw;       /* the sum of its tokens' weights (after prepare) */
-	/* Filters that spare reading the other name's tokens: a bit per token
-	 * id (BH_TOKBIT), and the first and second letters of its tokens of
-	 * 3+ bytes (byte mod 32), the fuzzy prefilter. */
-	uint32_t tokbits;
-	uint32_t lead0, lead1;
+	union {
+		/* Filters that spare reading the other name's tokens: a bit per
+		 * token id (BH_TOKBIT), and the first and second letters of its
+		 * tokens of 3+ bytes (byte mod 32), the fuzzy prefilter. */
+		struct {
+			uint32_t tokbits;
+			uint32_t lead0, lead1;
+		};
+		/* PERSON: the name parsed once, when added: the lengths of last,
+		 * first, middle and suffix in "last|first|middle|suffix", and a
+		 * hash of the formal first name (bh_nickname_canon), so that a
+		 * pair needs no parsing and no nickname lookup. */
+		struct {
+			uint8_t plen[4];
+			uint32_t pcanon;
+		};
+	};
 } bh_fval;
 
 #define BH_TOKBIT(t) ((uint32_t)1 << (((uint32_t)(t) * 2654435761u) >> 27))
@@ -112,7 +124,13 @@ double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t 
 const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f);
 uint64_t bh_match_next_rand(bh_matcher *m);
 
-/* block.c: fills m->pairs with the sorted, unique candidate pairs */
+/* As bh_match_code, but the gate fields first: a pair that fails one is
+ * BH_CODE_GATED without comparing the rest (most candidates stop here). */
+uint64_t bh_match_code_gated(const bh_matcher *m, int64_t i, int64_t j);
+
+/* block.c: blocks and compares: m->pairs gets the candidate pairs that
+ * pass the gates, sorted and unique, m->codes their level patterns;
+ * st.compared counts every candidate, st.gated those that failed. */
 int bh_match_block(bh_matcher *m);
 void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 

@@ -388,7 +388,10 @@ static void test_identical_block(void **state)
 	bh_matcher_set_model(m, mm, uu, NULL, 0.1);
 	assert_int_equal(bh_matcher_run(m), 0);
 	bh_matcher_stats(m, &st);
-	assert_true(st.candidates <= 20000 * 4);
+	/* every key of the 20,000 is one over-cap block, each pairing a
+	 * record with its next 4: the four blocks yield the same 79,990
+	 * pairs (4 n - 4 - 3 - 2 - 1), each compared once */
+	assert_int_equal(st.candidates, 20000 * 4 - 10);
 	assert_true(st.capped_blocks >= 1);
 	assert_int_equal(bh_matcher_cluster(m, 19999), 0);
 	assert_int_equal(bh_matcher_cluster(m, 20000), 20000);
@@ -398,6 +401,79 @@ static void test_identical_block(void **state)
 
 /* Two linkage sources, EM from scratch: three companies spelled two ways
  * each among distinct fillers; each pair found, no filler merged. */
+typedef struct {
+	int64_t i[4096], j[4096];
+	double w[4096];
+	int cut[4096];
+	int n;
+} pair_list;
+
+static int list_pair(int64_t i, int64_t j, double w, void *payload)
+{
+	pair_list *l = payload;
+	assert_true(l->n < 4096);
+	l->i[l->n] = i;
+	l->j[l->n] = j;
+	l->w[l->n++] = w;
+	return 0;
+}
+
+static int list_near(int64_t i, int64_t j, double w, int cut, void *payload)
+{
+	pair_list *l = payload;
+	l->cut[l->n] = cut;
+	return list_pair(i, j, w, payload);
+}
+
+/* Comparing on one thread or on several gives the same candidates, the
+ * same model, the same accepted and review pairs and the same clusters:
+ * 6,000 spellings of 1,500 companies, enough keys for the threads to
+ * share the blocks. */
+static void test_threads_agree(void **state)
+{
+	static pair_list acc[2], nr[2];
+	bh_match_stats st[2];
+	int64_t clus[2][6000];
+	static const char *const forms[] = {"INC", "LLC", "CORP", "CORPORATION"};
+	static const char *const words[] = {"ACME", "GLOBAL", "SERVICES", "SYSTEMS", "NORTH", "RIVER",
+					    "DEFENSE", "HEALTH", "PARTNERS", "DATA", "SUMMIT", "VECTOR"};
+	memset(acc, 0, sizeof acc);
+	memset(nr, 0, sizeof nr);
+	for (int t = 0; t < 2; t++) {
+		bh_match_opts o;
+		bh_matcher *m = NULL;
+		bh_match_opts_default(&o);
+		o.threads = t + 1;
+		o.near = 0.2;
+		assert_int_equal(bh_matcher_new(&m, org_fields, 3, &o), 0);
+		for (int i = 0; i < 6000; i++) {
+			int c = i / 4;
+			char name[128], zip[8];
+			snprintf(name, sizeof name, "%s %s %d %s%s", words[c % 12], words[(c / 12) % 12],
+				 c / 144, i % 3 == 0 ? "" : words[(c * 7) % 12], i % 7 == 0 ? "" : " ");
+			snprintf(name + strlen(name), sizeof name - strlen(name), " %s", forms[i % 4]);
+			snprintf(zip, sizeof zip, "%05d", 20000 + c % 500 + (i % 5 == 0));
+			add3(m, name, c % 2 ? "ARLINGTON" : "RESTON", zip);
+		}
+		assert_int_equal(bh_matcher_run(m), 0);
+		bh_matcher_stats(m, &st[t]);
+		assert_int_equal(bh_matcher_each_pair(m, list_pair, &acc[t]), 0);
+		assert_int_equal(bh_matcher_each_near(m, list_near, &nr[t]), 0);
+		for (int i = 0; i < 6000; i++)
+			clus[t][i] = bh_matcher_cluster(m, i);
+		bh_matcher_free(m);
+	}
+	assert_true(st[0].candidates > 20000 && acc[0].n > 100);
+	assert_int_equal(st[0].candidates, st[1].candidates);
+	assert_int_equal(st[0].gated, st[1].gated);
+	assert_int_equal(st[0].accepted, st[1].accepted);
+	assert_int_equal(st[0].clusters, st[1].clusters);
+	assert_true(st[0].lambda == st[1].lambda);
+	assert_memory_equal(&acc[0], &acc[1], sizeof acc[0]);
+	assert_memory_equal(&nr[0], &nr[1], sizeof nr[0]);
+	assert_memory_equal(clus[0], clus[1], sizeof clus[0]);
+}
+
 static void test_em_linkage(void **state)
 {
 	bh_match_opts o;
@@ -438,7 +514,7 @@ int main(void)
 		cmocka_unit_test(test_levels_and_weights), cmocka_unit_test(test_org_levels),
 		cmocka_unit_test(test_person_levels),      cmocka_unit_test(test_identical_block),
 		cmocka_unit_test(test_em_linkage),        cmocka_unit_test(test_org_conflicts),
-		cmocka_unit_test(test_stored_freqs),
+		cmocka_unit_test(test_stored_freqs),       cmocka_unit_test(test_threads_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,6 +220,15 @@ static void test_person(void **state)
 
 	assert_string_equal(bh_nickname_canon("bill"), "william");
 	assert_string_equal(bh_nickname_canon("zebulon"), "zebulon");
+	/* the table is searched by halves: its first, last and once
+	 * misplaced rows, and names between rows */
+	static const char *const nick[][2] = {
+		{"abby", "abigail"}, {"will", "william"}, {"mick", "michael"}, {"mike", "michael"},
+		{"steven", "stephen"}, {"philip", "phillip"}, {"al", "albert"}, {"aaron", "aaron"},
+		{"zed", "zed"},       {"jo", "jo"},          {"", ""},
+	};
+	for (size_t k = 0; k < sizeof nick / sizeof nick[0]; k++)
+		assert_string_equal(bh_nickname_canon(nick[k][0]), nick[k][1]);
 	assert_int_equal(bh_person_first_agree("john", "john"), 4);
 	assert_int_equal(bh_person_first_agree("bill", "william"), 3);
 	assert_int_equal(bh_person_first_agree("bill", "will"), 3);
