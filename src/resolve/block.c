@@ -456,6 +456,8 @@ int bh_match_block(bh_matcher *m)
 		goto cleanup;
 	m->pairs.n = m->codes.n = 0;
 	for (int t = 0; t < nt; t++) {
+		if (!jobs[t].pairs.n)
+			continue;
 		memcpy((uint64_t *)m->pairs.p + m->pairs.n, jobs[t].pairs.p, jobs[t].pairs.n * sizeof(uint64_t));
 		memcpy((uint64_t *)m->codes.p + m->codes.n, jobs[t].codes.p, jobs[t].codes.n * sizeof(uint64_t));
 		m->pairs.n += jobs[t].pairs.n;
