@@ -43,10 +43,11 @@ pages=$OUT/pages.tsv
 . bench/serve_lib.sh
 trap serve_down EXIT
 echo "Store: $DB; ms from navigation to a usable page: cold loads (fresh browser context; API part in"
-echo "parentheses), the first one after the server started, then the median of $RUNS; and $RUNS in-app navigations."
+echo "parentheses), the first one after the server started, then the median of $RUNS; $RUNS loads in a new tab of a"
+echo "browser that has seen the explorer; and $RUNS in-app navigations."
 echo
-echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | in-app median ms | in-app worst ms |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 for mode in $MODES; do
 	extra=()
 	[ "$mode" = uncached ] && extra+=(--cache 0)

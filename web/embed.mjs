@@ -1,9 +1,12 @@
 // Writes src/serve/assets_gen.c: every file of web/dist/ as a byte array in
 // the table that src/serve/assets.c looks paths up in (bh_assets), with its
-// Content-Type and a content-hash ETag. Output is deterministic (sorted
-// paths, no timestamps) so the committed file only changes with the assets.
+// Content-Type, a content-hash ETag and, when it is smaller, its gzip -9
+// form (served to browsers that accept gzip). Output is deterministic
+// (sorted paths, no timestamps, gzip without name or time) so the
+// committed file only changes with the assets.
 // Usage: node embed.mjs [DIST] [OUT]   (run by build.mjs and `make web`)
 import { createHash } from 'node:crypto';
+import { gzipSync, constants } from 'node:zlib';
 import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, relative, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,15 +44,24 @@ files.forEach((p, i) => {
   const type = types[extname(p)];
   if (!type) throw new Error(`embed: no Content-Type for ${rel}`);
   const data = readFileSync(p);
-  const etag = '"' + createHash('sha256').update(data).digest('hex').slice(0, 16) + '"';
-  const lines = [];
-  for (let o = 0; o < data.length; o += 24) {
-    lines.push('\t' + Array.from(data.subarray(o, o + 24), (b) => '0x' + b.toString(16).padStart(2, '0')).join(',') + ',');
-  }
-  c += `/* ${rel} (${data.length} bytes) */\nstatic const unsigned char a${i}[] = {\n${lines.join('\n')}\n\t0x00};\n\n`;
+  const hash = createHash('sha256').update(data).digest('hex').slice(0, 16);
+  const gz = gzipSync(data, { level: constants.Z_BEST_COMPRESSION });
+  const array = (name, bytes) => {
+    const lines = [];
+    for (let o = 0; o < bytes.length; o += 24) {
+      lines.push('\t' + Array.from(bytes.subarray(o, o + 24), (b) => '0x' + b.toString(16).padStart(2, '0')).join(',') + ',');
+    }
+    return `static const unsigned char ${name}[] = {\n${lines.join('\n')}\n\t0x00};\n\n`;
+  };
+  c += `/* ${rel} (${data.length} bytes, gzip ${gz.length}) */\n` + array(`a${i}`, data);
   const path = rel === '/index.html' ? '/' : rel;
-  rows.push(`\t{${JSON.stringify(path)}, ${JSON.stringify(type)}, a${i}, ${data.length}, ${JSON.stringify(etag)}},`);
+  let zipped = 'NULL, 0';
+  if (gz.length < data.length) {
+    c += array(`z${i}`, gz);
+    zipped = `z${i}, ${gz.length}`;
+  }
+  rows.push(`\t{${JSON.stringify(path)}, ${JSON.stringify(type)}, a${i}, ${data.length}, ${zipped}, "\\"${hash}\\""},`);
 });
-c += 'const bh_asset bh_assets[] = {\n' + rows.join('\n') + '\n\t{NULL, NULL, NULL, 0, NULL},\n};\n';
+c += 'const bh_asset bh_assets[] = {\n' + rows.join('\n') + '\n\t{NULL, NULL, NULL, 0, NULL, 0, NULL},\n};\n';
 writeFileSync(out, c);
 console.log(`embed: ${files.length} file(s) into ${relative(process.cwd(), out)}`);

@@ -91,11 +91,13 @@ int bh_api_review(bh_req *r);
 int bh_api_judge(bh_req *r);
 
 typedef struct {
-	const char *path;          /* "/", "/assets/app.js" */
+	const char *path;          /* "/", "/assets/app-HASH.js" */
 	const char *type;          /* Content-Type */
 	const unsigned char *data;
 	size_t len;
-	const char *etag;          /* quoted content hash */
+	const unsigned char *gz;   /* the same bytes gzip -9, or NULL when no smaller */
+	size_t gzlen;
+	const char *etag;          /* quoted content hash (of data) */
 } bh_asset;
 
 extern const bh_asset bh_assets[]; /* ends with a NULL path */

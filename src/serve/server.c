@@ -480,36 +480,61 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 	return reply(c, r.status, r.ctype, body, len, 1, cacheable ? "miss" : NULL);
 }
 
+/* Whether Accept-Encoding allows gzip: a "gzip" token not given q=0. */
+static int accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	for (const char *p = ae; p && (p = strstr(p, "gzip")) != NULL; p += 4) {
+		const char *e = p + 4;
+		if (p != ae && p[-1] != ',' && p[-1] != ' ')
+			continue;
+		while (*e == ' ')
+			e++;
+		if (*e == ';') {
+			const char *q = strstr(e, "q=");
+			return !(q && strtod(q + 2, NULL) == 0);
+		}
+		if (*e == ',' || !*e)
+			return 1;
+	}
+	return 0;
+}
+
+/* An embedded asset. Every asset but the page itself has its content hash
+ * in its name (web/build.mjs), so browsers may keep it for good; the page
+ * is revalidated by its ETag. The gzip form goes to browsers that take it,
+ * under its own ETag. */
 static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *url)
 {
 	const bh_asset *a = bh_asset_find(url);
 	const char *inm;
+	char etag[64];
+	int gz;
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
 
 	if (!a)
 		return reply(c, 404, "text/plain; charset=utf-8", (char *)"not found\n", 10, 0, NULL);
+	gz = a->gz && accepts_gzip(c);
+	snprintf(etag, sizeof etag, "%.*s%s", (int)strlen(a->etag) - (gz ? 1 : 0), a->etag,
+		 gz ? "-gz\"" : "");
 	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-	if (inm && a->etag && !strcmp(inm, a->etag)) {
-		struct MHD_Response *resp =
-			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-		enum MHD_Result ok;
-		if (!resp)
-			return MHD_NO;
-		add_headers(resp, NULL);
-		MHD_add_response_header(resp, "ETag", a->etag);
-		ok = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, resp);
-		MHD_destroy_response(resp);
-		return ok;
-	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(a->len, (void *)a->data,
-								    MHD_RESPMEM_PERSISTENT);
-	enum MHD_Result ok;
+	if (inm && !strcmp(inm, etag))
+		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer(gz ? a->gzlen : a->len,
+						       (void *)(gz ? a->gz : a->data),
+						       MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
 	add_headers(resp, a->type);
-	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	if (a->etag)
-		MHD_add_response_header(resp, "ETag", a->etag);
-	ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_add_response_header(resp, "Cache-Control", strcmp(a->path, "/") ? "public, max-age=31536000, immutable" : "no-cache");
+	MHD_add_response_header(resp, "ETag", etag);
+	if (a->gz)
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	ok = MHD_queue_response(c, inm && !strcmp(inm, etag) ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	return ok;
 }

@@ -90,6 +90,23 @@ await run(async () => {
   check(!(await page.locator('#net-tables').innerText()).includes('parent of'), 'kind filter hides parent_of links');
   await shot(page, '06-network-expanded');
 
+  // a cold load (fresh browser context) of each page kind asks the API
+  // once: boot.js started the page's first request before the bundle ran,
+  // and the page took that answer (web/src/first.js)
+  for (const [hash, route, h1] of [['#/entity/duns%3A012345678', '/api/show', 'ACME DETENTION SERVICES LLC'],
+    ['#/agency/7012', '/api/who', 'U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT'], ['#/search?q=acme', '/api/search', 'Search: acme']]) {
+    const cold = await newPage();
+    await cold.goto(URL + hash);
+    await cold.locator('h1', { hasText: h1 }).waitFor();
+    const got = await cold.evaluate((r) => ({
+      n: performance.getEntriesByType('resource').filter((e) => e.name.includes(r)).length,
+      left: window.behindEarly,
+    }), route);
+    eq(1, got.n, `cold ${hash}: one ${route} request`);
+    eq(null, got.left, `cold ${hash}: the page took the early answer`);
+    await cold.context().close();
+  }
+
   // charts and the graph have readable tables with the same figures
   await page.goto(URL + '#/entity/duns%3A012345678');
   await page.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();

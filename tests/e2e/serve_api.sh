@@ -170,25 +170,56 @@ assert_ne 200 "$STATUS" "a 40 kB URL is refused"
 get "/api/search?q=%27%20OR%201%3D1%3B--"
 assert_eq 200 "$STATUS" "quote in search"
 assert_eq 0 "$(json_q "$BODY" "select json_array_length(j, '\$.entities') from doc")" "quote in search matches nothing"
-# assets only from the embedded table
+# assets only from the embedded table; every one but the page has its
+# content hash in its name and may be kept for good
 get "/"
 assert_eq 200 "$STATUS" "index"
-assert_contains "$BODY" '<script type="module" src="/assets/app.js">' "index loads the bundle"
+assert_contains "$HEADERS" "Cache-Control: no-cache" "the page is revalidated"
+app=$(grep -o '<script type="module" src="/assets/app-[A-Z0-9]*\.js">' "$BODY" | grep -o '/assets/[^"]*')
+boot=$(grep -o '<script async src="/assets/boot-[A-Z0-9]*\.js">' "$BODY" | grep -o '/assets/[^"]*')
+css=$(grep -o '/assets/app-[A-Z0-9]*\.css' "$BODY")
+assert_ne "" "$app" "index loads the bundle by its hashed name"
+assert_ne "" "$boot" "index loads boot.js (the early API request)"
+assert_ne "" "$css" "index loads the stylesheet by its hashed name"
 assert_not_contains "$BODY" "<script>" "no inline script"
-get "/assets/app.js"
+index=$(cat "$BODY")
+get "$app"
 assert_eq 200 "$STATUS" "bundle"
 assert_contains "$HEADERS" "text/javascript" "bundle type"
-# the chunks it imports (the network view's libraries load on demand)
+assert_contains "$HEADERS" "Cache-Control: public, max-age=31536000, immutable" "hashed assets are immutable"
+assert_eq "$(sed -n 's/^ETag: *"\([0-9a-f]*\)".*/\1/Ip' "$HEADERS" | tr -d '\r')" \
+	"$(sha256sum <"$BODY" | cut -c1-16)" "the ETag is the content hash"
+# the chunks it imports statically are preloaded by the page; the network
+# view's libraries load on demand
 chunks=$(grep -o 'chunk-[A-Za-z0-9]*\.js' "$BODY" | sort -u)
 assert_ne "" "$chunks" "the bundle imports its chunks"
 for c in $chunks; do
 	get "/assets/$c"
 	assert_eq 200 "$STATUS" "chunk $c served"
 done
-get "/assets/app.js"
+get "$app"
+static=$(grep -o 'from"\./chunk-[A-Za-z0-9]*\.js"' "$BODY" | grep -o 'chunk-[A-Za-z0-9]*\.js' | sort -u)
+for c in $static; do
+	assert_contains "$index" "<link rel=\"modulepreload\" href=\"/assets/$c\">" "static import $c preloaded"
+done
 etag=$(sed -n 's/^ETag: *//Ip' "$HEADERS" | tr -d '\r')
-get "/assets/app.js" -H "If-None-Match: $etag"
+get "$app" -H "If-None-Match: $etag"
 assert_eq 304 "$STATUS" "ETag revalidation"
+# gzip -9 to browsers that take it, the same bytes once inflated
+cp "$BODY" "$T/app.js"
+get "$app" -H "Accept-Encoding: gzip, deflate, br"
+assert_contains "$HEADERS" "Content-Encoding: gzip" "gzip when accepted"
+assert_contains "$HEADERS" "Vary: Accept-Encoding" "Vary"
+same=0
+gzip -dc <"$BODY" | cmp -s - "$T/app.js" || same=$?
+assert_eq 0 "$same" "gzip inflates to the bundle"
+assert_ne "$(wc -c <"$T/app.js")" "$(wc -c <"$BODY")" "the gzip form is smaller"
+zetag=$(sed -n 's/^ETag: *//Ip' "$HEADERS" | tr -d '\r')
+assert_ne "$etag" "$zetag" "the gzip form has its own ETag"
+get "$app" -H "Accept-Encoding: gzip;q=0, identity"
+assert_not_contains "$HEADERS" "Content-Encoding" "gzip;q=0 refuses gzip"
+get "$app" -H "Accept-Encoding: xgzip"
+assert_not_contains "$HEADERS" "Content-Encoding" "a token that only ends in gzip is not gzip"
 for p in "/../../etc/passwd" "/assets/../../etc/passwd" "/%2e%2e/%2e%2e/etc/passwd" "/etc/passwd" "/tests/lib.sh" "/web/src/main.js"; do
 	get "$p" --path-as-is
 	assert_eq 404 "$STATUS" "no file outside the table: $p"

@@ -2,6 +2,7 @@
 // #/agency/ID, #/network/ID, #/review) that clears <main>, renders the page and moves
 // focus to its heading so keyboard and screen-reader users follow along.
 import { h } from './dom.js';
+import { parseHash } from './first.js';
 import { setupSuggest, searchPage } from './search.js';
 import { entityPage } from './entity.js';
 import { agencyPage } from './agency.js';
@@ -32,10 +33,7 @@ async function route() {
   if (cleanup) { try { cleanup(); } catch { /* already gone */ } cleanup = null; }
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');
-  const hash = location.hash.replace(/^#/, '') || '/';
-  const [path, query = ''] = hash.split('?');
-  const params = new URLSearchParams(query);
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const { parts, params } = parseHash(location.hash);
   try {
     if (!parts.length) home(main);
     else if (parts[0] === 'search') await searchPage(main, params.get('q') || '');
