@@ -24,7 +24,7 @@ import subprocess
 import sys
 import unicodedata
 
-PREFIX_MAX, NARROW_MAX, FILTER_MAX, TOP, LIMIT = 10000, 300, 1000, 200, 10
+PREFIX_MAX, NARROW_MAX, FILTER_MAX, TOP, LIMIT = 10000, 500, 1000, 200, 10
 
 OLD_SQL = """WITH hits AS (SELECT coalesce((SELECT canon FROM cluster WHERE entity = st.entity),
  st.entity) AS c, f.rank AS r, st.n AS n FROM name_fts f JOIN statement st ON st.rid = f.rowid
@@ -110,7 +110,8 @@ def main():
         fq = fts_of(ws, True)
         np = keys.get(ws[-1], 0)
         route = "narrow"
-        if np and len(ws) > 1 and np <= PREFIX_MAX and count(fq, NARROW_MAX) <= NARROW_MAX:
+        rare = broad <= NARROW_MAX and any(w not in keys for w in ws[:-1])
+        if np and len(ws) > 1 and np <= PREFIX_MAX and (rare or count(fq, NARROW_MAX) <= NARROW_MAX):
             route = "narrow"
         elif np and len(ws) > 1 and count(fts_of(ws[:-1], False), FILTER_MAX) <= FILTER_MAX:
             route = "filtered"

@@ -25,9 +25,10 @@
 
 /* Route thresholds: the narrow route for a broad prefix with at most
  * PREFIX_MAX postings when the whole query matches at most NARROW_MAX
- * names; the filtered route when the complete words match at most
- * FILTER_MAX names. */
-enum { PREFIX_MAX = 10000, NARROW_MAX = 300, FILTER_MAX = 1000, MAX_WORDS = 16 };
+ * names (known without counting when a complete word is not broad and the
+ * index's threshold is at most NARROW_MAX); the filtered route when the
+ * complete words match at most FILTER_MAX names. */
+enum { PREFIX_MAX = 10000, NARROW_MAX = 500, FILTER_MAX = 1000, MAX_WORDS = 16 };
 
 /* A query's words as name_fts cuts them; the last is a prefix. */
 typedef struct {
@@ -349,9 +350,9 @@ static int search_entities(bh_store *s, const char *text, const char *fq, int li
 	char fc[1024];
 	int fresh = 0, rc;
 	int64_t np, n;
-	int best, last;
+	int best, last, broad, rare = 0;
 
-	if (bh_search_index_fresh(&fresh, s) < 0 || !fresh || bh_search_tok_open(&t, s) < 0)
+	if (bh_search_index_fresh(&fresh, &broad, s) < 0 || !fresh || bh_search_tok_open(&t, s) < 0)
 		return route_narrow(s, fq, limit, json, out);
 	if (!(w = malloc(sizeof *w))) {
 		bh_search_tok_close(t);
@@ -363,7 +364,10 @@ static int search_entities(bh_store *s, const char *text, const char *fq, int li
 		goto done;
 	}
 	if (w->nw > 1 && np <= PREFIX_MAX) {
-		if ((rc = count_names(&n, s, fq, NARROW_MAX)) < 0)
+		for (int i = 0; i < w->nw - 1 && broad <= NARROW_MAX; i++)
+			rare |= !broad_postings(s, w->w[i], w->n[i]);
+		n = 0;
+		if (!rare && (rc = count_names(&n, s, fq, NARROW_MAX)) < 0)
 			goto done;
 		if (n <= NARROW_MAX) {
 			rc = route_narrow(s, fq, limit, json, out);

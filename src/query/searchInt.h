@@ -23,7 +23,8 @@ int bh_search_tok_each(bh_search_tok *t, const char *text, size_t len,
 		       int (*fn)(const char *tok, size_t n, void *payload), void *payload);
 
 /* *out = 1 when the index exists and describes the store as it is now
- * (same sources, same last resolve run and judgment), else 0. */
-int bh_search_index_fresh(int *out, bh_store *s);
+ * (same sources, same last resolve run and judgment), else 0; *broad: its
+ * threshold (postings above which a word is broad). */
+int bh_search_index_fresh(int *out, int *broad, bh_store *s);
 
 #endif

@@ -98,15 +98,19 @@ int bh_search_tok_each(bh_search_tok *t, const char *text, size_t len,
 	" (SELECT coalesce(max(id), 0) FROM resolve_run) || ' judgment:' ||"                         \
 	" (SELECT coalesce(max(rid), 0) FROM judgment)"
 
-int bh_search_index_fresh(int *out, bh_store *s)
+int bh_search_index_fresh(int *out, int *broad, bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
 	*out = 0;
+	*broad = 0;
 	/* absent in a store not resolved by this version: not an error */
-	if (sqlite3_prepare_v2(s->db, "SELECT built_from = (" SEARCH_BUILT_FROM ") FROM search_meta",
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT built_from = (" SEARCH_BUILT_FROM "), broad FROM search_meta",
 			       -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW)
+	    sqlite3_step(q) == SQLITE_ROW) {
 		*out = sqlite3_column_int(q, 0) == 1;
+		*broad = sqlite3_column_int(q, 1);
+	}
 	sqlite3_finalize(q);
 	return 0;
 }
