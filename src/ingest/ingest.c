@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -694,6 +695,9 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	if (bulk)
 		bh_store_exec(s, "PRAGMA journal_mode=WAL");
 	bh_mapping_free(w.mapping);
+	/* the loads' dedup maps are freed: give their pages back before the
+	 * index builds take their own memory (peak RSS) */
+	malloc_trim(0);
 	if (out->files_loaded &&
 	    ((rc = bh_store_build_indexes(s)) < 0 || (rc = best_names(s, first_source)) < 0)) {
 		out->seconds = now() - t0;

@@ -9,6 +9,8 @@
 #ifndef BH_SCHEMAINT_H
 #define BH_SCHEMAINT_H
 
+#include "store/store.h"
+
 #include <stddef.h>
 
 typedef struct {

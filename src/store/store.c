@@ -17,6 +17,9 @@
 /* Version 1: the first schema. A later change appends a step to migrate(). */
 #define SCHEMA_VERSION 1
 
+/* The page cache of a read-write connection: 256 MiB (negative: KiB). */
+#define LOAD_CACHE "-262144"
+
 int bh_store_schema_version(void)
 {
 	return SCHEMA_VERSION;
@@ -134,7 +137,7 @@ int bh_store_open(bh_store **out, const char *path, int mode)
 	if ((rc = bh_store_exec(s, "PRAGMA synchronous=NORMAL;"
 				   "PRAGMA foreign_keys=OFF;"
 				   "PRAGMA temp_store=MEMORY;"
-				   "PRAGMA cache_size=-262144;" /* 256 MiB */
+				   "PRAGMA cache_size=" LOAD_CACHE ";"
 				   "PRAGMA mmap_size=268435456")) < 0) /* 256 MiB */
 		goto fail;
 	if ((rc = migrate(s)) < 0)
@@ -189,8 +192,12 @@ int bh_store_build_indexes(bh_store *s)
 {
 	int rc;
 	/* index builds sort on disk, on two threads: in memory, the sorts of a
-	 * 10M-row load took gigabytes */
-	if ((rc = bh_store_exec(s, "PRAGMA temp_store=FILE; PRAGMA threads=2")) < 0)
+	 * 10M-row load took gigabytes. SQLite's sorter keeps runs of up to
+	 * cache_size bytes in memory, one per thread plus the one being filled:
+	 * with the 256 MiB load cache that was over 1 GiB on a 3M-row load
+	 * (bench/RESULTS.md), so the cache is cut to 32 MiB meanwhile. */
+	if ((rc = bh_store_exec(s, "PRAGMA temp_store=FILE; PRAGMA threads=2;"
+				   "PRAGMA cache_size=-32768")) < 0)
 		return rc;
 	bh_timing("indexes: start");
 	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++) {
@@ -201,7 +208,8 @@ int bh_store_build_indexes(bh_store *s)
 			return rc;
 		bh_timing((*p)->name);
 	}
-	if ((rc = bh_store_exec(s, "PRAGMA temp_store=MEMORY; PRAGMA threads=0")) < 0)
+	if ((rc = bh_store_exec(s, "PRAGMA temp_store=MEMORY; PRAGMA threads=0;"
+				   "PRAGMA cache_size=" LOAD_CACHE)) < 0)
 		return rc;
 	/* statistics for the query planner, sampled so that they stay cheap
 	 * on a large store */

@@ -41,6 +41,13 @@ int bh_store_prepare(sqlite3_stmt **out, bh_store *s, const char *sql);
 /* Sets the error message from SQLite's last error, prefixed by `what`. */
 int bh_store_fail(bh_store *s, const char *what);
 
+/* The statement props that are identifiers, as the SQL term that selects
+ * them. The partial index statement_ident (schema_core.c) covers exactly
+ * these rows: a query reaches it only through this same term, word for
+ * word (SQLite matches a partial index's WHERE by its expression tree). */
+#define BH_IDENT_PROPS_SQL \
+	"prop IN ('uei','duns','cage','lda_registrant_id','lda_client_id','fec_id')"
+
 /* The schema version this build writes (PRAGMA user_version). */
 int bh_store_schema_version(void);
 
