@@ -38,6 +38,21 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Makes room for one more element in a pending array of *cap elements of
+ * `size` bytes holding n (doubling it). */
+static int room_for(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 1024;
+	void *na = realloc(*arr, nc * size);
+	if (!na)
+		return bh_error_set(BH_ENOMEM, "out of memory");
+	*arr = na;
+	*cap = nc;
+	return 0;
+}
+
 /* ---- entities ------------------------------------------------------ */
 
 int bh_ing_entity(int64_t *rid, bh_ing *g, const char *id, const char *kind, const char *name,
@@ -113,14 +128,59 @@ static int flush_stmts(bh_ing *g)
 	return 0;
 }
 
+/* Puts one waiting statement into the pending ones: a repeat of a pending
+ * (entity, prop, value) is counted, a new one appended. */
+static int probe_stmt(bh_ing *g, const stmt_wait *w, const char *key)
+{
+	int64_t *slot;
+	const char *stored;
+	size_t ci = ((size_t)w->entity * 31u + ((uintptr_t)w->prop >> 3)) & (STMT_CACHE - 1);
+	stmt_cache *c = &g->stmt_cache[ci];
+	int rc = bh_map_put_hashed(&slot, &stored, &g->stmts, key, w->len, w->hash);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		((pending_stmt *)g->stmt_arr)[*slot].n++;
+		*c = (stmt_cache){w->entity, w->prop, (size_t)*slot, g->stmt_gen};
+		return 0;
+	}
+	if ((rc = room_for(&g->stmt_arr, &g->stmt_cap, g->nstmt, sizeof(pending_stmt))) < 0)
+		return rc;
+	pending_stmt *ps = &((pending_stmt *)g->stmt_arr)[g->nstmt];
+	ps->entity = w->entity;
+	ps->prop = w->prop;
+	ps->line = w->line;
+	ps->n = 1;
+	ps->vlen = w->len - 9 - w->plen;
+	ps->value = stored + 9 + w->plen; /* the map's copy outlives the batch */
+	*c = (stmt_cache){w->entity, w->prop, g->nstmt, g->stmt_gen};
+	*slot = (int64_t)g->nstmt++;
+	if (g->nstmt >= MAX_PENDING_STMTS)
+		return flush_stmts(g);
+	return 0;
+}
+
+/* Probes the waiting statements, in the order they were said: their slots,
+ * then the keys in those slots, are prefetched first, so that the cache
+ * misses of the whole batch overlap. */
+static int drain_stmts(bh_ing *g)
+{
+	int n = g->nswait, rc = 0;
+	g->nswait = 0;
+	for (int i = 0; i < n; i++)
+		bh_map_prefetch(&g->stmts, g->swait[i].hash, 0);
+	for (int i = 0; i < n; i++)
+		bh_map_prefetch(&g->stmts, g->swait[i].hash, 1);
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = probe_stmt(g, &g->swait[i], g->swait_keys.p + g->swait[i].off);
+	bh_buf_clear(&g->swait_keys);
+	return rc;
+}
+
 int bh_ing_statement(bh_ing *g, int64_t entity, const char *prop, const char *value,
 		     size_t value_len, int64_t line)
 {
-	char stackkey[512];
 	size_t plen = strlen(prop), klen;
-	char *key;
-	int64_t *slot;
-	int rc;
 
 	while (value_len && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
 		value_len--;
@@ -140,43 +200,24 @@ int bh_ing_statement(bh_ing *g, int64_t entity, const char *prop, const char *va
 			return 0;
 		}
 	}
+	/* the key, entity \0 prop \0 value, is copied: the caller's value may
+	 * not outlive this call */
 	klen = 8 + plen + 1 + value_len;
-	key = klen <= sizeof stackkey ? stackkey : malloc(klen);
-	if (!key)
-		return bh_error_set(BH_ENOMEM, "out of memory");
-	memcpy(key, &entity, 8);
-	memcpy(key + 8, prop, plen + 1);
-	memcpy(key + 9 + plen, value, value_len);
-	const char *stored;
-	rc = bh_map_put(&slot, &stored, &g->stmts, key, klen);
-	if (key != stackkey)
-		free(key);
-	if (rc < 0)
+	stmt_wait *w = &g->swait[g->nswait];
+	w->entity = entity;
+	w->line = line;
+	w->prop = prop;
+	w->off = g->swait_keys.len;
+	w->len = klen;
+	w->plen = plen;
+	int rc;
+	if ((rc = bh_buf_put(&g->swait_keys, &entity, 8)) < 0 ||
+	    (rc = bh_buf_put(&g->swait_keys, prop, plen + 1)) < 0 ||
+	    (rc = bh_buf_put(&g->swait_keys, value, value_len)) < 0)
 		return rc;
-	if (rc == 0) {
-		((pending_stmt *)g->stmt_arr)[*slot].n++;
-		*c = (stmt_cache){entity, prop, (size_t)*slot, g->stmt_gen};
-		return 0;
-	}
-	if (g->nstmt == g->stmt_cap) {
-		size_t nc = g->stmt_cap ? g->stmt_cap * 2 : 1024;
-		void *na = realloc(g->stmt_arr, nc * sizeof(pending_stmt));
-		if (!na)
-			return bh_error_set(BH_ENOMEM, "out of memory");
-		g->stmt_arr = na;
-		g->stmt_cap = nc;
-	}
-	pending_stmt *ps = &((pending_stmt *)g->stmt_arr)[g->nstmt];
-	ps->entity = entity;
-	ps->prop = prop;
-	ps->line = line;
-	ps->n = 1;
-	ps->vlen = value_len;
-	ps->value = stored + 9 + plen; /* the map's copy outlives this call */
-	*c = (stmt_cache){entity, prop, g->nstmt, g->stmt_gen};
-	*slot = (int64_t)g->nstmt++;
-	if (g->nstmt >= MAX_PENDING_STMTS)
-		return flush_stmts(g);
+	w->hash = bh_hash_bytes(g->swait_keys.p + w->off, klen);
+	if (++g->nswait == STMT_BATCH)
+		return drain_stmts(g);
 	return 0;
 }
 
@@ -225,14 +266,8 @@ int bh_ing_link(bh_ing *g, const char *kind, int64_t src, int64_t dst, const cha
 		l = &((pending_link *)g->link_arr)[*slot];
 		l->n++;
 	} else {
-		if (g->nlink == g->link_cap) {
-			size_t nc = g->link_cap ? g->link_cap * 2 : 1024;
-			void *na = realloc(g->link_arr, nc * sizeof(pending_link));
-			if (!na)
-				return bh_error_set(BH_ENOMEM, "out of memory");
-			g->link_arr = na;
-			g->link_cap = nc;
-		}
+		if ((rc = room_for(&g->link_arr, &g->link_cap, g->nlink, sizeof(pending_link))) < 0)
+			return rc;
 		*slot = (int64_t)g->nlink;
 		l = &((pending_link *)g->link_arr)[g->nlink++];
 		memset(l, 0, sizeof *l);
@@ -565,7 +600,7 @@ int bh_ing_init(bh_ing *g, bh_store *s, bh_input *in, const bh_ingest_opts *opts
 int bh_ing_finish(bh_ing *g)
 {
 	int rc;
-	if ((rc = flush_stmts(g)) < 0 || (rc = flush_links(g)) < 0 ||
+	if ((rc = drain_stmts(g)) < 0 || (rc = flush_stmts(g)) < 0 || (rc = flush_links(g)) < 0 ||
 	    (rc = bh_ing_stop_writer(g)) < 0)
 		return rc;
 	clear_progress(g);
@@ -582,6 +617,7 @@ void bh_ing_cleanup(bh_ing *g)
 	sqlite3_finalize(g->q_reject);
 	bh_map_free(&g->entities);
 	bh_map_free(&g->stmts);
+	bh_buf_free(&g->swait_keys);
 	bh_map_free(&g->links);
 	bh_map_free(&g->remap);
 	free(g->stmt_arr);

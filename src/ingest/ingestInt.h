@@ -29,6 +29,16 @@ typedef struct {
 } stmt_cache;
 #define STMT_CACHE 256
 
+/* A statement waiting for its probe of the dedup map (ing.c probes them in
+ * batches of STMT_BATCH); its key is at `off` in bh_ing.swait_keys. */
+typedef struct {
+	int64_t entity, line;
+	const char *prop;
+	uint64_t hash;
+	size_t off, len, plen;
+} stmt_wait;
+#define STMT_BATCH 64
+
 typedef struct {
 	const char *name;  /* e.g. "usaspending-transactions"; stored in source.kind */
 	const char *title; /* one line for --help */
@@ -56,6 +66,9 @@ struct bh_ing {
 	bh_map stmts;      /* rid \0 prop \0 value -> index into stmt array */
 	stmt_cache stmt_cache[STMT_CACHE];
 	uint64_t stmt_gen; /* starts at 1: a zeroed cache entry is never valid */
+	stmt_wait swait[STMT_BATCH];
+	int nswait;
+	bh_buf swait_keys;
 	void *stmt_arr;
 	size_t nstmt, stmt_cap;
 	bh_map links;      /* kind \0 src \0 dst -> index into link array */

@@ -107,14 +107,30 @@ int bh_map_get(int64_t **out, bh_map *m, const void *key, size_t n)
 	return 1;
 }
 
+void bh_map_prefetch(const bh_map *m, uint64_t h, int stage)
+{
+	if (!m->nslots)
+		return;
+	const bh_map_slot *s = &m->slots[(size_t)h & (m->nslots - 1)];
+	if (stage == 0)
+		__builtin_prefetch(s);
+	else if (s->key && s->hash32 == (uint32_t)(h >> 32))
+		__builtin_prefetch(s->key);
+}
+
 int bh_map_put(int64_t **out, const char **key_out, bh_map *m, const void *key, size_t n)
+{
+	return bh_map_put_hashed(out, key_out, m, key, n, bh_hash_bytes(key, n));
+}
+
+int bh_map_put_hashed(int64_t **out, const char **key_out, bh_map *m, const void *key, size_t n,
+		      uint64_t h)
 {
 	int rc;
 	if (n > UINT32_MAX)
 		return bh_error_set(BH_ETOOBIG, "map key too long");
 	if ((m->count + 1) * 2 > m->nslots && (rc = grow(m)) < 0)
 		return rc;
-	uint64_t h = bh_hash_bytes(key, n);
 	bh_map_slot *s = find(m, key, n, h);
 	if (s->key) {
 		*out = &s->value;

@@ -31,6 +31,16 @@ int bh_map_get(int64_t **out, bh_map *m, const void *key, size_t n);
  * valid until the map is cleared. */
 int bh_map_put(int64_t **out, const char **key_out, bh_map *m, const void *key, size_t n);
 
+/* The two steps of bh_map_put for a caller that probes many keys in a row
+ * (ingest's statements): bh_map_prefetch() asks for the slot of hash `h`
+ * (from bh_hash_bytes) and, once that slot is cached, the key it holds,
+ * so that the cache misses of many probes overlap; bh_map_put_hashed() is
+ * bh_map_put with the hash given. `stage` 0 prefetches the slot, 1 the key
+ * of the slot (call it for every key after stage 0 for every key). */
+void bh_map_prefetch(const bh_map *m, uint64_t h, int stage);
+int bh_map_put_hashed(int64_t **out, const char **key_out, bh_map *m, const void *key, size_t n,
+		      uint64_t h);
+
 /* Calls fn for each entry (order unspecified); stops early on non-zero. */
 int bh_map_each(bh_map *m, int (*fn)(const char *key, size_t n, int64_t *value, void *payload),
 		void *payload);
