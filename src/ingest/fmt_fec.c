@@ -613,7 +613,7 @@ static int run_fec(bh_ing *g, const char *sql, const char *file, size_t nfields,
 		bh_ing_progress(g);
 	}
 	if (rc >= 0)
-		rc = bh_ing_sync(g); /* the writer may still hold ops on st.ins */
+		rc = bh_ing_flush(g); /* the writer may still hold ops on st.ins */
 cleanup:
 	bh_ing_stop_writer(g);
 	bh_csv_free(csv);

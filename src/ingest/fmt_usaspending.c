@@ -513,7 +513,7 @@ static int run_awards(bh_ing *g, int summary)
 	if (rc >= 0 && summary)
 		rc = bh_datecol_finish(&st.d2, g, "award", "latest_date");
 	if (rc >= 0)
-		rc = bh_ing_sync(g); /* the writer may still hold ops on st.ins */
+		rc = bh_ing_flush(g); /* the writer may still hold ops on st.ins */
 	bh_ing_stop_writer(g);
 	sqlite3_finalize(st.ins);
 	bh_buf_free(&st.key);
@@ -614,7 +614,7 @@ static int run_sub(bh_ing *g)
 	if (rc >= 0)
 		rc = bh_datecol_finish(&st.d1, g, "subaward", "action_date");
 	if (rc >= 0)
-		rc = bh_ing_sync(g); /* the writer may still hold ops on st.ins */
+		rc = bh_ing_flush(g); /* the writer may still hold ops on st.ins */
 	bh_ing_stop_writer(g);
 	sqlite3_finalize(st.ins);
 	return rc < 0 ? rc : 0;

@@ -597,6 +597,14 @@ int bh_ing_init(bh_ing *g, bh_store *s, bh_input *in, const bh_ingest_opts *opts
 	return 0;
 }
 
+int bh_ing_flush(bh_ing *g)
+{
+	int rc;
+	if ((rc = drain_stmts(g)) < 0 || (rc = flush_stmts(g)) < 0 || (rc = flush_links(g)) < 0)
+		return rc;
+	return bh_ing_sync(g);
+}
+
 int bh_ing_finish(bh_ing *g)
 {
 	int rc;

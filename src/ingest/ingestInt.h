@@ -168,6 +168,9 @@ int bh_head_has_columns(const char *head, size_t len, char delim, const char *co
  * values may be added without checking each call. */
 int bh_ing_start_writer(bh_ing *g);
 int bh_ing_sync(bh_ing *g);        /* waits until every queued op ran */
+/* Writes the pending statements and links (through the writer, while it
+ * runs: the last of them overlap with the reader's encoding), then syncs. */
+int bh_ing_flush(bh_ing *g);
 int bh_ing_stop_writer(bh_ing *g); /* sync, then end the thread */
 int bh_ing_op_begin(bh_ing *g, sqlite3_stmt *q, int nvals);
 int bh_ing_op_int(bh_ing *g, int64_t v, int is_rid);
