@@ -79,8 +79,9 @@ run() {
 	fi
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.$$")
 	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.$$")
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rows" "$bytes" "$wall" "$rss" "$*" >>"$RES"
-	echo "   $wall s, peak RSS $rss kB" >&2
+	cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$OUT/time.$$")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rows" "$bytes" "$wall" "$rss" "$*" "$cpu" >>"$RES"
+	echo "   $wall s wall, $cpu s CPU, peak RSS $rss kB" >&2
 }
 skip() { case " $SKIP " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -140,11 +141,13 @@ if ! skip pg && [ -n "$PGBIN" ]; then
 		printf '%s\n' "select pg_backend_pid() as pid \\gset"
 		printf '%s\n' "\\setenv BH_PG_PID :pid"
 		printf '%s\n' "\\! grep VmHWM /proc/\$BH_PG_PID/status > $OUT/pg.hwm"
+		printf '%s\n' "\\! awk -v t=$(getconf CLK_TCK) '{print (\$14 + \$15) / t}' /proc/\$BH_PG_PID/stat > $OUT/pg.cpu"
 	} >"$OUT/pg.sql"
 	run "PostgreSQL COPY" "$ROWS" "$BYTES" $PSQL -f "$OUT/pg.sql"
 	hwm=$(awk '{print $2}' "$OUT/pg.hwm" 2>/dev/null || echo "?")
-	# replace psql's own RSS by the backend's in the last line
-	awk -F'\t' -v OFS='\t' -v h="$hwm" 'END {} { if ($1 == "PostgreSQL COPY") $5 = h " (server)"; print }' "$RES" >"$RES.2" && mv "$RES.2" "$RES"
+	pcpu=$(cat "$OUT/pg.cpu" 2>/dev/null || echo 0)
+	# the backend's RSS instead of psql's own; CPU: psql's plus the backend's
+	awk -F'\t' -v OFS='\t' -v h="$hwm" -v c="$pcpu" '{ if ($1 == "PostgreSQL COPY") { $5 = h " (server)"; $7 += c } print }' "$RES" >"$RES.2" && mv "$RES.2" "$RES"
 	$AS "$PGBIN/pg_ctl" -D "$PGD/data" -w stop >/dev/null
 	rm -rf "$PGD"
 fi
@@ -157,13 +160,15 @@ fi
 	echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores (shared), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr); behind $(git rev-parse --short HEAD), CSV engine ${BEHIND_CSV_ENGINE:-auto} ($(grep -q avx512bw /proc/cpuinfo && echo AVX-512 || echo AVX2 or scalar) here)."
 	echo "Command: \`bench/ingest_peers.sh $ROWS $KIND\` (SLOW_SLICE=$SLOW_SLICE CSVSQL_SLICE=$CSVSQL_SLICE)"
 	echo
-	echo "| tool | rows | wall s | rows/s | MB/s | peak RSS | behind is x faster (rows/s) |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). CPU s is user + system time (PostgreSQL: psql's plus its server backend's); on a shared machine the CPU ratio is the steadier one."
+	echo
+	echo "| tool | rows | wall s | CPU s | rows/s | MB/s | peak RSS | behind is x faster (rows/s) | x (rows per CPU s) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	awk -F'\t' '
-	NR==1 { brate = $2 / ($4 > 0 ? $4 : 1e-9) }
-	{ rate = $2 / ($4 > 0 ? $4 : 1e-9); mbs = $3 / 1e6 / ($4 > 0 ? $4 : 1e-9)
+	NR==1 { brate = $2 / ($4 > 0 ? $4 : 1e-9); bcrate = $2 / ($7 > 0 ? $7 : 1e-9) }
+	{ rate = $2 / ($4 > 0 ? $4 : 1e-9); mbs = $3 / 1e6 / ($4 > 0 ? $4 : 1e-9); crate = $2 / ($7 > 0 ? $7 : 1e-9)
 	  rss = $5; if (rss ~ /^[0-9]+$/) rss = sprintf("%.0f MiB", rss / 1024); else { split(rss, a, " "); rss = sprintf("%.0f MiB %s", a[1] / 1024, a[2]) }
-	  printf "| %s | %d | %.2f | %.0f | %.1f | %s | %s |\n", $1, $2, $4, rate, mbs, rss, NR == 1 ? "1" : sprintf("%.1f", brate / rate) }' "$RES"
+	  printf "| %s | %d | %.2f | %.2f | %.0f | %.1f | %s | %s | %s |\n", $1, $2, $4, $7, rate, mbs, rss, NR == 1 ? "1" : sprintf("%.1f", brate / rate), NR == 1 ? "1" : sprintf("%.1f", bcrate / crate) }' "$RES"
 	echo
 	echo "Commands as run:"
 	echo
