@@ -2,7 +2,6 @@
  * person into clusters (src/resolve/rstore.c does the work). */
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "query/graph.h"
 #include "query/query.h"
 #include "resolve/rstore.h"
 #include "util/err.h"
@@ -65,7 +64,7 @@ int bh_cmd_resolve(int argc, char **argv)
 		o.progress = stderr;
 	if (bh_store_open(&s, bh_cli_db(), BH_STORE_RW) < 0)
 		return bh_cli_fail("resolve");
-	if (bh_resolve_store(&r, s, &o) < 0 || bh_graph_edges_build(s) < 0 ||
+	if (bh_resolve_store(&r, s, &o) < 0 || bh_query_precompute(s) < 0 ||
 	    bh_search_index_build(s, BH_SEARCH_BROAD, BH_SEARCH_TOP) < 0) {
 		bh_store_close(s);
 		return bh_cli_fail("resolve");

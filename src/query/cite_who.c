@@ -84,6 +84,35 @@ static const char q_issue[] =
 	LDA_JOINS("f") " WHERE f.client IN (SELECT member FROM temp.who_mem) AND i.code = ?1"
 	" GROUP BY i.filing_id ORDER BY min(f.received), i.filing_id";
 
+/* ?1 the company, ?2 the lobbyist's name and ?3 former position as filed:
+ * the filings naming that lobbyist for a client standing for the company,
+ * one record per filing */
+static const char q_lobbyist[] =
+	LDA_HEAD("f") " NULL AS amount, " BH_LDA_URL("lb.filing_id") " AS url," LDA_PARTIES("f")
+	" lb.name || ', formerly ' || lb.official_position AS description"
+	" FROM lda_lobbyist lb JOIN lda_filing f"
+	"  ON f.filing_id = lb.filing_id AND f.source_id = lb.source_id" LDA_JOINS("f")
+	" WHERE lb.name = ?2 AND lb.official_position = ?3"
+	"  AND f.client IN (SELECT member FROM temp.who_mem WHERE co = ?1)"
+	" GROUP BY lb.filing_id ORDER BY min(f.received), lb.filing_id";
+
+/* ?1 the company, ?2 the person (its own entity): the person's positions at
+ * an entity standing for the company, and in government (a public body)
+ * beside one of those: the records of the rows `who` pairs them in */
+static const char q_appointee[] =
+	"WITH pp AS (SELECT p.rid FROM position p WHERE p.person = ?2"
+	"   AND p.org IN (SELECT member FROM temp.who_mem WHERE co = ?1)),"
+	" gg AS (SELECT g.rid FROM position g JOIN entity b ON b.rid = g.org AND b.kind = 'public_body'"
+	"   WHERE g.person = ?2 AND EXISTS (SELECT 1 FROM pp WHERE pp.rid <> g.rid))"
+	" SELECT 'position' AS record, s.path AS file, p.line, p.start_date AS date, NULL AS amount,"
+	" p.source_url AS url, pe.id AS from_entity, coalesce(oe.id, p.org_name) AS to_entity,"
+	" trim(coalesce(p.role, '') || ' (' || coalesce(p.start_date, '?') || ' to '"
+	"  || coalesce(p.end_date, '?') || ')') AS description"
+	" FROM position p JOIN source s ON s.id = p.source_id JOIN entity pe ON pe.rid = p.person"
+	" LEFT JOIN entity oe ON oe.rid = p.org"
+	" WHERE p.rid IN (SELECT rid FROM pp UNION SELECT rid FROM gg)"
+	" ORDER BY p.start_date, p.rid";
+
 #define GIFT_RECORDS \
 	"SELECT 'fec_txn' AS record, s.path AS file, g.line, g.date, g.amount," \
 	" " BH_FEC_IMAGE_URL("g.image_num") " AS url, coalesce(ec.id, g.cmte_id) AS from_entity," \
@@ -172,6 +201,13 @@ static const char rule_lobby[] =
 static const char rule_filings[] =
 	"Senate LDA filings, each filing id once, whose client (or registrant) is one of the "
 	"entities standing for the agency's top companies in `behind who`.";
+static const char rule_lobbyist[] =
+	"Senate LDA filings, each filing id once, that list the lobbyist (name as filed) with "
+	"that covered government position, for a client standing for the company (as in `behind "
+	"who`: an entity rolled into it in the agency's records, or resolved as it).";
+static const char rule_appointee[] =
+	"Position records (personnel files) of the person: those at an entity standing for the "
+	"company, and those at a public body that `behind who` pairs with one of them.";
 static const char rule_gift[] =
 	"Money a committee gave candidates: FEC itpas2 direct (24K) and in-kind (24Z) "
 	"contributions, memo entries out, each SUB_ID once (view fec_gift).";
@@ -311,7 +347,7 @@ static int prepare(bh_figure *f, bh_store *s, int64_t agency, int fy1, int fy2, 
 		return rc;
 	if (members) {
 		size_t n = strlen(f->prep);
-		if ((rc = bh_who_members_sql(f->prep + n, cap - n, 20)) < 0)
+		if ((rc = bh_who_members_sql(f->prep + n, cap - n, 20, 0)) < 0)
 			return rc;
 	}
 	if ((rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0)
@@ -326,7 +362,7 @@ static int hidden_sql(bh_figure *f, bh_store *s, int64_t named)
 	sqlite3_stmt *q = NULL;
 	char *list = NULL;
 	size_t n = 0, cap = 0;
-	int rc = bh_who_hidden(s);
+	int rc = bh_who_hidden(s, 0);
 	if (rc < 0 || (rc = bh_store_prepare(&q, s, "SELECT DISTINCT rid FROM temp.who_hidden"
 						    " WHERE named = ? ORDER BY rid")) < 0)
 		return rc;
@@ -367,7 +403,7 @@ int bh_cite_parse_who(bh_figure *f, bh_store *s, const char *id)
 		int agency; /* AGENCY:YEARS come first */
 	} kinds[] = {{"total", 1}, {"psc", 1},     {"naics", 1}, {"sub", 1},   {"hidden", 1},
 		     {"lobby", 1}, {"contact", 1}, {"issue", 1}, {"cand", 1},  {"top", 1},
-		     {"pac", 0},   {"emp", 0},     {NULL, 0}};
+		     {"lobbyist", 1}, {"appointee", 1}, {"pac", 0}, {"emp", 0}, {NULL, 0}};
 	const char *colon = strchr(id, ':'), *rest = NULL, *more = NULL;
 	char agency_ref[256], years[32], name[512];
 	int64_t agency = 0, e1 = 0, e2 = 0;
@@ -484,6 +520,37 @@ int bh_cite_parse_who(bh_figure *f, bh_store *s, const char *id)
 			snprintf(f->what, sizeof f->what,
 				 "lobbying filings for %s (a top company of agency %s, FY %s) that "
 				 "contacted %s", f->arg[0], agency_ref, years, more);
+		}
+		return prepare(f, s, agency, fy1, fy2, 1);
+	}
+	if (!strcmp(f->kind, "lobbyist") || !strcmp(f->kind, "appointee")) {
+		split_entity(rest, f->arg[0], sizeof f->arg[0], &more);
+		const char *sep = more ? strchr(more, ':') : NULL;
+		if (!more || !*more || (f->kind[0] == 'l' && !sep))
+			return bh_error_set(BH_EUSAGE, "figure id '%s': expected %s", id,
+					    f->kind[0] == 'l' ? "lobbyist:AGENCY:YEARS:COMPANY:NAME:POSITION"
+							      : "appointee:AGENCY:YEARS:COMPANY:PERSON");
+		if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0)
+			return rc;
+		if (f->kind[0] == 'l') {
+			snprintf(f->arg[1], sizeof f->arg[1], "%.*s", (int)(sep - more), more);
+			snprintf(f->arg[2], sizeof f->arg[2], "%s", sep + 1);
+			f->t[1] = f->arg[1];
+			f->t[2] = f->arg[2];
+			f->sql = q_lobbyist;
+			f->rule = rule_lobbyist;
+			snprintf(f->what, sizeof f->what,
+				 "lobbying filings naming %s (formerly %s) for %s (a top company of "
+				 "agency %s, FY %s)", f->arg[1], f->arg[2], f->arg[0], agency_ref, years);
+		} else {
+			snprintf(f->arg[1], sizeof f->arg[1], "%s", more);
+			if ((rc = exact_entity(&f->b[1], s, more, NULL, 0)) < 0)
+				return rc;
+			f->sql = q_appointee;
+			f->rule = rule_appointee;
+			snprintf(f->what, sizeof f->what,
+				 "positions of %s at %s (a top company of agency %s, FY %s) and in "
+				 "government", more, f->arg[0], agency_ref, years);
 		}
 		return prepare(f, s, agency, fy1, fy2, 1);
 	}

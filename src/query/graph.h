@@ -53,17 +53,6 @@ void bh_paths_free(bh_paths *p);
 int bh_graph_path_print(bh_store *s, int64_t a, int64_t b, int max_hops, int limit, int json,
 			FILE *out);
 
-/* ---- the precomputed cluster graph (edges.c) ---------------------------- */
-
-/* Rebuilds table cluster_edge (a, b, links: the link rows between clusters
- * a and b, both directions) and records what it was built from; `behind
- * resolve` calls it after writing the clusters. One transaction. */
-int bh_graph_edges_build(bh_store *s);
-
-/* *out = 1 when cluster_edge exists and still describes the store (no
- * source, resolve run or judgment since it was built), else 0. */
-int bh_graph_edges_fresh(int *out, bh_store *s);
-
 /* ---- export ----------------------------------------------------------- */
 
 enum { BH_EXPORT_GEXF, BH_EXPORT_GRAPHML, BH_EXPORT_FTM, BH_EXPORT_CSV };

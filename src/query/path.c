@@ -40,7 +40,7 @@ typedef struct {
 typedef struct {
 	bh_store *s;
 	sqlite3_stmt *nbr;
-	int edges; /* 1: nbr reads cluster_edge (edges.c), already collapsed */
+	int edges; /* 1: nbr reads cluster_edge (precompute.c), already collapsed */
 	bh_map index; /* rid (8 bytes) -> node index + 1 */
 	gnode *nodes;
 	size_t nnodes, capnodes;
@@ -222,7 +222,7 @@ static int graph_init(graph *g, bh_store *s, int64_t a, int64_t b)
 	sqlite3_stmt *q = NULL;
 	int fresh = 0;
 	const char *route = getenv("BEHIND_PATH_ROUTE");
-	int rc = route && strcmp(route, "link") == 0 ? 0 : bh_graph_edges_fresh(&fresh, s);
+	int rc = route && strcmp(route, "link") == 0 ? 0 : bh_query_precomputed(&fresh, s);
 	if (rc < 0)
 		return rc;
 	if (fresh && is_canon(s, a) && (!b || is_canon(s, b))) {

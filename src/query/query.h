@@ -48,6 +48,13 @@ int bh_query_who(bh_store *s, int64_t agency, int from_fy, int to_fy, int json, 
  * with SVG charts and a sources section. */
 int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE *out);
 
+/* Rebuilds the answers precomputed from the store (src/query/precompute.c:
+ * the cluster graph that `path` searches, the obligations per agency that
+ * `who` sums) and records what they were built from, in one transaction.
+ * `behind resolve` calls it after writing the clusters; readers use them
+ * only while nothing they were built from has changed. */
+int bh_query_precompute(bh_store *s);
+
 /* The fiscal year (October-September) of an ISO date, 0 if none. */
 int bh_fiscal_year(const char *iso);
 

@@ -44,6 +44,18 @@
 	" WHERE (" cond ") AND NOT EXISTS (SELECT 1 FROM txn t WHERE t.award_key = a.award_key)" \
 	" AND a.rid = (SELECT max(b.rid) FROM award b WHERE b.award_key = a.award_key))"
 
+/* *out = 1 when the precomputed answers (bh_query_precompute) exist and
+ * still describe the store (no source, resolve run or judgment since they
+ * were built), else 0. */
+int bh_query_precomputed(int *out, bh_store *s);
+
+/* The SQL that builds the who_agg_* tables (who_agg.c); the SQL that fills
+ * who's temp tables from them (after temp.who_ag and who_rng); the SQL that
+ * adds the members of temp.who_top to temp.who_mem from them. */
+extern const char bh_who_agg_sql[];
+extern const char bh_who_agg_prepare[];
+extern const char bh_who_agg_members[];
+
 /* A temp table `members(rid)` holding every entity of rid's cluster. */
 int bh_query_members(bh_store *s, int64_t rid);
 
@@ -54,8 +66,10 @@ void bh_fts_text(char *out, size_t cap, const char *text);
 /* Fills temp.who_ag (the agency, its sub-agencies and offices) and
  * temp.who_ob (their obligations in the fiscal years asked for, with `co`
  * the rolled-up company cluster and `rc` the recipient cluster). Used by
- * `who` and its HTML report. */
-int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy);
+ * `who` and its HTML report. With `fast` (the precomputed answers are
+ * fresh: bh_query_precomputed) temp.who_ob is not made; who_agg.c's temp
+ * tables who_fy, who_co, who_psc, who_naics and who_aw hold its sums. */
+int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy, int fast);
 
 /* The SQL that bh_who_prepare runs (without the sampling pragma), into out;
  * also fills temp.who_fig(ag, ay): the agency's id, and "AGENCY:YEARS" as
@@ -66,7 +80,7 @@ int bh_who_prepare_sql(char *out, size_t cap, int64_t agency, int from_fy, int t
  * the most money) and temp.who_mem(co, member): every entity that stands
  * for each of them (the company, the recipients and parents rolled into it,
  * their clusters). Needs bh_who_prepare first. */
-int bh_who_members_sql(char *out, size_t cap, int ntop);
+int bh_who_members_sql(char *out, size_t cap, int ntop, int fast);
 
 /* A SQL condition on text column `col` that holds when it names the agency
  * of temp.members or its department (all the distinctive words of one of
@@ -78,16 +92,16 @@ void bh_figure_years(char *out, size_t cap, int from_fy, int to_fy);
 
 /* The agency's name and id, and the total and count of temp.who_ob. */
 int bh_who_summary(bh_store *s, int64_t agency, char *name, size_t name_cap, char *id,
-		   size_t id_cap, int64_t *total, int64_t *nrows);
+		   size_t id_cap, int64_t *total, int64_t *nrows, int fast);
 
 /* Fills temp.who_hidden(named, phrase, award_key, recipient, amount,
  * description) with the hidden vendors of the rows in temp.who_ob. */
-int bh_who_hidden(bh_store *s);
+int bh_who_hidden(bh_store *s, int fast);
 
 /* Sections 3-5 of `who` (lobbying, revolving door, political money) for
  * the top companies of temp.who_ob; in JSON, each section is written as
  * ",\n\"name\":{...}". */
-int bh_who_influence(bh_store *s, FILE *out, int json);
+int bh_who_influence(bh_store *s, FILE *out, int json, int fast);
 
 /* The distinctive head of a normalized name key (see bh_name_key): its
  * leading words up to the first generic or legal-form word, at most three

@@ -329,9 +329,9 @@ int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE 
 	int n, rc;
 	int64_t b20[3] = {20, from_fy, to_fy};
 
-	if ((rc = bh_who_prepare(s, agency, from_fy, to_fy)) < 0 || (rc = bh_who_hidden(s)) < 0)
+	if ((rc = bh_who_prepare(s, agency, from_fy, to_fy, 0)) < 0 || (rc = bh_who_hidden(s, 0)) < 0)
 		return rc;
-	if ((rc = bh_who_summary(s, agency, name, sizeof name, id, sizeof id, &total, &nrows)) < 0)
+	if ((rc = bh_who_summary(s, agency, name, sizeof name, id, sizeof id, &total, &nrows, 0)) < 0)
 		return rc;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

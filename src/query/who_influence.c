@@ -91,32 +91,34 @@ void bh_who_agency_match(bh_store *s, char *out, size_t cap, const char *col)
 	(void)groups;
 }
 
-int bh_who_members_sql(char *out, size_t cap, int ntop)
+int bh_who_members_sql(char *out, size_t cap, int ntop, int fast)
 {
 	int n = snprintf(out, cap,
 		 "DROP TABLE IF EXISTS temp.who_top; DROP TABLE IF EXISTS temp.who_mem;"
-		 "CREATE TEMP TABLE who_top AS SELECT co, sum(amount) AS amt FROM temp.who_ob"
+		 "CREATE TEMP TABLE who_top AS SELECT co, %s AS amt FROM temp.%s"
 		 " GROUP BY co ORDER BY amt DESC LIMIT %d;"
 		 "CREATE TEMP TABLE who_mem(co INTEGER, member INTEGER, PRIMARY KEY(member, co))"
 		 " WITHOUT ROWID;"
 		 "INSERT OR IGNORE INTO who_mem SELECT co, co FROM who_top;"
-		 "INSERT OR IGNORE INTO who_mem SELECT o.co, o.recipient FROM temp.who_ob o"
-		 " WHERE o.co IN (SELECT co FROM who_top);"
-		 "INSERT OR IGNORE INTO who_mem SELECT o.co, o.parent FROM temp.who_ob o"
-		 " WHERE o.co IN (SELECT co FROM who_top) AND o.parent IS NOT NULL;"
+		 "%s"
 		 "INSERT OR IGNORE INTO who_mem SELECT m.co, c.entity FROM who_mem m"
 		 " JOIN cluster c ON c.canon = " BH_CANON("m.member") ";"
 		 /* sizes for the planner: without them it reads whole LDA, FEC
 		  * and personnel tables to join these few hundred rows */
 		 "ANALYZE temp;\n",
-		 ntop);
+		 fast ? "max(amount)" : "sum(amount)", fast ? "who_co" : "who_ob", ntop,
+		 fast ? bh_who_agg_members
+		      : "INSERT OR IGNORE INTO who_mem SELECT o.co, o.recipient FROM temp.who_ob o"
+			" WHERE o.co IN (SELECT co FROM who_top);"
+			"INSERT OR IGNORE INTO who_mem SELECT o.co, o.parent FROM temp.who_ob o"
+			" WHERE o.co IN (SELECT co FROM who_top) AND o.parent IS NOT NULL;");
 	return n < 0 || (size_t)n >= cap ? bh_error_set(BH_ETOOBIG, "who: members too long") : 0;
 }
 
-static int prepare_members(bh_store *s, int ntop)
+static int prepare_members(bh_store *s, int ntop, int fast)
 {
 	char sql[2048];
-	int rc = bh_who_members_sql(sql, sizeof sql, ntop);
+	int rc = bh_who_members_sql(sql, sizeof sql, ntop, fast);
 	if (rc < 0 || (rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0)
 		return rc;
 	return bh_store_exec(s, sql);
@@ -169,14 +171,15 @@ static const bh_col c_contact[] = {{"company", 't'}, {"government_entity", 't', 
 static const bh_col c_lobbyist[] = {{"lobbyist", 't'}, {"former_position", 't', "  was "},
 				    {"for_company", 't', "\n      lobbied for "},
 				    {"registrant", 't', " via "}, {"first_year", 'i', " ", ""},
-				    {"last_year", 'i', "-", ""}, {"this_department", 'i', "  this department: ", ""},
-				    {NULL}};
+				    {"last_year", 'i', "-", ""}, {"filings", 'i', " (", " filings)"},
+				    {"this_department", 'i', "  this department: ", ""},
+				    {"figure", '-'}, {NULL}};
 static const bh_col c_appointee[] = {{"person", 't'}, {"company", 't', "  at "},
 				     {"role_there", 't', " as "}, {"company_from", 't', " ("},
 				     {"company_to", 't', " to ", ")"}, {"public_body", 't', "\n      and at "},
 				     {"role_in_government", 't', " as "}, {"government_from", 't', " ("},
 				     {"government_to", 't', " to ", ")"}, {"direction", 't', "\n      "},
-				     {NULL}};
+				     {"figure", '-'}, {NULL}};
 static const bh_col c_pac[] = {{"company", 't'}, {"pac", 't', "  PAC: "}, {"fec_id", 't', " "},
 			       {"gave", '$', "  gave candidates "}, {"gifts", 'i', " (", " gifts)"},
 			       {"figure", '-'}, {NULL}};
@@ -188,12 +191,12 @@ static const bh_col c_emp[] = {{"company", 't'}, {"employer_match", 't', "  (emp
 			       {"amount", '$', "\")  "}, {"contributions", 'i', " (", " contributions"},
 			       {"people", 'i', ", ", " people)"}, {"figure", '-'}, {NULL}};
 
-int bh_who_influence(bh_store *s, FILE *out, int json)
+int bh_who_influence(bh_store *s, FILE *out, int json, int fast)
 {
 	char agcond[2048], sql[8192];
 	int rc, first = 1;
 
-	if ((rc = prepare_members(s, 20)) < 0)
+	if ((rc = prepare_members(s, 20, fast)) < 0)
 		return rc;
 	bh_who_agency_match(s, agcond, sizeof agcond, "ge.name");
 
@@ -256,7 +259,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 		bh_who_agency_match(s, lobcond, sizeof lobcond, "lb.official_position");
 		snprintf(sql, sizeof sql,
 			 "SELECT lb.name, lb.official_position, e.name, group_concat(DISTINCT fl.registrant_name),"
-			 " min(fl.year), max(fl.year), max(%s)"
+			 " min(fl.year), max(fl.year), count(DISTINCT fl.filing_id), max(%s),"
+			 " " BH_WHO_FIG("lobbyist") " || e.id || ':' || lb.name || ':' || lb.official_position"
 			 " FROM lda_lobbyist lb JOIN lda_filing fl"
 			 "  ON fl.filing_id = lb.filing_id AND fl.source_id = lb.source_id"
 			 " JOIN temp.who_mem m ON m.member = fl.client"
@@ -279,7 +283,8 @@ int bh_who_influence(bh_store *s, FILE *out, int json)
 			 "  AND p.end_date <= g.start_date THEN 'company to government'"
 			 "  WHEN g.end_date IS NOT NULL AND p.start_date IS NOT NULL"
 			 "  AND g.end_date <= p.start_date THEN 'government to company'"
-			 "  ELSE 'overlapping or undated' END"
+			 "  ELSE 'overlapping or undated' END,"
+			 " " BH_WHO_FIG("appointee") " || ce.id || ':' || pe.id"
 			 " FROM position p JOIN temp.who_mem m ON m.member = p.org"
 			 " JOIN entity ce ON ce.rid = m.co JOIN entity pe ON pe.rid = p.person"
 			 " JOIN position g ON g.person = p.person AND g.rid <> p.rid"

@@ -40,6 +40,7 @@ amount = {"root": "total", "recipients": "total", "spend": "spend", "pacs": "gav
 count = {"subcontracts": "subawards", "subcontracts_given": "subawards",
          "subcontracts_received": "subawards", "spend": "reports", "agency_contacts": "filings",
          "issues": "filings", "pacs": "gifts", "candidates": "gifts", "employees": "contributions",
+         "covered_lobbyists": "filings", "appointees": None,
          "hidden_vendors": None, "largest_awards": None, "by_year": None}
 seen, n = set(), 0
 os.makedirs(out, exist_ok=True)
@@ -123,7 +124,7 @@ done
 if [ -d "$DATA/usaspending" ] && [ -d "$DATA/fec/2020" ] && [ -d "$DATA/lda/ld1-ld2" ]; then
 	U="$DATA/usaspending"
 	RDB="$T/real.db"
-	run "$BEHIND" --db "$RDB" ingest "$U" "$DATA/fec/2020" "$DATA/lda/ld1-ld2"
+	run "$BEHIND" --db "$RDB" ingest "$U" "$DATA/fec/2020" "$DATA/lda/ld1-ld2" "$DATA/personnel"
 	case $RC in 0 | 1) ;; *) fail "real ingest exit $RC" ;; esac
 
 	RAW="$T/raw.db"
@@ -154,7 +155,7 @@ if [ -d "$DATA/usaspending" ] && [ -d "$DATA/fec/2020" ] && [ -d "$DATA/lda/ld1-
 	res=$(cite_all "$RDB" "$T/show.json" one)
 	assert_eq "" "$(printf '%s\n' "$res" | grep -v ' figures$')" "real: GEO's show figures agree"
 	# every kind of figure appears in the real dossier
-	assert_eq "cand contact emp hidden issue lobby naics pac psc sub top total" \
+	assert_eq "appointee cand contact emp hidden issue lobby lobbyist naics pac psc sub top total" \
 		"$(tr ',{' '\n\n' <"$T/real.json" | sed -n 's/^"figure":"\([a-z]*\):.*/\1/p' | sort -u | paste -sd' ')" \
 		"real: figure kinds"
 
@@ -211,6 +212,62 @@ PY
 	assert_status 0 "$RC" "cite GEO's employees"
 	assert_eq "$want" "$(json_q "$T/emp/figure.json" "select printf('%.2f', j->>'amount') || '|' || (j->>'records') from doc")" \
 		"GEO's employee pack against the raw itcont"
+
+	# CoreCivic's (CORRECTIONS CORPORATION OF AMERICA) lobbyists who held a
+	# covered position, with their filings, against python over the LDA XML:
+	# filings whose client is named CORRECTIONS CORP..., each filing id once
+	want=$(python3 - "$DATA/lda/ld1-ld2" <<'PY'
+import glob, os, sys, zipfile
+import xml.etree.ElementTree as ET
+ids = {}
+for z in sorted(glob.glob(os.path.join(sys.argv[1], '*.zip'))):
+    with zipfile.ZipFile(z) as zz:
+        for n in zz.namelist():
+            for f in ET.fromstring(zz.read(n)).iter('Filing'):
+                c = f.find('Client')
+                if c is None or not c.get('ClientName', '').upper().startswith('CORRECTIONS CORP'):
+                    continue
+                for lb in f.iter('Lobbyist'):
+                    if lb.get('OfficialPosition') not in (None, '', 'N/A'):
+                        ids.setdefault((lb.get('LobbyistName'), lb.get('OfficialPosition')), set()).add(f.get('ID'))
+print('\n'.join(sorted(f"{k[0]}|{k[1]}|{len(v)}" for k, v in ids.items())))
+PY
+)
+	got=$(json_q "$T/real.json" "select l.value->>'lobbyist', l.value->>'former_position', l.value->>'filings'
+		from doc, json_each(j->'revolving_door'->'covered_lobbyists') l
+		where l.value->>'for_company' = 'CORRECTIONS CORPORATION OF AMERICA'" | sort)
+	assert_eq "$want" "$got" "CoreCivic's covered lobbyists and their filings against the raw LDA XML"
+	assert_ne "" "$got" "CoreCivic has covered lobbyists"
+	lfig=$(json_q "$T/real.json" "select l.value->>'figure' from doc, json_each(j->'revolving_door'->'covered_lobbyists') l
+		where l.value->>'lobbyist' = 'Sisco, Gary L' and l.value->>'for_company' = 'CORRECTIONS CORPORATION OF AMERICA'")
+	run "$BEHIND" --db "$RDB" cite --out "$T/lob" "$lfig"
+	assert_status 0 "$RC" "cite $lfig"
+	assert_eq "$(printf '%s\n' "$want" | sed -n "s/^Sisco, Gary L|SEC'TY OF SENATE|//p")" \
+		"$(json_q "$T/lob/figure.json" "select j->>'records' from doc")" "Sisco's filings for CoreCivic: the pack"
+	# an appointee's pack: the person's rows of the personnel files
+	afig=$(json_q "$T/real.json" "select a.value->>'figure' from doc, json_each(j->'revolving_door'->'appointees') a limit 1")
+	assert_ne "" "$afig" "the dossier lists appointees"
+	run "$BEHIND" --db "$RDB" cite --out "$T/app" "$afig"
+	assert_status 0 "$RC" "cite $afig"
+	staffer=${afig##*tt-staffer:}
+	assert_eq "$(python3 - "$DATA/personnel" "$staffer" "$T/app/records.csv" <<'PY'
+import csv, sys
+# every position record of the pack is a row of the person in the raw files
+d, sid, pack = sys.argv[1:4]
+rows = {}
+for name in ('trumptown_staffers.csv', 'trumptown_outside_positions.csv'):
+    with open(f"{d}/{name}", newline='', encoding='utf-8', errors='replace') as f:
+        rd = csv.DictReader(f)
+        start = 2  # physical line where the next record starts
+        for r in rd:
+            if (r.get('staffer_id') or r.get('id')) == sid:
+                rows[(name, start)] = r
+            start = rd.line_num + 1
+recs = list(csv.DictReader(open(pack, newline='')))
+ok = all((r['file'].rsplit('/', 1)[-1], int(r['line'])) in rows for r in recs)
+print(f"{len(recs) >= 2} {ok}")
+PY
+)" "True True" "the appointee pack's records are the person's rows of the raw personnel files"
 else
 	echo "note: real files absent; real-data checks skipped"
 fi

@@ -1,17 +1,22 @@
-/* The cluster graph precomputed for `behind path` (and export's ball): one
- * row per ordered pair of distinct clusters joined by at least one link,
- * with the number of link rows between them, both directions, keyed on the
- * first cluster so that a node's neighbours are one range of the primary
- * key, already collapsed and in rid order (what path.c's search reads from
- * `link` and `cluster` otherwise, at 250k-470k rows for a hub).
+/* Answers precomputed by `behind resolve`, so that `path` and `who` read a
+ * few index ranges instead of every row behind a hub or a big agency:
  *
- * `behind resolve` builds it after writing the clusters. It is only read
- * while it describes the store as it is: the meta row records what it was
- * built from (a hash of every source's id, content hash and ingest time,
- * which changes when ingest adds or replaces a file's links; the last
- * resolve run, which rewrites `cluster`; the last judgment), and a reader
- * that finds any of them changed falls back to `link` and `cluster`. */
-#include "query/graph.h"
+ * - cluster_edge: one row per ordered pair of distinct clusters joined by
+ *   at least one link, with the number of link rows between them, both
+ *   directions, keyed on the first cluster: a node's neighbours are one
+ *   range of the primary key, already collapsed and in rid order (what
+ *   path.c's search reads from `link` and `cluster` otherwise, 250k-470k
+ *   rows for a hub);
+ * - who_agg_*: the contract obligations summed per agency, sub-agency,
+ *   fiscal year and rolled-up company (and per PSC, NAICS, award, member),
+ *   which `who` filters and sums instead of its agency's rows (who_agg.c).
+ *
+ * They are only read while they describe the store as it is: the row of
+ * `precomputed` records what they were built from (a hash of every
+ * source's id, content hash, ingest time and rows, which changes when
+ * ingest adds or replaces a file; the last resolve run, which rewrites
+ * `cluster`; the last judgment), and a reader that finds any of them
+ * changed reads the rows themselves. */
 #include "query/queryInt.h"
 #include "util/err.h"
 #include "util/timing.h"
@@ -22,9 +27,8 @@
 /* The pairs, counted from both ends exactly as path.c's q_neighbours does:
  * a link row counts once for (canon(src), canon(dst)) and once for the
  * reverse, a link inside one cluster not at all. */
-static const char q_build[] =
+static const char q_edges[] =
 	"DROP TABLE IF EXISTS cluster_edge;"
-	"DELETE FROM cluster_edge_meta;"
 	"CREATE TABLE cluster_edge("
 	"  a INTEGER NOT NULL,"
 	"  b INTEGER NOT NULL,"
@@ -40,8 +44,9 @@ static const char q_build[] =
 	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst)"
 	" WHERE a <> b GROUP BY a, b;";
 
-/* What the store's links and clusters are made of, as one string: FNV-1a of
- * the source table, the last resolve run, the last judgment. */
+/* What the store's links, clusters and obligations are made of, as one
+ * string: FNV-1a of the source table, the last resolve run, the last
+ * judgment. */
 static int fingerprint(char *out, size_t cap, bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
@@ -61,13 +66,13 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 	sqlite3_finalize(q);
 	q = NULL;
 	if (rc != SQLITE_DONE)
-		return bh_store_fail(s, "cluster graph: reading sources");
+		return bh_store_fail(s, "precomputed answers: reading sources");
 	if ((rc = bh_store_prepare(&q, s,
 				   "SELECT (SELECT coalesce(max(id), 0) FROM resolve_run),"
 				   " (SELECT coalesce(max(rid), 0) FROM judgment)")) < 0)
 		return rc;
 	if (sqlite3_step(q) != SQLITE_ROW) {
-		rc = bh_store_fail(s, "cluster graph: reading the last resolve run");
+		rc = bh_store_fail(s, "precomputed answers: reading the last resolve run");
 	} else {
 		snprintf(out, cap, "sources:%016llx run:%lld judgment:%lld", (unsigned long long)h,
 			 (long long)sqlite3_column_int64(q, 0), (long long)sqlite3_column_int64(q, 1));
@@ -77,23 +82,30 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 	return rc;
 }
 
-int bh_graph_edges_build(bh_store *s)
+int bh_query_precompute(bh_store *s)
 {
 	char fp[128];
 	sqlite3_stmt *q = NULL;
 	int rc;
-	bh_timing("before the cluster graph");
+	bh_timing("before the precomputed answers");
 	if ((rc = bh_store_begin(s)) < 0)
 		return rc;
-	if ((rc = bh_store_exec(s, "CREATE TABLE IF NOT EXISTS cluster_edge_meta("
-				   "  built_from TEXT NOT NULL, built_at TEXT NOT NULL);")) < 0 ||
-	    (rc = bh_store_exec(s, q_build)) < 0 || (rc = fingerprint(fp, sizeof fp, s)) < 0 ||
-	    (rc = bh_store_prepare(&q, s, "INSERT INTO cluster_edge_meta VALUES(?1,"
+	if ((rc = bh_store_exec(s, "CREATE TABLE IF NOT EXISTS precomputed("
+				   "  built_from TEXT NOT NULL, built_at TEXT NOT NULL);"
+				   "DELETE FROM precomputed;")) < 0 ||
+	    (rc = bh_store_exec(s, q_edges)) < 0)
+		goto done;
+	bh_timing("precomputed: cluster graph (cluster_edge)");
+	if ((rc = bh_store_exec(s, bh_who_agg_sql)) < 0)
+		goto done;
+	bh_timing("precomputed: obligations per agency (who_agg_*)");
+	if ((rc = fingerprint(fp, sizeof fp, s)) < 0 ||
+	    (rc = bh_store_prepare(&q, s, "INSERT INTO precomputed VALUES(?1,"
 					  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) < 0)
 		goto done;
 	sqlite3_bind_text(q, 1, fp, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE) {
-		rc = bh_store_fail(s, "cluster graph: recording what it was built from");
+		rc = bh_store_fail(s, "precomputed answers: recording what they were built from");
 		goto done;
 	}
 	rc = bh_store_commit(s);
@@ -101,26 +113,23 @@ done:
 	sqlite3_finalize(q);
 	if (rc < 0)
 		bh_store_rollback(s);
-	bh_timing("cluster graph (cluster_edge)");
 	return rc;
 }
 
-int bh_graph_edges_fresh(int *out, bh_store *s)
+int bh_query_precomputed(int *out, bh_store *s)
 {
 	char fp[128];
 	sqlite3_stmt *q = NULL;
-	int rc;
+	int rc = 0;
 	*out = 0;
 	/* absent in a store never resolved by this version: not an error */
-	if (sqlite3_prepare_v2(s->db, "SELECT built_from FROM cluster_edge_meta", -1, &q, NULL) !=
+	if (sqlite3_prepare_v2(s->db, "SELECT built_from FROM precomputed", -1, &q, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_finalize(q);
 		return 0;
 	}
 	if (sqlite3_step(q) == SQLITE_ROW && (rc = fingerprint(fp, sizeof fp, s)) == 0)
 		*out = strcmp(fp, bh_col_text(q, 0)) == 0;
-	else
-		rc = 0;
 	sqlite3_finalize(q);
 	return rc;
 }

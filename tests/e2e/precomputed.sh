@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The precomputed cluster graph behind `behind path` (src/query/edges.c):
-# `behind resolve` builds cluster_edge; its rows equal the link rows between
-# clusters counted by python over `link` and `cluster`; path answers the
-# same through it as through `link`; and it is never read stale: an ingest
-# or a judgment after the build sends path back to `link` (the new links are
-# found), the next resolve makes it fresh again.
+# The answers `behind resolve` precomputes (src/query/precompute.c): the
+# cluster graph of `path` (cluster_edge: its rows equal the link rows
+# between clusters counted by python over `link` and `cluster`) and the
+# obligations per agency of `who` (who_agg_*). path and who answer the same
+# through them as through the rows (byte for byte), and they are never read
+# stale: an ingest or a judgment after the build sends both back to the rows
+# (the new records are in the answers), the next resolve makes them fresh.
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
@@ -13,7 +14,7 @@ command -v python3 >/dev/null || skip "python3 is not installed"
 F="$FIXTURES/usaspending"
 DB="$T/edges.db"
 run "$BEHIND" --db "$DB" ingest "$F/txn_old_259col_dmy.csv" "$F/txn_current_iso.csv" \
-	"$F/awards_summary.csv" "$FIXTURES/who/hidden_vendor.csv" "$FIXTURES/fec/cm.txt" \
+	"$F/awards_summary.csv" "$FIXTURES/fec/cm.txt" \
 	"$FIXTURES/fec/cn.txt" "$FIXTURES/fec/itpas2.txt"
 assert_status 0 "$RC" "ingest without the subawards"
 # links on members of clusters: vendors.csv names two recipients another way
@@ -70,9 +71,35 @@ same_answers() {
 assert_eq "cluster_edge" "$(route_of subagency:7012 "name:JUNIPER FREIGHT LLC")" "fresh after resolve: path reads cluster_edge"
 assert_eq "15 pairs, 0 different" "$(same_answers)" "path through cluster_edge = path through link"
 
-# OAKRIDGE is only in the subawards: not in the store yet
-run "$BEHIND" --db "$DB" ingest "$F/subawards.csv"
-assert_status 0 "$RC" "ingest the subawards after resolve"
+# who_route ARGS...: the route who took (BEHIND_TIMING), its output in $T/w.out
+who_route() {
+	BEHIND_TIMING=1 "$BEHIND" --db "$DB" who "$@" >"$T/w.out" 2>"$T/w.err"
+	if grep -q "sums of the agency (precomputed)" "$T/w.err"; then echo precomputed; else echo rows; fi
+}
+# same_who: who through the sums = who through the rows, for a few ranges
+same_who() {
+	local a d=0
+	for a in "7012 --json" "7012" "7012 --from 2021 --to 2022 --json" "070 --json" "7012 --from 2016"; do
+		# shellcheck disable=SC2086 # the arguments are words
+		"$BEHIND" --db "$DB" who $a >"$T/new.who" 2>&1
+		# shellcheck disable=SC2086
+		BEHIND_WHO_ROUTE=rows "$BEHIND" --db "$DB" who $a >"$T/old.who" 2>&1
+		cmp -s "$T/new.who" "$T/old.who" || d=$((d + 1))
+	done
+	echo "$d different"
+}
+assert_eq "precomputed" "$(who_route 7012 --json)" "fresh after resolve: who sums who_agg"
+# 2,262,655.17: usaspending_fixtures.sh (the three contract files)
+assert_eq "2262655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total through the sums"
+assert_eq "0 different" "$(same_who)" "who through the sums = who through the rows"
+
+# OAKRIDGE is only in the subawards: not in the store yet; hidden_vendor.csv
+# adds obligations
+run "$BEHIND" --db "$DB" ingest "$F/subawards.csv" "$FIXTURES/who/hidden_vendor.csv"
+assert_status 0 "$RC" "ingest the subawards and more transactions after resolve"
+assert_eq "rows" "$(who_route 7012 --json)" "stale after ingest: who reads the rows"
+# + 5,000 + 41,000.50 + 1,999.50 + 700 + 300 (hidden_vendor.csv, who.sh)
+assert_eq "2311655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total with the new file"
 assert_eq "link" "$(route_of duns:004444444 duns:007777777)" "stale after ingest: path reads link"
 assert_eq "3|duns:004444444 subagency:7012 uei:CEDARLOG0001 duns:007777777" \
 	"$(json_q "$T/r.json" "select (j->>'shortest') || '|' || (select group_concat(value->>'id', ' ') from json_each(j->'paths'->0->'nodes')) from doc")" \
@@ -83,9 +110,13 @@ assert_eq "cluster_edge" "$(route_of duns:004444444 duns:007777777)" "fresh agai
 cmp -s "$T/r.json" "$T/stale.json"
 assert_eq 0 $? "the same answer before and after the rebuild"
 assert_eq "15 pairs, 0 different" "$(same_answers)" "rebuilt: path through cluster_edge = path through link"
+assert_eq "precomputed" "$(who_route 7012 --json)" "fresh again after resolve: who"
+assert_eq "2311655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total through the rebuilt sums"
+assert_eq "0 different" "$(same_who)" "rebuilt: who through the sums = who through the rows"
 
 run "$BEHIND" --db "$DB" judge split duns:004444444 duns:098765432 --who test --why "test"
 assert_status 0 "$RC" "judge"
 assert_eq "link" "$(route_of duns:004444444 duns:007777777)" "stale after a judgment"
+assert_eq "rows" "$(who_route 7012)" "stale after a judgment: who"
 
 finish

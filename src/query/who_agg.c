@@ -1,0 +1,80 @@
+/* The obligations `who` sums, precomputed per agency, sub-agency, fiscal
+ * year and rolled-up company by `behind resolve` (precompute.c), and the
+ * temp tables `who` fills from them for one agency and range of years.
+ *
+ * `who` on a big agency otherwise materializes every row of it (temp.who_ob,
+ * 1M rows on the 10M-row benchmark store) and groups them once per section.
+ * Each table here is the GROUP BY of one section over those rows, one level
+ * finer (agency, sub-agency, fiscal year), so that filtering on the agency's
+ * members and the years and summing again gives the same numbers: sums and
+ * counts add up, min and max of mins and maxes are the min and max. Rows
+ * count as in temp.who_ob: the view `obligation` with an amount, the
+ * company `co` rolled up to the parent named on the record, then to its
+ * cluster. */
+#include "query/queryInt.h"
+
+#include <stdio.h>
+
+const char bh_who_agg_sql[] =
+	"DROP TABLE IF EXISTS temp.pc_ob;"
+	"CREATE TEMP TABLE pc_ob AS SELECT o.agency, o.subagency, o.fiscal_year AS fy,"
+	" o.award_key, o.recipient, o.parent, o.amount, o.description, o.source_id, o.line,"
+	" o.psc, o.psc_desc, o.naics, o.naics_desc,"
+	" " BH_CANON("coalesce(o.parent, o.recipient)") " AS co"
+	" FROM obligation o WHERE o.amount IS NOT NULL;"
+	"DROP TABLE IF EXISTS who_agg_year; DROP TABLE IF EXISTS who_agg_co;"
+	"DROP TABLE IF EXISTS who_agg_psc; DROP TABLE IF EXISTS who_agg_naics;"
+	"DROP TABLE IF EXISTS who_agg_award; DROP TABLE IF EXISTS who_agg_mem;"
+	"CREATE TABLE who_agg_year AS SELECT agency, subagency, fy, sum(amount) AS amount,"
+	" count(*) AS n FROM temp.pc_ob GROUP BY agency, subagency, fy;"
+	"CREATE TABLE who_agg_co AS SELECT agency, subagency, fy, co, sum(amount) AS amount,"
+	" count(*) AS n FROM temp.pc_ob GROUP BY agency, subagency, fy, co;"
+	"CREATE TABLE who_agg_psc AS SELECT agency, subagency, fy, psc, max(psc_desc) AS descr,"
+	" sum(amount) AS amount, count(*) AS n FROM temp.pc_ob WHERE psc IS NOT NULL"
+	" GROUP BY agency, subagency, fy, psc;"
+	"CREATE TABLE who_agg_naics AS SELECT agency, subagency, fy, naics, max(naics_desc) AS descr,"
+	" sum(amount) AS amount, count(*) AS n FROM temp.pc_ob WHERE naics IS NOT NULL"
+	" GROUP BY agency, subagency, fy, naics;"
+	/* the largest awards of a few companies: read through (co) */
+	"CREATE TABLE who_agg_award AS SELECT co, award_key, agency, subagency, fy,"
+	" sum(amount) AS amount, min(source_id) AS src, min(line) AS ln,"
+	" max(description) AS d, max(recipient) AS who"
+	" FROM temp.pc_ob GROUP BY co, award_key, agency, subagency, fy;"
+	"CREATE INDEX who_agg_award_co ON who_agg_award(co, award_key);"
+	/* the entities a company stands for: its recipients and parents */
+	"CREATE TABLE who_agg_mem AS SELECT agency, subagency, fy, co, recipient AS member"
+	" FROM temp.pc_ob UNION SELECT agency, subagency, fy, co, parent FROM temp.pc_ob"
+	" WHERE parent IS NOT NULL;"
+	"CREATE INDEX who_agg_mem_co ON who_agg_mem(co);"
+	"DROP TABLE temp.pc_ob;";
+
+/* The rows of a who_agg_* table (alias p) that belong to the agency of
+ * temp.who_ag in the years of temp.who_rng. */
+#define AGG_IN(p)                                                                                  \
+	"(" p ".subagency IN (SELECT rid FROM temp.who_ag) OR " p ".agency IN"                    \
+	" (SELECT rid FROM temp.who_ag)) AND (SELECT fy1 = 0 OR " p ".fy >= fy1 FROM temp.who_rng)"   \
+	" AND (SELECT fy2 = 0 OR " p ".fy <= fy2 FROM temp.who_rng)"
+
+const char bh_who_agg_prepare[] =
+	"DROP TABLE IF EXISTS temp.who_fy; DROP TABLE IF EXISTS temp.who_co;"
+	"DROP TABLE IF EXISTS temp.who_psc; DROP TABLE IF EXISTS temp.who_naics;"
+	"DROP TABLE IF EXISTS temp.who_aw;"
+	"CREATE TEMP TABLE who_fy AS SELECT p.fy AS fiscal_year, sum(p.amount) AS amount,"
+	" sum(p.n) AS n FROM who_agg_year p WHERE " AGG_IN("p") " GROUP BY p.fy;"
+	"CREATE TEMP TABLE who_co AS SELECT p.co, sum(p.amount) AS amount, min(p.fy) AS f,"
+	" max(p.fy) AS l, sum(p.n) AS n FROM who_agg_co p WHERE " AGG_IN("p") " GROUP BY p.co;"
+	"CREATE TEMP TABLE who_psc AS SELECT p.psc AS code, max(p.descr) AS descr,"
+	" sum(p.amount) AS amount, sum(p.n) AS n FROM who_agg_psc p WHERE " AGG_IN("p")
+	" GROUP BY p.psc;"
+	"CREATE TEMP TABLE who_naics AS SELECT p.naics AS code, max(p.descr) AS descr,"
+	" sum(p.amount) AS amount, sum(p.n) AS n FROM who_agg_naics p WHERE " AGG_IN("p")
+	" GROUP BY p.naics;"
+	/* the awards of the companies `who` lists awards for (its top 10) */
+	"CREATE TEMP TABLE who_aw AS SELECT p.co, p.award_key, sum(p.amount) AS amt,"
+	" max(p.d) AS d, min(p.src) AS src, min(p.ln) AS ln, max(p.who) AS who"
+	" FROM who_agg_award p WHERE p.co IN (SELECT co FROM temp.who_co ORDER BY amount DESC"
+	" LIMIT 10) AND " AGG_IN("p") " GROUP BY p.co, p.award_key;";
+
+const char bh_who_agg_members[] =
+	"INSERT OR IGNORE INTO who_mem SELECT p.co, p.member FROM who_agg_mem p"
+	" WHERE p.co IN (SELECT co FROM who_top) AND " AGG_IN("p") ";";
