@@ -12,6 +12,10 @@
 #          --db X resolve`)
 #   LABEL  what the store holds, for the table's title
 # PAIRS (optional) replaces the path pairs: "A|B;A|B;..."
+# ROUTES=1 also times `who 7012 --json` and each path through the rows
+# (BEHIND_WHO_ROUTE=rows, BEHIND_PATH_ROUTE=link: what they read when the
+# answers precomputed by `behind resolve` are missing or stale) and checks
+# that both routes give the same bytes.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -54,16 +58,26 @@ time_cmd() {
 	echo
 	echo "### who, top and path on $LABEL, $(date -u +%Y-%m-%d)"
 	echo
-	echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores (shared; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start); behind $(git rev-parse --short HEAD); store $DB ($(du -h "$DB" | cut -f1)). Command: \`bench/answers.sh $DB\`; median of $RUNS runs each."
+	echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores (shared; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start); behind $(git rev-parse --short HEAD); store $DB ($(du -h "$DB" | cut -f1)). Command: \`${ROUTES:+ROUTES=$ROUTES }bench/answers.sh $DB\`; median of $RUNS runs each."
 	echo
 	echo "| command | wall s | CPU s | first line of the answer |"
 	echo "|---|---:|---:|---|"
 	time_cmd "who 7012" who 7012
 	time_cmd "who 7012 --json" who 7012 --json
+	if [ "${ROUTES:-0}" = 1 ]; then
+		cp "$OUT/answers.out" "$OUT/answers.fast"
+		(export BEHIND_WHO_ROUTE=rows; time_cmd "who 7012 --json, rows route" who 7012 --json)
+		cmp -s "$OUT/answers.out" "$OUT/answers.fast" || echo "| (who 7012 --json: the two routes DIFFER) | | | |"
+	fi
 	time_cmd "top 7012" top --agency 7012
 	echo "$PAIRS" | tr ';' '\n' | while IFS='|' read -r a b; do
 		[ -n "$a" ] || continue
 		time_cmd "path $a $b" path "$a" "$b"
+		if [ "${ROUTES:-0}" = 1 ]; then
+			cp "$OUT/answers.out" "$OUT/answers.fast"
+			(export BEHIND_PATH_ROUTE=link; time_cmd "path $a $b, link route" path "$a" "$b")
+			cmp -s "$OUT/answers.out" "$OUT/answers.fast" || echo "| (path $a $b: the two routes DIFFER) | | | |"
+		fi
 	done
 } >"$OUT/answers.table"
 cat "$OUT/answers.table"

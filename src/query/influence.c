@@ -3,7 +3,8 @@
  * to the entity's cluster (the entity, or every entity resolution mapped to
  * the same canonical); a part whose tables are absent is left out. Columns
  * whose name ends in "_cents" are money, printed as dollars under the name
- * without that suffix. */
+ * without that suffix; a column "figure" (a figure id, docs/cite.md) is
+ * printed in JSON only. */
 #include "query/influence.h"
 #include "query/queryInt.h"
 #include "util/err.h"
@@ -29,7 +30,7 @@ static const part PARTS[] = {
 	{"pacs", "Political action committees (FEC connected organization)", "fec_committee",
 	 "SELECT c.id AS fec_id, c.name AS committee,"
 	 " coalesce((SELECT sum(g.amount) FROM fec_gift g WHERE g.cmte = c.rid), 0) AS gave_cents,"
-	 " (SELECT count(*) FROM fec_gift g WHERE g.cmte = c.rid) AS gifts"
+	 " (SELECT count(*) FROM fec_gift g WHERE g.cmte = c.rid) AS gifts, 'pac:' || c.id AS figure"
 	 " FROM link l JOIN entity c ON c.rid = l.dst"
 	 " WHERE l.kind = 'sponsors' AND l.src IN " ME
 	 " GROUP BY c.rid ORDER BY gave_cents DESC LIMIT 25"},
@@ -163,9 +164,10 @@ static int print_part(bh_store *s, const part *p, int64_t rid, int json, int *fi
 				fprintf(out, "\n%s\n", p->title);
 			fputs("  ", out);
 			for (int i = 0; i < ncol; i++) {
-				if (sqlite3_column_type(q, i) == SQLITE_NULL)
-					continue;
 				const char *col = sqlite3_column_name(q, i);
+				/* figure ids (docs/cite.md) are for JSON readers */
+				if (sqlite3_column_type(q, i) == SQLITE_NULL || !strcmp(col, "figure"))
+					continue;
 				if (i)
 					fprintf(out, "  %.*s: ", (int)strlen(col) - (is_money(col) ? 6 : 0), col);
 				text_value(out, q, i);

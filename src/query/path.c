@@ -15,7 +15,6 @@
  * `truncated`, the search fails with BH_ETOOBIG naming the cap. */
 #include "query/graph.h"
 #include "query/queryInt.h"
-#include "util/map.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +40,8 @@ typedef struct {
 	bh_store *s;
 	sqlite3_stmt *nbr;
 	int edges; /* 1: nbr reads cluster_edge (precompute.c), already collapsed */
-	bh_map index; /* rid (8 bytes) -> node index + 1 */
+	uint32_t *slot; /* open addressing on rid: node index + 1, 0 empty */
+	size_t nslot;   /* a power of two, at least twice nnodes */
 	gnode *nodes;
 	size_t nnodes, capnodes;
 	gadj *adj;
@@ -70,7 +70,7 @@ static const char q_neighbours_edges[] = "SELECT b, links FROM cluster_edge WHER
 static void graph_free(graph *g)
 {
 	sqlite3_finalize(g->nbr);
-	bh_map_free(&g->index);
+	free(g->slot);
 	free(g->nodes);
 	free(g->adj);
 	free(g->tmp);
@@ -99,14 +99,39 @@ static int grow(void **p, size_t *cap, size_t need, size_t sz, size_t max, const
 	return 0;
 }
 
+static size_t slot_of(const graph *g, int64_t rid)
+{
+	size_t i = (size_t)(((uint64_t)rid * 0x9E3779B97F4A7C15ull) >> 32) & (g->nslot - 1);
+	while (g->slot[i] && g->nodes[g->slot[i] - 1].rid != rid)
+		i = (i + 1) & (g->nslot - 1);
+	return i;
+}
+
+/* Doubles the rid table (a generic byte-key map here cost a fifth of a
+ * hub's search). */
+static int rehash(graph *g)
+{
+	size_t n = g->nslot ? g->nslot * 2 : 4096;
+	uint32_t *old = g->slot;
+	if (!(g->slot = calloc(n, sizeof *g->slot))) {
+		g->slot = old;
+		return bh_error_set(BH_ENOMEM, "out of memory in path search");
+	}
+	g->nslot = n;
+	for (size_t k = 0; k < g->nnodes; k++)
+		g->slot[slot_of(g, g->nodes[k].rid)] = (uint32_t)(k + 1);
+	free(old);
+	return 0;
+}
+
 /* The index of the node of `rid`, added when new. */
 static int node_of(graph *g, int64_t rid, uint32_t *out)
 {
-	int64_t *v;
-	int rc = bh_map_put(&v, NULL, &g->index, &rid, sizeof rid);
-	if (rc < 0)
+	int rc;
+	if (2 * (g->nnodes + 1) > g->nslot && (rc = rehash(g)) < 0)
 		return rc;
-	if (rc == 1) {
+	size_t i = slot_of(g, rid);
+	if (!g->slot[i]) {
 		if ((rc = grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes,
 			       MAX_NODES, "entities")) < 0)
 			return rc;
@@ -115,9 +140,9 @@ static int node_of(graph *g, int64_t rid, uint32_t *out)
 		n->rid = rid;
 		n->d[0] = n->d[1] = -1;
 		n->nadj = -1;
-		*v = (int64_t)++g->nnodes;
+		g->slot[i] = (uint32_t)++g->nnodes;
 	}
-	*out = (uint32_t)(*v - 1);
+	*out = g->slot[i] - 1;
 	return 0;
 }
 
