@@ -56,6 +56,19 @@ extern const char bh_who_agg_sql[];
 extern const char bh_who_agg_prepare[];
 extern const char bh_who_agg_members[];
 
+/* The candidate names of hidden vendors (bh_who_hidden): (canonical
+ * entity, name) of the companies of the contract records: recipients,
+ * parents, primes and subs (not every donor's or client's name). The
+ * order of the rows matters (the first company to give a phrase owns it);
+ * who_agg.c stores them in this order. */
+#define BH_HIDDEN_NAMES                                                                           \
+	"WITH c(rid) AS (SELECT recipient FROM txn UNION SELECT parent FROM txn"                  \
+	"  UNION SELECT recipient FROM award UNION SELECT parent FROM award"                       \
+	"  UNION SELECT prime FROM subaward UNION SELECT sub FROM subaward"                        \
+	"  UNION SELECT sub_parent FROM subaward)"                                                 \
+	" SELECT DISTINCT " BH_CANON("st.entity") " AS entity, st.value AS value FROM c"          \
+	" CROSS JOIN statement st ON st.entity = c.rid AND st.prop IN ('name', 'alias')"
+
 /* A temp table `members(rid)` holding every entity of rid's cluster. */
 int bh_query_members(bh_store *s, int64_t rid);
 

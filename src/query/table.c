@@ -106,13 +106,17 @@ void bh_query_trace(bh_store *s, const char *what, const char *sql, const struct
 
 void bh_query_timing(const char *what)
 {
-	static struct timespec last;
-	struct timespec t;
+	static struct timespec last, last_cpu;
+	struct timespec t, c;
 	if (!getenv("BEHIND_TIMING"))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	/* CPU beside wall: on a shared machine the wall time is mostly waiting */
 	if (last.tv_sec)
-		fprintf(stderr, "timing: %-40.40s %.3f s\n", what,
-			(double)(t.tv_sec - last.tv_sec) + (t.tv_nsec - last.tv_nsec) / 1e9);
+		fprintf(stderr, "timing: %-40.40s %.3f s (cpu %.3f s)\n", what,
+			(double)(t.tv_sec - last.tv_sec) + (t.tv_nsec - last.tv_nsec) / 1e9,
+			(double)(c.tv_sec - last_cpu.tv_sec) + (c.tv_nsec - last_cpu.tv_nsec) / 1e9);
 	last = t;
+	last_cpu = c;
 }

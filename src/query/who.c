@@ -454,15 +454,9 @@ int bh_who_hidden(bh_store *s, int fast)
 			      "CREATE TEMP TABLE who_txn(rid INTEGER PRIMARY KEY);"
 			      "INSERT OR IGNORE INTO who_txn SELECT rid FROM temp.who_ob WHERE basis = 'txn';")) < 0))
 		return rc;
-	rc = bh_store_prepare(&q, s,
-			      /* companies of the contract records: recipients, parents,
-			       * primes and subs (not every donor's or client's name) */
-			      "WITH c(rid) AS (SELECT recipient FROM txn UNION SELECT parent FROM txn"
-			      "  UNION SELECT recipient FROM award UNION SELECT parent FROM award"
-			      "  UNION SELECT prime FROM subaward UNION SELECT sub FROM subaward"
-			      "  UNION SELECT sub_parent FROM subaward)"
-			      " SELECT DISTINCT " BH_CANON("st.entity") ", st.value FROM c"
-			      " CROSS JOIN statement st ON st.entity = c.rid AND st.prop IN ('name', 'alias')");
+	/* the names as resolve stored them (who_agg.c), in the same order */
+	rc = bh_store_prepare(&q, s, fast ? "SELECT entity, value FROM who_agg_names ORDER BY rowid"
+					  : BH_HIDDEN_NAMES);
 	if (rc < 0 || (rc = bh_store_prepare(&fam_ins, s,
 					     "INSERT OR IGNORE INTO temp.who_core VALUES(?, ?)")) < 0)
 		goto done;

@@ -10,7 +10,8 @@
  * counts add up, min and max of mins and maxes are the min and max. Rows
  * count as in temp.who_ob: the view `obligation` with an amount, the
  * company `co` rolled up to the parent named on the record, then to its
- * cluster. */
+ * cluster. who_agg_names keeps the candidate names of hidden vendors (a scan
+ * of every contract record's parties otherwise). */
 #include "query/queryInt.h"
 
 #include <stdio.h>
@@ -46,6 +47,9 @@ const char bh_who_agg_sql[] =
 	" FROM temp.pc_ob UNION SELECT agency, subagency, fy, co, parent FROM temp.pc_ob"
 	" WHERE parent IS NOT NULL;"
 	"CREATE INDEX who_agg_mem_co ON who_agg_mem(co);"
+	/* the hidden vendors' candidate names, in the order who reads them */
+	"DROP TABLE IF EXISTS who_agg_names;"
+	"CREATE TABLE who_agg_names AS " BH_HIDDEN_NAMES ";"
 	"DROP TABLE temp.pc_ob;";
 
 /* The rows of a who_agg_* table (alias p) that belong to the agency of
