@@ -42,15 +42,18 @@ time_cmd() {
 	shift
 	: >"$OUT/answers.times"
 	i=0
+	failed=
 	while [ $i -lt "$RUNS" ]; do
 		/usr/bin/time -f "%e %U %S" -o "$OUT/answers.t" "$BEHIND" --db "$DB" "$@" >"$OUT/answers.out" 2>&1 ||
-			{ echo "answers.sh: $label failed:" >&2; tail -n 5 "$OUT/answers.out" >&2; exit 1; }
+			{ echo "answers.sh: $label failed:" >&2; tail -n 5 "$OUT/answers.out" >&2; failed=1; }
 		tail -n 1 "$OUT/answers.t" >>"$OUT/answers.times"
 		i=$((i + 1))
 	done
 	wall=$(awk '{print $1}' "$OUT/answers.times" | median)
 	cpu=$(awk '{printf "%.2f\n", $2 + $3}' "$OUT/answers.times" | median)
 	first=$(head -n 1 "$OUT/answers.out" | cut -c1-70)
+	# a failure is a result too (its message instead of the answer)
+	[ -z "$failed" ] || first="FAILED: $(tail -n 1 "$OUT/answers.out" | cut -c1-90)"
 	printf '| %s | %s | %s | %s |\n' "$label" "$wall" "$cpu" "$first"
 }
 
