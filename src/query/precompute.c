@@ -15,8 +15,10 @@
  * `precomputed` records what they were built from (a hash of every
  * source's id, content hash, ingest time and rows, which changes when
  * ingest adds or replaces a file; the last resolve run, which rewrites
- * `cluster`; the last judgment), and a reader that finds any of them
- * changed reads the rows themselves. */
+ * `cluster`), and a reader that finds either changed reads the rows
+ * themselves. A judgment is not part of it: `behind judge` only appends
+ * to `judgment`, and clusters (so every answer) change at the next
+ * resolve, which rebuilds these tables. */
 #include "query/queryInt.h"
 #include "util/err.h"
 #include "util/timing.h"
@@ -45,8 +47,7 @@ static const char q_edges[] =
 	" WHERE a <> b GROUP BY a, b;";
 
 /* What the store's links, clusters and obligations are made of, as one
- * string: FNV-1a of the source table, the last resolve run, the last
- * judgment. */
+ * string: FNV-1a of the source table, the last resolve run. */
 static int fingerprint(char *out, size_t cap, bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
@@ -68,14 +69,13 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, "precomputed answers: reading sources");
 	if ((rc = bh_store_prepare(&q, s,
-				   "SELECT (SELECT coalesce(max(id), 0) FROM resolve_run),"
-				   " (SELECT coalesce(max(rid), 0) FROM judgment)")) < 0)
+				   "SELECT coalesce(max(id), 0) FROM resolve_run")) < 0)
 		return rc;
 	if (sqlite3_step(q) != SQLITE_ROW) {
 		rc = bh_store_fail(s, "precomputed answers: reading the last resolve run");
 	} else {
-		snprintf(out, cap, "sources:%016llx run:%lld judgment:%lld", (unsigned long long)h,
-			 (long long)sqlite3_column_int64(q, 0), (long long)sqlite3_column_int64(q, 1));
+		snprintf(out, cap, "sources:%016llx run:%lld", (unsigned long long)h,
+			 (long long)sqlite3_column_int64(q, 0));
 		rc = 0;
 	}
 	sqlite3_finalize(q);

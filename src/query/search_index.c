@@ -16,9 +16,10 @@
  *
  * `behind resolve` builds it after writing the clusters (and `behind search
  * --reindex`). It is only read while it describes the store as it is: the
- * meta row records the sources (count, last id, last ingest time, rows), the
- * last resolve run and the last judgment, and search falls back to the
- * full-text query when any of them changed. */
+ * meta row records the sources (count, last id, last ingest time, rows) and
+ * the last resolve run, and search falls back to the full-text query when
+ * either changed. Judgments are not part of it: they change clusters only
+ * at the next resolve, which rebuilds the index. */
 #include "query/searchInt.h"
 #include "util/map.h"
 #include "util/timing.h"
@@ -95,8 +96,7 @@ int bh_search_tok_each(bh_search_tok *t, const char *text, size_t len,
 #define SEARCH_BUILT_FROM                                                                          \
 	"(SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(ingested_at), '')"  \
 	" || ':' || total(rows) FROM source) || ' run:' ||"                                          \
-	" (SELECT coalesce(max(id), 0) FROM resolve_run) || ' judgment:' ||"                         \
-	" (SELECT coalesce(max(rid), 0) FROM judgment)"
+	" (SELECT coalesce(max(id), 0) FROM resolve_run)"
 
 int bh_search_index_fresh(int *out, int *broad, bh_store *s)
 {
