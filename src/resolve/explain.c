@@ -52,8 +52,7 @@ static int shared_ids(FILE *out, bh_store *s, int64_t ra, int64_t rb, int json)
 	int rc = bh_store_prepare(&q, s,
 				  "SELECT DISTINCT x.prop, x.value FROM statement x JOIN statement y"
 				  " ON y.prop = x.prop AND y.value = x.value WHERE x.entity = ?1"
-				  " AND y.entity = ?2 AND x.prop IN ('uei','duns','cage',"
-				  "'lda_registrant_id','lda_client_id','fec_id')");
+				  " AND y.entity = ?2 AND x." BH_IDENT_PROPS_SQL);
 	int n = 0;
 	if (rc < 0)
 		return rc;

@@ -440,8 +440,7 @@ static int load_ids(rctx *c, int64_t *merges)
 				return rc;
 		}
 	if ((rc = bh_store_prepare(&q, c->s,
-				   "SELECT entity, prop, value FROM statement WHERE prop IN"
-				   " ('uei','duns','cage','lda_registrant_id','lda_client_id','fec_id')")) < 0)
+				   "SELECT entity, prop, value FROM statement WHERE " BH_IDENT_PROPS_SQL)) < 0)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t e = bh_rs_entity(c, sqlite3_column_int64(q, 0));
@@ -483,9 +482,9 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new, const in
 	int64_t srid = 0;
 	const char *sprop = NULL, *sval = NULL;
 	*first_new = -1;
-	/* "+prop": walk the (entity, prop) index in entity order; through the
-	 * (prop, value) index SQLite would sort every name and address in a
-	 * temporary B-tree first (minutes on 10M entities). With `only`, the
+	/* "+prop": walk the (entity, prop) index in entity order, never one
+	 * led by prop (SQLite would then sort every name and address in a
+	 * temporary B-tree first: minutes on 10M entities). With `only`, the
 	 * same index walked for two entities: the same rows in the same order. */
 	if ((rc = bh_store_prepare(&q, c->s,
 				   only ? "SELECT entity, prop, value FROM statement WHERE entity IN (?1, ?2)"
