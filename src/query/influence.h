@@ -21,4 +21,10 @@
  * message set. Called by `behind show`. */
 int bh_influence_print(bh_store *s, int64_t rid, int json, FILE *out);
 
+/* Stores the section's rows for every cluster with many LDA rows (tables
+ * influence_top, influence_canon), which bh_influence_print reads while
+ * the precomputed answers are fresh. Called by bh_query_precompute inside
+ * its transaction. Returns 0 or a negative code with the message set. */
+int bh_influence_precompute(bh_store *s);
+
 #endif

@@ -19,6 +19,7 @@
  * themselves. A judgment is not part of it: `behind judge` only appends
  * to `judgment`, and clusters (so every answer) change at the next
  * resolve, which rebuilds these tables. */
+#include "query/influence.h"
 #include "query/queryInt.h"
 #include "util/err.h"
 #include "util/timing.h"
@@ -99,6 +100,9 @@ int bh_query_precompute(bh_store *s)
 	if ((rc = bh_store_exec(s, bh_who_agg_sql)) < 0)
 		goto done;
 	bh_timing("precomputed: obligations per agency (who_agg_*)");
+	if ((rc = bh_influence_precompute(s)) < 0)
+		goto done;
+	bh_timing("precomputed: influence of the clusters with many LDA rows");
 	if ((rc = fingerprint(fp, sizeof fp, s)) < 0 ||
 	    (rc = bh_store_prepare(&q, s, "INSERT INTO precomputed VALUES(?1,"
 					  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) < 0)
