@@ -65,7 +65,7 @@ int bh_cmd_resolve(int argc, char **argv)
 	if (bh_store_open(&s, bh_cli_db(), BH_STORE_RW) < 0)
 		return bh_cli_fail("resolve");
 	if (bh_resolve_store(&r, s, &o) < 0 || bh_query_precompute(s) < 0 ||
-	    bh_search_index_build(s, BH_SEARCH_BROAD, BH_SEARCH_TOP) < 0) {
+	    bh_search_index_refresh(s, BH_SEARCH_BROAD, BH_SEARCH_TOP) < 0) {
 		bh_store_close(s);
 		return bh_cli_fail("resolve");
 	}

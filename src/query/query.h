@@ -28,6 +28,10 @@ int bh_query_search(bh_store *s, const char *text, int limit, int json, FILE *ou
  * each with its `top` most-named clusters. Its own transaction. */
 enum { BH_SEARCH_BROAD = 500, BH_SEARCH_TOP = 200 };
 int bh_search_index_build(bh_store *s, int broad, int top);
+/* The same, except that an index built with these thresholds from the same
+ * sources and clusters (a resolve that changed nothing) is kept as it is
+ * and only marked fresh for the new resolve run. Called by `behind resolve`. */
+int bh_search_index_refresh(bh_store *s, int broad, int top);
 
 /* `behind show`: an entity's names, identifiers, parents and children,
  * money by agency and fiscal year, largest awards with their sources. */

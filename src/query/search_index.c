@@ -92,11 +92,13 @@ int bh_search_tok_each(bh_search_tok *t, const char *text, size_t len,
 
 /* ---- freshness ------------------------------------------------------------ */
 
-/* SQL text: what the index was built from, as one string. */
-#define SEARCH_BUILT_FROM                                                                          \
+/* SQL text: the sources the index was built from, as one string; with the
+ * last resolve run, what readers check. */
+#define SEARCH_SOURCES                                                                             \
 	"(SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(ingested_at), '')"  \
-	" || ':' || total(rows) FROM source) || ' run:' ||"                                          \
-	" (SELECT coalesce(max(id), 0) FROM resolve_run)"
+	" || ':' || total(rows) FROM source)"
+#define SEARCH_BUILT_FROM                                                                          \
+	SEARCH_SOURCES " || ' run:' || (SELECT coalesce(max(id), 0) FROM resolve_run)"
 
 int bh_search_index_fresh(int *out, int *broad, bh_store *s)
 {
@@ -372,10 +374,60 @@ done:
 	return rc;
 }
 
+/* The clusters the index was built with, as one string: how many rows
+ * `cluster` has and an FNV-1a hash of them in entity order. */
+static int clusters_hash(char *out, size_t cap, bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t h = 1469598103934665603ull;
+	int64_t n = 0;
+	int rc;
+	if ((rc = bh_store_prepare(&q, s, "SELECT entity, canon FROM cluster ORDER BY entity")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		uint64_t v[2] = {(uint64_t)sqlite3_column_int64(q, 0),
+				 (uint64_t)sqlite3_column_int64(q, 1)};
+		const unsigned char *b = (const unsigned char *)v;
+		for (size_t i = 0; i < sizeof v; i++)
+			h = (h ^ b[i]) * 1099511628211ull;
+		n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return bh_store_fail(s, "search index: reading the clusters");
+	snprintf(out, cap, "%lld:%016llx", (long long)n, (unsigned long long)h);
+	return 0;
+}
+
+int bh_search_index_refresh(bh_store *s, int broad, int top)
+{
+	sqlite3_stmt *q = NULL;
+	char clusters[64];
+	int rc, same = 0;
+	if ((rc = clusters_hash(clusters, sizeof clusters, s)) < 0)
+		return rc;
+	/* a store indexed before search_meta had these columns: rebuilt */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM search_meta WHERE broad = ?1 AND top = ?2"
+			       " AND clusters = ?3 AND sources = " SEARCH_SOURCES,
+			       -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(q, 1, broad);
+		sqlite3_bind_int(q, 2, top);
+		sqlite3_bind_text(q, 3, clusters, -1, SQLITE_STATIC);
+		same = sqlite3_step(q) == SQLITE_ROW;
+	}
+	sqlite3_finalize(q);
+	if (!same)
+		return bh_search_index_build(s, broad, top);
+	rc = bh_store_exec(s, "UPDATE search_meta SET built_from = " SEARCH_BUILT_FROM);
+	bh_timing("search index: kept");
+	return rc;
+}
+
 int bh_search_index_build(bh_store *s, int broad, int top)
 {
 	build b = {0};
-	char meta[512];
+	char meta[1024], clusters[64];
 	int rc;
 
 	if (broad < 1 || top < 1)
@@ -393,12 +445,17 @@ int bh_search_index_build(bh_store *s, int broad, int top)
 				   "  canon INTEGER NOT NULL, weight INTEGER NOT NULL,"
 				   "  PRIMARY KEY(key, pos)) WITHOUT ROWID;"
 				   "CREATE TABLE search_meta(built_from TEXT NOT NULL,"
-				   "  broad INTEGER NOT NULL, top INTEGER NOT NULL);")) < 0 ||
+				   "  broad INTEGER NOT NULL, top INTEGER NOT NULL,"
+				   "  sources TEXT NOT NULL, clusters TEXT NOT NULL);")) < 0 ||
 	    (rc = count_prefixes(&b, s)) < 0 || (rc = bh_map_each(&b.prefixes, pick_key, &b)) < 0 ||
 	    (rc = credit_names(&b, s)) < 0 || (rc = write_index(&b, s)) < 0)
 		goto done;
+	if ((rc = clusters_hash(clusters, sizeof clusters, s)) < 0)
+		goto done;
 	snprintf(meta, sizeof meta,
-		 "INSERT INTO search_meta SELECT " SEARCH_BUILT_FROM ", %d, %d", broad, top);
+		 "INSERT INTO search_meta SELECT " SEARCH_BUILT_FROM ", %d, %d, " SEARCH_SOURCES
+		 ", '%s'",
+		 broad, top, clusters);
 	if ((rc = bh_store_exec(s, meta)) < 0)
 		goto done;
 	rc = bh_store_commit(s);

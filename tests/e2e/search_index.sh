@@ -51,6 +51,16 @@ run "$BEHIND" --db "$DB" ingest "$U/txn_old_259col_dmy.csv" "$U/txn_current_iso.
 run "$BEHIND" --db "$DB" resolve
 assert_status 0 "$RC" "resolve (builds the index)"
 assert_eq "500|200" "$(sqlite3 "$DB" "SELECT broad || '|' || top FROM search_meta")" "resolve's index: default thresholds"
+# a resolve that changes no cluster keeps the index (only marks it fresh)
+idx_sum() { sqlite3 "$1" "SELECT count(*) || ':' || total(weight * pos) || ':' || (SELECT built_from FROM search_meta) FROM search_top"; }
+before=$(idx_sum "$DB")
+BEHIND_TIMING=1 "$BEHIND" --db "$DB" resolve >/dev/null 2>"$T/resolve2.err"
+assert_contains "$(cat "$T/resolve2.err")" "search index: kept" "a second resolve keeps the index"
+after=$(idx_sum "$DB")
+assert_eq "${before%:*}" "${after%:*}" "the kept index has the same rows"
+assert_ne "$before" "$after" "and is marked built for the new resolve run"
+assert_eq "1" "$(sqlite3 "$DB" "SELECT built_from = (SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(ingested_at), '') || ':' || total(rows) FROM source) || ' run:' || (SELECT max(id) FROM resolve_run)) FROM search_meta")" \
+	"the kept index is fresh for readers"
 run "$BEHIND" --db "$DB" search --reindex=2
 assert_status 0 "$RC" "search --reindex=2"
 keys=$(sqlite3 "$DB" "SELECT count(*) FROM search_key")
@@ -67,6 +77,10 @@ word=$(sqlite3 "$DB" "SELECT key FROM search_key ORDER BY postings DESC LIMIT 1"
 run "$BEHIND" --db "$DB" ingest "$FIXTURES/fec/itpas2.txt"
 assert_eq "$(old_sql "$DB" "\"$word\"*")" "$(search_ids "$DB" "$word")" \
 	"after another ingest '$word' takes the full-text route"
+BEHIND_TIMING=1 "$BEHIND" --db "$DB" resolve >/dev/null 2>"$T/resolve3.err"
+assert_not_contains "$(cat "$T/resolve3.err")" "kept" "a resolve after an ingest rebuilds the index"
+assert_contains "$(cat "$T/resolve3.err")" "search index (search_key, search_top)" "(it is built)"
+assert_eq "500|200" "$(sqlite3 "$DB" "SELECT broad || '|' || top FROM search_meta")" "rebuilt by resolve with its thresholds"
 run "$BEHIND" --db "$DB" search --reindex=2
 assert_ne "$(old_sql "$DB" "\"$word\"*")" "$(search_ids "$DB" "$word")" \
 	"rebuilt: '$word' is answered from the index again (most records first)"
