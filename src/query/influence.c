@@ -6,13 +6,19 @@
  * without that suffix; a column "figure" (a figure id, docs/cite.md) is
  * printed in JSON only.
  *
- * The clusters with many LDA rows (a big registrant's LD-203 report groups
+ * `behind resolve` finds every cluster that any part can find rows for
+ * (bh_influence_precompute: the clusters named by a sponsors link, an FEC
+ * gift, an LDA filing or contribution, a position; influence_canon), and
+ * for those with many such rows (a big registrant's LD-203 report groups
  * 10,000 contributions, its filings join 15,000 contacts and lobbyists:
- * 20-45 ms a show) have their parts' rows computed by `behind resolve`
- * (bh_influence_precompute, into influence_top) with the same statements,
- * and read back while the precomputed answers are fresh
- * (bh_query_precomputed): the same rows in the same order, printed by the
- * same code. $BEHIND_SHOW_ROUTE=rows reads the records always. */
+ * 20-45 ms through the records) runs the parts and stores their rows,
+ * typed and in order (influence_top), with each part's column names
+ * (influence_part). While the precomputed answers are fresh
+ * (bh_query_precomputed) show reads the stored rows (two statements
+ * instead of eight), prints a cluster that no part can find rows for with
+ * its parts empty (no statement at all), and runs the parts for the rest.
+ * The same rows in the same order, printed by the same code.
+ * $BEHIND_SHOW_ROUTE=rows reads the records always. */
 #include "query/influence.h"
 #include "query/queryInt.h"
 #include "util/err.h"
@@ -24,10 +30,11 @@
 
 #define LIST_MAX 25
 
-/* A cluster whose LDA rows (filings as client or registrant, LD-203
- * contributions as registrant) number at least this many has its parts
- * precomputed: below it a part costs well under a millisecond. */
-#define PRECOMPUTE_MIN_ROWS 200
+#define PRE_COLS 8 /* the widest part (revolving_door) */
+
+/* A cluster with at least this many rows for the parts to group has them
+ * stored: below it the parts cost well under a millisecond together. */
+#define STORE_MIN_ROWS 200
 
 /* The entity's cluster as a subquery usable in "x IN " ME ("?1": rid). */
 #define ME                                                                                    \
@@ -117,6 +124,35 @@ static int is_money(const char *col)
 	return n > 6 && strcmp(col + n - 6, "_cents") == 0;
 }
 
+/* A part's column names: of its statement, or parsed from influence_part. */
+typedef struct {
+	int n;
+	const char *name[PRE_COLS];
+	char buf[512];
+} cols;
+
+static void cols_of_stmt(cols *c, sqlite3_stmt *q)
+{
+	c->n = sqlite3_column_count(q);
+	if (c->n > PRE_COLS)
+		c->n = PRE_COLS; /* refused by bh_influence_precompute, never met */
+	for (int i = 0; i < c->n; i++)
+		c->name[i] = sqlite3_column_name(q, i);
+}
+
+/* From "a\tb\tc" (influence_part.cols). */
+static void cols_of_text(cols *c, const char *text)
+{
+	snprintf(c->buf, sizeof c->buf, "%s", text ? text : "");
+	c->n = 0;
+	for (char *t = c->buf; c->n < PRE_COLS;) {
+		c->name[c->n++] = t;
+		if (!(t = strchr(t, '\t')))
+			break;
+		*t++ = '\0';
+	}
+}
+
 /* The value of column i of q (named `col` in the part's statement). */
 static void json_value(FILE *out, sqlite3_stmt *q, int i, const char *col)
 {
@@ -146,20 +182,18 @@ static void text_value(FILE *out, sqlite3_stmt *q, int i, const char *col)
 		fprintf(out, "%s", (const char *)sqlite3_column_text(q, i));
 }
 
-/* Prints one row of part p: the column names are those of the part's
- * statement `names`, the values those of `v` (the same statement, or the
- * precomputed row, whose columns are in the same order). */
-static void print_row(FILE *out, const part *p, sqlite3_stmt *names, sqlite3_stmt *v, int json,
+/* Prints one row of part p: columns c, values from column `off` of v on
+ * (the part's statement, or a row of influence_top). */
+static void print_row(FILE *out, const part *p, const cols *c, sqlite3_stmt *v, int off, int json,
 		      int nrows)
 {
-	int ncol = sqlite3_column_count(names);
 	if (json) {
 		fputs(nrows ? ",\n    {" : "\n    {", out);
-		for (int i = 0; i < ncol; i++) {
-			const char *col = sqlite3_column_name(names, i);
+		for (int i = 0; i < c->n; i++) {
+			const char *col = c->name[i];
 			int n = (int)strlen(col) - (is_money(col) ? 6 : 0);
 			fprintf(out, "%s\"%.*s\": ", i ? ", " : "", n, col);
-			json_value(out, v, i, col);
+			json_value(out, v, off + i, col);
 		}
 		fputc('}', out);
 		return;
@@ -167,64 +201,101 @@ static void print_row(FILE *out, const part *p, sqlite3_stmt *names, sqlite3_stm
 	if (!nrows)
 		fprintf(out, "\n%s\n", p->title);
 	fputs("  ", out);
-	for (int i = 0; i < ncol; i++) {
-		const char *col = sqlite3_column_name(names, i);
+	for (int i = 0; i < c->n; i++) {
+		const char *col = c->name[i];
 		/* figure ids (docs/cite.md) are for JSON readers */
-		if (sqlite3_column_type(v, i) == SQLITE_NULL || !strcmp(col, "figure"))
+		if (sqlite3_column_type(v, off + i) == SQLITE_NULL || !strcmp(col, "figure"))
 			continue;
 		if (i)
 			fprintf(out, "  %.*s: ", (int)strlen(col) - (is_money(col) ? 6 : 0), col);
-		text_value(out, v, i, col);
+		text_value(out, v, off + i, col);
 	}
 	fputc('\n', out);
 }
 
-/* Runs part number `k` and prints it; *first tracks JSON commas. With `pre`
- * (SELECT c0.. FROM influence_top WHERE canon = ?1 AND part = ?2, ?1
- * bound), the rows are read from it instead of the records. */
-static int print_part(bh_store *s, int k, int64_t rid, sqlite3_stmt *pre, int json, int *first,
-		      FILE *out)
+static void part_open(FILE *out, const part *p, int json, int *first)
+{
+	if (json) {
+		fprintf(out, "%s\n  \"%s\": [", *first ? "" : ",", p->key);
+		*first = 0;
+	}
+}
+
+static void part_close(FILE *out, int json, int nrows)
+{
+	if (json)
+		fputs(nrows ? "\n  ]" : "]", out);
+}
+
+/* Runs part number `k` over the records and prints it; *first tracks JSON
+ * commas. */
+static int print_part(bh_store *s, int k, int64_t rid, int json, int *first, FILE *out)
 {
 	const part *p = &PARTS[k];
-	sqlite3_stmt *q = NULL, *v;
+	sqlite3_stmt *q = NULL;
 	int rc, nrows = 0;
 	struct timespec t0;
+	cols c;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!table_exists(s, p->needs))
 		return 0;
 	if ((rc = bh_store_prepare(&q, s, p->sql)) < 0)
 		return rc;
-	if (pre) {
-		sqlite3_reset(pre);
-		sqlite3_bind_int(pre, 2, k);
-		v = pre;
-	} else {
-		sqlite3_bind_int64(q, 1, rid);
-		v = q;
-	}
-	if (json) {
-		fprintf(out, "%s\n  \"%s\": [", *first ? "" : ",", p->key);
-		*first = 0;
-	}
-	while ((rc = sqlite3_step(v)) == SQLITE_ROW && nrows < LIST_MAX)
-		print_row(out, p, q, v, json, nrows++);
+	sqlite3_bind_int64(q, 1, rid);
+	cols_of_stmt(&c, q);
+	part_open(out, p, json, first);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && nrows < LIST_MAX)
+		print_row(out, p, &c, q, 0, json, nrows++);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		rc = bh_store_fail(s, p->key);
 		sqlite3_finalize(q);
 		return rc;
 	}
-	if (json)
-		fputs(nrows ? "\n  ]" : "]", out);
+	part_close(out, json, nrows);
 	sqlite3_finalize(q);
-	bh_query_trace(s, p->key, pre ? "SELECT * FROM influence_top" : p->sql, &t0);
+	bh_query_trace(s, p->key, p->sql, &t0);
 	return 0;
 }
 
-/* *out: the statement reading the precomputed rows of rid's cluster, or
- * NULL when they are not there (a small cluster, a store resolved before
- * they existed, answers no longer fresh, or $BEHIND_SHOW_ROUTE=rows). */
-static int open_precomputed(sqlite3_stmt **out, bh_store *s, int64_t rid)
+/* Prints every part from the stored rows of rid's cluster: `parts` is
+ * SELECT part, cols FROM influence_part ORDER BY part, prepared. */
+static int print_stored(bh_store *s, sqlite3_stmt *parts, int64_t rid, int json, int *first,
+			FILE *out)
+{
+	sqlite3_stmt *v = NULL;
+	int rc, have;
+	cols c;
+	if ((rc = bh_store_prepare(&v, s,
+				   "SELECT part, c0, c1, c2, c3, c4, c5, c6, c7 FROM influence_top"
+				   " WHERE canon = coalesce((SELECT canon FROM cluster WHERE entity = ?1), ?1)"
+				   " ORDER BY part, ord")) < 0)
+		return rc;
+	sqlite3_bind_int64(v, 1, rid);
+	have = sqlite3_step(v);
+	while ((rc = sqlite3_step(parts)) == SQLITE_ROW) {
+		int k = sqlite3_column_int(parts, 0), nrows = 0;
+		if (k < 0 || k >= (int)(sizeof PARTS / sizeof PARTS[0]))
+			continue;
+		cols_of_text(&c, bh_col_text(parts, 1));
+		part_open(out, &PARTS[k], json, first);
+		for (; have == SQLITE_ROW && sqlite3_column_int(v, 0) <= k; have = sqlite3_step(v))
+			if (sqlite3_column_int(v, 0) == k)
+				print_row(out, &PARTS[k], &c, v, 1, json, nrows++);
+		part_close(out, json, nrows);
+	}
+	if ((rc != SQLITE_DONE) || (have != SQLITE_ROW && have != SQLITE_DONE))
+		rc = bh_store_fail(s, "influence: reading the precomputed rows");
+	else
+		rc = 0;
+	sqlite3_finalize(v);
+	return rc;
+}
+
+/* *out: SELECT part, cols FROM influence_part when the stored rows are to
+ * be read, or NULL (a store resolved before they existed, answers no
+ * longer fresh, or $BEHIND_SHOW_ROUTE=rows). */
+static int open_precomputed(sqlite3_stmt **out, bh_store *s)
 {
 	const char *route = getenv("BEHIND_SHOW_ROUTE");
 	sqlite3_stmt *q = NULL;
@@ -235,56 +306,67 @@ static int open_precomputed(sqlite3_stmt **out, bh_store *s, int64_t rid)
 	if ((rc = bh_query_precomputed(&fresh, s)) < 0 || !fresh)
 		return rc;
 	/* absent from a store precomputed before this version: not an error */
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT c0, c1, c2, c3, c4, c5, c6, c7 FROM influence_top"
-			       " WHERE canon = ?1 AND part = ?2 ORDER BY ord",
-			       -1, &q, NULL) != SQLITE_OK ||
-	    !table_exists(s, "influence_canon")) {
-		sqlite3_finalize(q);
-		return 0;
-	}
-	sqlite3_stmt *c = NULL;
-	if ((rc = bh_store_prepare(&c, s,
-				   "SELECT canon FROM influence_canon WHERE canon = coalesce("
-				   "(SELECT canon FROM cluster WHERE entity = ?1), ?1)")) < 0) {
-		sqlite3_finalize(q);
-		return rc;
-	}
-	sqlite3_bind_int64(c, 1, rid);
-	if (sqlite3_step(c) == SQLITE_ROW) {
-		sqlite3_bind_int64(q, 1, sqlite3_column_int64(c, 0));
+	if (sqlite3_prepare_v2(s->db, "SELECT part, cols FROM influence_part ORDER BY part", -1, &q,
+			       NULL) == SQLITE_OK &&
+	    table_exists(s, "influence_canon"))
 		*out = q;
-		q = NULL;
-	}
-	sqlite3_finalize(c);
-	sqlite3_finalize(q);
+	else
+		sqlite3_finalize(q);
 	return 0;
+}
+
+/* *out: 1 when rid's cluster has its rows stored or none to find (read
+ * them from influence_top), 0 when the parts are to run. */
+static int stored_or_none(int *out, bh_store *s, int64_t rid)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+	*out = 0;
+	if ((rc = bh_store_prepare(&q, s,
+				   "SELECT stored FROM influence_canon WHERE canon = coalesce("
+				   "(SELECT canon FROM cluster WHERE entity = ?1), ?1)")) < 0)
+		return rc;
+	sqlite3_bind_int64(q, 1, rid);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(q, 0) != 0;
+	else if (rc == SQLITE_DONE)
+		*out = 1;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : bh_store_fail(s, "influence_canon");
+	sqlite3_finalize(q);
+	return rc;
 }
 
 int bh_influence_print(bh_store *s, int64_t rid, int json, FILE *out)
 {
 	sqlite3_stmt *pre = NULL;
-	int rc, first = 1;
-	if ((rc = open_precomputed(&pre, s, rid)) < 0)
-		return rc;
+	int rc, first = 1, stored = 0;
+	if ((rc = open_precomputed(&pre, s)) < 0 || (pre && (rc = stored_or_none(&stored, s, rid)) < 0))
+		goto done;
 	if (getenv("BEHIND_TIMING"))
-		fprintf(stderr, "influence: route %s\n", pre ? "precomputed" : "rows");
+		fprintf(stderr, "influence: route %s\n", stored ? "precomputed" : "rows");
 	if (json)
 		fputc('{', out);
-	for (int k = 0; k < (int)(sizeof PARTS / sizeof PARTS[0]); k++)
-		if ((rc = print_part(s, k, rid, pre, json, &first, out)) < 0)
-			break;
+	if (stored)
+		rc = print_stored(s, pre, rid, json, &first, out);
+	else
+		for (int k = 0; k < (int)(sizeof PARTS / sizeof PARTS[0]); k++)
+			if ((rc = print_part(s, k, rid, json, &first, out)) < 0)
+				break;
 	if (json)
 		fputs(first ? "}\n" : "\n}\n", out);
+done:
 	sqlite3_finalize(pre);
 	return rc;
 }
 
 /* ---- precomputed at resolve time ------------------------------------------ */
 
-#define PRE_COLS 8 /* the widest part (revolving_door) */
-
 static const char q_pre_tables[] =
+	"DROP TABLE IF EXISTS influence_canon;"
+	"CREATE TABLE influence_canon(" /* every cluster that a part can find rows for */
+	"  canon INTEGER PRIMARY KEY,"
+	"  stored INTEGER NOT NULL);" /* 1: its rows are in influence_top */
 	"DROP TABLE IF EXISTS influence_top;"
 	"CREATE TABLE influence_top("
 	"  canon INTEGER NOT NULL," /* the cluster's canonical entity */
@@ -293,17 +375,27 @@ static const char q_pre_tables[] =
 	"  c0, c1, c2, c3, c4, c5, c6, c7," /* its columns, typed as the part gave them */
 	"  PRIMARY KEY(canon, part, ord)"
 	") WITHOUT ROWID;"
-	"DROP TABLE IF EXISTS influence_canon;"
-	"CREATE TABLE influence_canon(canon INTEGER PRIMARY KEY);";
+	"DROP TABLE IF EXISTS influence_part;"
+	"CREATE TABLE influence_part(" /* the parts whose tables exist */
+	"  part INTEGER PRIMARY KEY,"
+	"  cols TEXT NOT NULL);"; /* their column names, tab-separated */
 
-/* The clusters with at least ?1 LDA rows, in canonical order. */
-static const char q_heavy[] =
-	"SELECT canon FROM (SELECT coalesce(c.canon, x.e) AS canon FROM ("
-	"  SELECT client AS e FROM lda_filing WHERE client IS NOT NULL"
-	"  UNION ALL SELECT registrant FROM lda_filing WHERE registrant IS NOT NULL"
-	"  UNION ALL SELECT registrant FROM lda_contribution WHERE registrant IS NOT NULL) x"
-	" LEFT JOIN cluster c ON c.entity = x.e)"
-	" GROUP BY canon HAVING count(*) >= ?1 ORDER BY canon";
+/* Every cluster that some part can find rows for, in canonical order, with
+ * the number of rows it has there: each part's rows hang on one of these
+ * columns being in the cluster (pacs and pac_recipients through a sponsors
+ * link or the committee's own gifts). */
+static const char q_candidates_head[] =
+	"SELECT coalesce(c.canon, x.e) AS canon, count(*) FROM (SELECT NULL AS e";
+static const char *const CANDIDATES[][2] = {
+	{"link", " UNION ALL SELECT src FROM link WHERE kind = 'sponsors'"},
+	{"fec_txn", " UNION ALL SELECT cmte FROM fec_gift"},
+	{"lda_filing", " UNION ALL SELECT client FROM lda_filing"
+		       " UNION ALL SELECT registrant FROM lda_filing"
+		       " UNION ALL SELECT registrant FROM lda_contribution"},
+	{"position", " UNION ALL SELECT org FROM position"},
+};
+static const char q_candidates_tail[] =
+	") x LEFT JOIN cluster c ON c.entity = x.e WHERE x.e IS NOT NULL GROUP BY 1 ORDER BY 1";
 
 /* Stores the rows of every part for cluster `canon`, with the parts'
  * statements `parts` (NULL for a part whose table is absent). */
@@ -334,52 +426,84 @@ static int precompute_one(bh_store *s, sqlite3_stmt **parts, sqlite3_stmt *ins, 
 	return 0;
 }
 
+/* Prepares part k (when its table exists) and records its column names. */
+static int prepare_part(sqlite3_stmt **out, bh_store *s, int k)
+{
+	sqlite3_stmt *ins = NULL;
+	char names[512] = "";
+	size_t len = 0;
+	int rc;
+	*out = NULL;
+	if (!table_exists(s, PARTS[k].needs))
+		return 0;
+	if ((rc = bh_store_prepare(out, s, PARTS[k].sql)) < 0)
+		return rc;
+	if (sqlite3_column_count(*out) > PRE_COLS)
+		return bh_error_set(BH_ERR, "influence: part %s has more than %d columns",
+				    PARTS[k].key, PRE_COLS);
+	for (int i = 0; i < sqlite3_column_count(*out); i++)
+		len += (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0,
+					"%s%s", i ? "\t" : "", sqlite3_column_name(*out, i));
+	if (len >= sizeof names)
+		return bh_error_set(BH_ETOOBIG, "influence: part %s: column names too long",
+				    PARTS[k].key);
+	if ((rc = bh_store_prepare(&ins, s, "INSERT INTO influence_part VALUES(?1, ?2)")) < 0)
+		return rc;
+	sqlite3_bind_int(ins, 1, k);
+	sqlite3_bind_text(ins, 2, names, -1, SQLITE_STATIC);
+	rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : bh_store_fail(s, "influence: a part's columns");
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int bh_influence_precompute(bh_store *s)
 {
 	sqlite3_stmt *parts[sizeof PARTS / sizeof PARTS[0]] = {NULL};
-	sqlite3_stmt *heavy = NULL, *ins = NULL, *mark = NULL;
-	const char *min = getenv("BEHIND_INFLUENCE_MIN_ROWS"); /* tests: small fixtures */
-	int rc, n = 0;
+	sqlite3_stmt *cand = NULL, *ins = NULL, *mark = NULL;
+	const char *env = getenv("BEHIND_INFLUENCE_STORE_MIN"); /* tests: small fixtures */
+	int64_t min = env ? atoll(env) : STORE_MIN_ROWS;
+	char sql[1024];
+	size_t len;
+	int rc, n = 0, nstored = 0;
 
-	if ((rc = bh_store_exec(s, q_pre_tables)) < 0 || !table_exists(s, "lda_filing"))
+	if ((rc = bh_store_exec(s, q_pre_tables)) < 0)
 		return rc;
-	for (size_t k = 0; k < sizeof PARTS / sizeof PARTS[0]; k++) {
-		if (!table_exists(s, PARTS[k].needs))
-			continue;
-		if ((rc = bh_store_prepare(&parts[k], s, PARTS[k].sql)) < 0)
+	for (int k = 0; k < (int)(sizeof PARTS / sizeof PARTS[0]); k++)
+		if ((rc = prepare_part(&parts[k], s, k)) < 0)
 			goto done;
-		if (sqlite3_column_count(parts[k]) > PRE_COLS) {
-			rc = bh_error_set(BH_ERR, "influence: part %s has more than %d columns",
-					  PARTS[k].key, PRE_COLS);
-			goto done;
-		}
-	}
-	if ((rc = bh_store_prepare(&heavy, s, q_heavy)) < 0 ||
+	len = (size_t)snprintf(sql, sizeof sql, "%s", q_candidates_head);
+	for (size_t i = 0; i < sizeof CANDIDATES / sizeof CANDIDATES[0]; i++)
+		if (table_exists(s, CANDIDATES[i][0]))
+			len += (size_t)snprintf(sql + len, sizeof sql - len, "%s", CANDIDATES[i][1]);
+	snprintf(sql + len, sizeof sql - len, "%s", q_candidates_tail);
+	if ((rc = bh_store_prepare(&cand, s, sql)) < 0 ||
 	    (rc = bh_store_prepare(&ins, s,
 				   "INSERT INTO influence_top VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 				   " ?8, ?9, ?10, ?11)")) < 0 ||
-	    (rc = bh_store_prepare(&mark, s, "INSERT INTO influence_canon VALUES(?1)")) < 0)
+	    (rc = bh_store_prepare(&mark, s, "INSERT INTO influence_canon VALUES(?1, ?2)")) < 0)
 		goto done;
-	sqlite3_bind_int64(heavy, 1, min ? atoll(min) : PRECOMPUTE_MIN_ROWS);
-	while ((rc = sqlite3_step(heavy)) == SQLITE_ROW) {
-		int64_t canon = sqlite3_column_int64(heavy, 0);
-		if ((rc = precompute_one(s, parts, ins, canon)) < 0)
+	while ((rc = sqlite3_step(cand)) == SQLITE_ROW) {
+		int64_t canon = sqlite3_column_int64(cand, 0);
+		int store = sqlite3_column_int64(cand, 1) >= min;
+		if (store && (rc = precompute_one(s, parts, ins, canon)) < 0)
 			goto done;
 		sqlite3_reset(mark);
 		sqlite3_bind_int64(mark, 1, canon);
+		sqlite3_bind_int(mark, 2, store);
 		if (sqlite3_step(mark) != SQLITE_DONE) {
-			rc = bh_store_fail(s, "influence: recording a precomputed cluster");
+			rc = bh_store_fail(s, "influence: recording a cluster");
 			goto done;
 		}
 		n++;
+		nstored += store;
 	}
-	rc = rc == SQLITE_DONE ? 0 : bh_store_fail(s, "influence: the clusters with many LDA rows");
+	rc = rc == SQLITE_DONE ? 0 : bh_store_fail(s, "influence: the clusters to precompute");
 	if (getenv("BEHIND_TIMING"))
-		fprintf(stderr, "influence: %d clusters precomputed\n", n);
+		fprintf(stderr, "influence: %d clusters with rows, %d of them stored\n", n, nstored);
 done:
 	for (size_t k = 0; k < sizeof PARTS / sizeof PARTS[0]; k++)
 		sqlite3_finalize(parts[k]);
-	sqlite3_finalize(heavy);
+	sqlite3_finalize(cand);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
 	return rc;
