@@ -74,29 +74,40 @@ start() {
 # median of the numbers on stdin
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+# server_cpu: the server's user + system CPU time so far, in clock ticks
+server_cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+TCK=$(getconf CLK_TCK)
+
 # bench NAME PATH-OR-@LIST: RUNS wrk runs, one Markdown row of medians
+# (with the server's CPU milliseconds per request: on a shared machine the
+# latencies depend on the others' load, the CPU per request much less)
 bench() {
-	local name=$1 target=$2 paths="" r rows=()
+	local name=$1 target=$2 paths="" r rows=() c0 c1
 	if [ "${target#@}" != "$target" ]; then
 		paths=${target#@}
 		target=$(head -n 1 "$paths")
 	fi
 	for _ in $(seq 1 "$RUNS"); do
+		c0=$(server_cpu)
 		r=$(PATHS=$paths wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s bench/serve_load.lua \
 			"$url$target" | sed -n 's/^RESULT //p')
-		rows+=("$r")
+		c1=$(server_cpu)
+		rows+=("$r $(awk -v a="$c0" -v b="$c1" -v t="$TCK" -v n="$(echo "$r" | awk '{print $7}')" \
+			'BEGIN {printf "%.3f", n ? (b - a) * 1000 / t / n : 0}')")
 	done
 	col() { printf '%s\n' "${rows[@]}" | awk -v c="$1" '{print $c}' | median; }
 	local errs
 	errs=$(printf '%s\n' "${rows[@]}" | awk '{n += $5 + $6} END {print n}')
-	echo "| $name | $mode | $(col 1) | $(col 2) | $(col 3) | $(col 4) | $errs | $(printf '%s\n' "${rows[@]}" | awk '{n += $7} END {print n}') |"
+	echo "| $name | $mode | $(col 1) | $(col 2) | $(col 3) | $(col 4) | $errs | $(printf '%s\n' "${rows[@]}" | awk '{n += $7} END {print n}') | $(col 8) |"
 }
 
 echo "Store: $DB ($(du -h "$DB" | cut -f1)); rotations: $nshow show ids, $nsearch search queries;"
 echo "$RUNS runs of ${SECS} s per row, $CONNS connections, wrk -t2; medians; errors and requests summed over the runs."
 echo
-echo "| endpoint | cache | requests/s | p50 ms | p90 ms | p99 ms | non-2xx + socket errors | requests |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "| endpoint | cache | requests/s | p50 ms | p90 ms | p99 ms | non-2xx + socket errors | requests | server CPU ms/request |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for mode in $MODES; do
 	start "$mode"
 	bench "/api/search?q=geo" "/api/search?q=geo"
@@ -108,3 +119,5 @@ for mode in $MODES; do
 	bench "/api/who?agency=7012" "/api/who?agency=7012"
 	serve_down
 done
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
