@@ -54,8 +54,10 @@ void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 }
 
 /* Key flags: the top bit marks an asymmetric key (pairs only across its
- * two sides), the next one the side; the record index sits in the low
- * bits (see bh_match_block), well below both. */
+ * two sides), the next one the side as field_keys gives it. The record
+ * index sits in the low bits; bh_match_block moves the side to the bit
+ * just above them, so that both sides of one key sort next to each
+ * other (side 0 first) and form one block. */
 #define KEY_ASYM ((uint64_t)1 << 63)
 #define KEY_SIDE ((uint64_t)1 << 62)
 
@@ -153,7 +155,7 @@ static int field_keys(const bh_matcher *m, int64_t i, int f, uint64_t *keys)
 typedef struct {
 	const bh_matcher *m;
 	const uint64_t *K;
-	uint64_t recmask;
+	uint64_t recmask, side; /* side: the bit of side 1 in K (recmask + 1) */
 	size_t nkeys;
 	uint32_t *bs, *be, *bmid, *roff, *rpos;
 	uint32_t *chunk; /* block-aligned starts of the work chunks, nchunk + 1 */
@@ -231,6 +233,29 @@ static void prefetch_rec(const blocks *b, size_t pos, size_t end, int f)
 	}
 }
 
+/* Whether the long names of an acronym block (positions [mid, lim)) are
+ * spellings of one name: each at least somewhat alike the first. "UPS"
+ * stands for "UNITED PARCEL SERVICE (OF AMERICA)"; "ABC" meets
+ * "ASSOCIATED BUILDERS AND CONTRACTORS" and "ANHEUSER-BUSCH COMPANIES",
+ * and paired with both it would chain two companies through three
+ * letters: such a block pairs nothing. */
+static int acronym_one_name(const blocks *b, uint32_t mid, uint32_t lim)
+{
+	const bh_matcher *m = b->m;
+	int64_t first = (int64_t)(b->K[mid] & b->recmask);
+	for (int f = 0; f < m->nf; f++) {
+		if (!(m->fields[f].block & BH_BLK_ACRONYM) || m->fields[f].cmp != BH_CMP_ORG ||
+		    !bh_match_val(m, first, f)->alen)
+			continue;
+		for (uint32_t y = mid + 1; y < lim; y++)
+			if (bh_code_level(bh_match_code(m, first, (int64_t)(b->K[y] & b->recmask)), f) <
+			    BH_LVL_WEAK)
+				return 0;
+		return 1;
+	}
+	return 1;
+}
+
 static int compare_block(cand_job *j, uint32_t s, int gate)
 {
 	const blocks *b = j->b;
@@ -244,6 +269,8 @@ static int compare_block(cand_job *j, uint32_t s, int gate)
 		/* side 0 (short names) sorts first: pair it with side 1 */
 		uint32_t mid = b->bmid[s];
 		uint32_t lim = e - mid > (uint32_t)b->m->o.block_cap ? mid + (uint32_t)b->m->o.block_cap : e;
+		if (mid == s || mid == e || !acronym_one_name(b, mid, lim))
+			return 0;
 		for (uint32_t x = s; x < mid; x++)
 			for (uint32_t y = mid; y < lim; y++) {
 				prefetch_rec(b, y + PF, lim, gate);
@@ -351,13 +378,13 @@ static int layout(blocks *b)
 	if (!b->bs || !b->be || !b->bmid || !b->rpos || !b->roff || !b->chunk)
 		return bh_error_set(BH_ENOMEM, "matcher: out of memory laying out %zu keys", n);
 	for (size_t s = 0, e; s < n; s = e) {
-		uint64_t gmask = b->K[s] & KEY_ASYM ? ~(b->recmask | KEY_SIDE) : ~b->recmask;
+		uint64_t gmask = b->K[s] & KEY_ASYM ? ~(b->recmask | b->side) : ~b->recmask;
 		for (e = s + 1; e < n && (b->K[e] & gmask) == (b->K[s] & gmask); e++)
 			b->bs[e] = (uint32_t)s;
 		b->bs[s] = (uint32_t)s;
 		b->be[s] = (uint32_t)e;
 		size_t mid = s;
-		while (mid < e && !(b->K[mid] & KEY_SIDE))
+		while (mid < e && !(b->K[mid] & b->side))
 			mid++;
 		b->bmid[s] = (uint32_t)mid;
 		double k = (double)(e - s);
@@ -402,7 +429,7 @@ int bh_match_block(bh_matcher *m)
 	keys.limit = UINT32_MAX; /* positions are 32-bit */
 	while (bits < 40 && ((int64_t)1 << bits) < m->nrec)
 		bits++;
-	uint64_t recmask = ((uint64_t)1 << bits) - 1;
+	uint64_t recmask = ((uint64_t)1 << bits) - 1, side = recmask + 1;
 	for (int64_t i = 0; i < m->nrec; i++) {
 		int k = 0;
 		for (int f = 0; f < m->nf; f++)
@@ -410,8 +437,8 @@ int bh_match_block(bh_matcher *m)
 		if ((rc = bh_vec_grow(&keys, keys.n + (size_t)k)) < 0)
 			goto cleanup;
 		for (int x = 0; x < k; x++)
-			((uint64_t *)keys.p)[keys.n++] = (kk[x] & ~recmask) | (uint64_t)i;
-	/* the side bit must not be taken for a record bit: bits <= 40 < 62 */
+			((uint64_t *)keys.p)[keys.n++] = (kk[x] & ~(recmask | side | KEY_SIDE)) |
+							 (kk[x] & KEY_SIDE ? side : 0) | (uint64_t)i;
 	}
 	if (!(tmp = malloc((keys.n ? keys.n : 1) * sizeof *tmp))) {
 		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu keys", keys.n);
@@ -424,6 +451,7 @@ int bh_match_block(bh_matcher *m)
 	b.m = m;
 	b.K = keys.p;
 	b.recmask = recmask;
+	b.side = side;
 	b.nkeys = keys.n;
 	if ((rc = layout(&b)) < 0)
 		goto cleanup;

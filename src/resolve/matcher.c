@@ -509,6 +509,11 @@ typedef struct {
 	double sim;
 	int digits_ok;
 	int conflict;
+	/* a one-word name meets the other only in a near word, and the other
+	 * keeps words of its own: "EMERGENT" / "EMERGENCY MEDICAL SERVICES"
+	 * would be a misspelt name with words added, two departures from one
+	 * name where a match has one */
+	int near_only;
 } tok_cmp;
 
 /* A word of one side counts as its own when it weighs at least this share
@@ -529,7 +534,7 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 	double wa = a->tw, wb = b->tw, common = 0, open = 0;
 	uint64_t used = 0, unmatched = 0, alone = 0;
 	out->digits_ok = a->digits == b->digits;
-	out->conflict = 0;
+	out->conflict = out->near_only = 0;
 	for (int x = 0; x < a->ntok; x++) {
 		int hit = -1;
 		if (b->tokbits & BH_TOKBIT(ta[x]))
@@ -557,7 +562,7 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 			}
 		}
 	}
-	double tot = wa + wb;
+	double tot = wa + wb, exact = common; /* the weight of the words shared as spelled */
 	out->sim = 0.0;
 	if (tot <= 0)
 		return;
@@ -624,6 +629,7 @@ static void token_sim(tok_cmp *out, const bh_matcher *m, const bh_fval *a, const
 		if (!(used & ((uint64_t)1 << y)))
 			ob += meta[tb[y]].w;
 	out->conflict = oa >= CONFLICT_SHARE * wa && ob >= CONFLICT_SHARE * wb && oa > 0 && ob > 0;
+	out->near_only = exact <= 0 && out->sim > 0 && ((a->ntok == 1 && ob > 0) || (b->ntok == 1 && oa > 0));
 }
 
 static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval *b,
@@ -666,9 +672,9 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 		 * best, however much else they share */
 		if (tc.conflict)
 			return BH_LVL_FAR;
-		if (s >= 0.85)
+		if (s >= 0.85 && !tc.near_only)
 			return BH_LVL_CLOSE;
-		if (s >= 0.6)
+		if (s >= 0.6 && !tc.near_only)
 			return BH_LVL_WEAK;
 		/* "AWS" against "Amazon Web Services" */
 		if ((a->alen && a->alen == b->len && memcmp(TEXT(m, b), (char *)m->arena.p + a->aoff, a->alen) == 0) ||
