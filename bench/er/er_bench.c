@@ -223,6 +223,12 @@ static void dump_value(const bh_explain_part *part, void *payload)
 	fprintf(payload, "\t%s", part->a);
 }
 
+static void dump_part(const bh_explain_part *part, void *payload)
+{
+	fprintf(payload, "\t%s:%d:%+.2f[%s|%s]", part->field, part->level, part->weight, part->a,
+		part->b);
+}
+
 static void report(const char *name, bh_matcher *m, int64_t *truth, int *src, int link, double secs)
 {
 	bh_match_stats st;
@@ -244,6 +250,24 @@ static void report(const char *name, bh_matcher *m, int64_t *truth, int *src, in
 			bh_matcher_explain(m, i, i, &w, &p, dump_value, d);
 			fputc('\n', d);
 		}
+		if (d)
+			fclose(d);
+	}
+	if (getenv("ER_ERRORS")) {
+		/* every pair put together (TP, FP) or missed (FN), with
+		 * explain's fields: level, weight and the two values */
+		FILE *d = fopen(getenv("ER_ERRORS"), "w");
+		for (int64_t i = 0; d && i < st.records; i++)
+			for (int64_t j = i + 1; j < st.records; j++) {
+				int sp = L[i].pred == L[j].pred, stt = L[i].truth == L[j].truth;
+				if ((!sp && !stt) || (link && L[i].src == L[j].src))
+					continue;
+				double w, p;
+				fprintf(d, "%s\t%lld\t%lld", sp && stt ? "TP" : sp ? "FP" : "FN", (long long)i,
+					(long long)j);
+				bh_matcher_explain(m, i, j, &w, &p, dump_part, d);
+				fprintf(d, "\ttotal=%+.2f\tp=%.3f\n", w, p);
+			}
 		if (d)
 			fclose(d);
 	}
