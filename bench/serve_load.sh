@@ -13,6 +13,8 @@
 #   resolve when absent), DATA (default ../shared/data), RUNS (default 3),
 #   CONNS (default 50), MODES ("cached uncached"), THREADS (server threads,
 #   default the server's own).
+#   BEHIND_SHOW_ROUTE=rows: show's influence section through the records
+#   (the route before resolve stored it), for a same-run comparison.
 # Traffic goes to 127.0.0.1 only and every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -104,6 +106,11 @@ bench() {
 echo "Store: $DB ($(du -h "$DB" | cut -f1)); rotations: $nshow show ids, $nsearch search queries;"
 echo "$RUNS runs of ${SECS} s per row, $CONNS connections, wrk -t2; medians; errors and requests summed over the runs."
 echo
+# whether show reads the influence rows resolve stored (a store resolved by
+# an older binary, or changed since, reads the records: resolve it again)
+route=$(BEHIND_TIMING=1 "$BEHIND" --db "$DB" show --json subagency:7012 2>&1 >/dev/null |
+	sed -n 's/^influence: route //p')
+echo "show's influence section: route ${route:-unknown}${BEHIND_SHOW_ROUTE:+ (BEHIND_SHOW_ROUTE=$BEHIND_SHOW_ROUTE)}."
 echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "| endpoint | cache | requests/s | p50 ms | p90 ms | p99 ms | non-2xx + socket errors | requests | server CPU ms/request |"
