@@ -74,13 +74,13 @@ int bh_cmd_resolve(int argc, char **argv)
 		printf("{\"mode\":\"%s\",\"entities\":%lld,\"new_entities\":%lld,\"names\":%lld,"
 		       "\"candidates\":%lld,\"id_merges\":%lld,\"name_merges\":%lld,"
 		       "\"judgment_merges\":%lld,\"refused\":%lld,\"clusters\":%lld,"
-		       "\"multi_clusters\":%lld,\"review\":%lld,\"secs\":%.3f}\n",
+		       "\"multi_clusters\":%lld,\"review\":%lld,\"review_left\":%lld,\"secs\":%.3f}\n",
 		       r.incremental ? "incremental" : "full", (long long)r.entities,
 		       (long long)r.new_entities, (long long)r.records, (long long)r.candidates,
 		       (long long)r.id_merges, (long long)r.name_merges, (long long)r.judgment_merges,
 		       (long long)r.refused, (long long)r.clusters, (long long)r.multi_clusters,
-		       (long long)r.review, r.secs);
-	else
+		       (long long)r.review, (long long)r.review_left, r.secs);
+	else {
 		printf("resolve (%s): %lld entities (%lld new), %lld names, %lld pairs scored\n"
 		       "  united: %lld by shared identifier, %lld by name, %lld by judgment;"
 		       " %lld refused (different UEIs or a split judgment)\n"
@@ -91,5 +91,9 @@ int bh_cmd_resolve(int argc, char **argv)
 		       (long long)r.id_merges, (long long)r.name_merges, (long long)r.judgment_merges,
 		       (long long)r.refused, (long long)r.clusters, (long long)r.multi_clusters, r.secs,
 		       (long long)r.review);
+		if (r.review_left)
+			printf("  (the most uncertain; %lld less uncertain pairs not kept)\n",
+			       (long long)r.review_left);
+	}
 	return 0;
 }

@@ -12,9 +12,11 @@
  *      oldest), the pairs and the model, and log the run.
  * Parent identifiers are ownership links made by ingest, never merges. */
 #include "resolve/rstoreInt.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/map.h"
+#include "util/timing.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -339,6 +341,17 @@ static int cmp_upair_prob(const void *x, const void *y)
 	return p->b < q->b ? -1 : p->b > q->b;
 }
 
+/* by pair (a, b), the higher weight of one pair first */
+static int cmp_upair_pair(const void *x, const void *y)
+{
+	const upair *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return p->w > q->w ? -1 : p->w < q->w;
+}
+
 /* Latest judgment per pair: merges united now, splits kept as constraints. */
 static int load_judgments(rctx *c, int64_t *merges)
 {
@@ -659,46 +672,89 @@ static int store_fingerprint(bh_store *s, char *out, size_t cap)
 	return rc;
 }
 
+/* resolve_tf rows gathered before they are written: the matcher yields
+ * them in token and hash order, random to the table's key */
 typedef struct {
-	sqlite3_stmt *ins;
-	bh_store *s;
-} tf_writer;
+	int f, kind;
+	size_t off, n; /* the text in tf_rows.text */
+	int64_t count;
+} tf_row;
 
-static int write_tf_row(int f, int kind, const char *text, size_t n, int64_t count, void *payload)
+typedef struct {
+	bh_vec rows; /* tf_row */
+	bh_buf text;
+} tf_rows;
+
+static int collect_tf(int f, int kind, const char *text, size_t n, int64_t count, void *payload)
 {
-	tf_writer *w = payload;
-	sqlite3_bind_text(w->ins, 1, bh_rs_fields[f].name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(w->ins, 2, kind);
-	sqlite3_bind_text(w->ins, 3, text, (int)n, SQLITE_STATIC);
-	sqlite3_bind_int64(w->ins, 4, count);
-	int rc = sqlite3_step(w->ins) == SQLITE_DONE ? 0 : bh_store_fail(w->s, "resolve: writing resolve_tf");
-	sqlite3_reset(w->ins);
-	return rc;
+	tf_rows *t = payload;
+	tf_row r = {f, kind, t->text.len, n, count};
+	if (bh_buf_put(&t->text, text, n) < 0 || bh_vec_push(&t->rows, &r) < 0)
+		return bh_error_set(BH_ENOMEM, "resolve: out of memory (term frequencies)");
+	return 0;
+}
+
+/* resolve_tf's key order: field name, kind, text as SQLite's BINARY */
+static int cmp_tf_row(const void *x, const void *y, void *arena)
+{
+	const tf_row *p = x, *q = y;
+	int c = strcmp(bh_rs_fields[p->f].name, bh_rs_fields[q->f].name);
+	if (c)
+		return c;
+	if (p->kind != q->kind)
+		return p->kind < q->kind ? -1 : 1;
+	size_t n = p->n < q->n ? p->n : q->n;
+	c = n ? memcmp((const char *)arena + p->off, (const char *)arena + q->off, n) : 0;
+	return c ? c : (p->n > q->n) - (p->n < q->n);
 }
 
 /* The frequencies of this run's records, so that explain need not load
- * every name to weigh two (and the extent of the store they describe). */
+ * every name to weigh two (and the extent of the store they describe),
+ * written in key order (on 10M names: 0.9M rows). */
 static int write_tf(rctx *c)
 {
-	tf_writer w = {NULL, c->s};
+	sqlite3_stmt *ins = NULL;
+	tf_rows t = {{0}, {0}};
 	char fp[128];
 	int rc;
+	t.rows.size = sizeof(tf_row);
+	t.rows.limit = (size_t)1 << 34;
+	t.text.limit = (size_t)1 << 34;
 	if ((rc = bh_store_exec(c->s, BH_SCHEMA_RESOLVE_TF)) < 0 ||
 	    (rc = bh_store_exec(c->s, "DELETE FROM resolve_tf")) < 0 ||
 	    (rc = store_fingerprint(c->s, fp, sizeof fp)) < 0 ||
-	    (rc = bh_store_prepare(&w.ins, c->s, "INSERT INTO resolve_tf(field, kind, text, n)"
-						 " VALUES(?1, ?2, ?3, ?4)")) < 0)
-		return rc;
-	sqlite3_bind_text(w.ins, 1, "_store", -1, SQLITE_STATIC);
-	sqlite3_bind_int(w.ins, 2, 0);
-	sqlite3_bind_text(w.ins, 3, fp, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(w.ins, 4, 0);
-	if (sqlite3_step(w.ins) != SQLITE_DONE)
+	    (rc = bh_store_prepare(&ins, c->s, "INSERT INTO resolve_tf(field, kind, text, n)"
+					       " VALUES(?1, ?2, ?3, ?4)")) < 0)
+		goto done;
+	sqlite3_bind_text(ins, 1, "_store", -1, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 2, 0);
+	sqlite3_bind_text(ins, 3, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 4, 0);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
 		rc = bh_store_fail(c->s, "resolve: writing resolve_tf");
-	sqlite3_reset(w.ins);
-	if (rc == 0)
-		rc = bh_matcher_each_freq(c->m, write_tf_row, &w);
-	sqlite3_finalize(w.ins);
+		goto done;
+	}
+	sqlite3_reset(ins);
+	if ((rc = bh_matcher_each_freq(c->m, collect_tf, &t)) < 0)
+		goto done;
+	if (t.rows.n)
+		qsort_r(t.rows.p, t.rows.n, sizeof(tf_row), cmp_tf_row, t.text.p);
+	for (size_t k = 0; k < t.rows.n; k++) {
+		const tf_row *r = &BH_VEC_AT(t.rows, tf_row, k);
+		sqlite3_bind_text(ins, 1, bh_rs_fields[r->f].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 2, r->kind);
+		sqlite3_bind_text(ins, 3, r->n ? t.text.p + r->off : "", (int)r->n, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, r->count);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = bh_store_fail(c->s, "resolve: writing resolve_tf");
+			goto done;
+		}
+		sqlite3_reset(ins);
+	}
+done:
+	sqlite3_finalize(ins);
+	bh_vec_free(&t.rows);
+	bh_buf_free(&t.text);
 	return rc;
 }
 
@@ -824,6 +880,10 @@ done:
 	return rc;
 }
 
+/* Writes the unions in resolve_pair's key order (entity indexes follow
+ * their rowids; unite() records a pair once at most): inserted in the
+ * order of their weights, 3M pairs rewrote random B-tree pages over and
+ * over. */
 static int write_pairs(rctx *c)
 {
 	sqlite3_stmt *ins = NULL;
@@ -833,6 +893,8 @@ static int write_pairs(rctx *c)
 				   "INSERT OR REPLACE INTO resolve_pair(a, b, prob, weight, reason)"
 				   " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
 		return rc;
+	if (c->applied.n)
+		qsort(c->applied.p, c->applied.n, sizeof(upair), cmp_upair_pair);
 	for (size_t k = 0; k < c->applied.n; k++) {
 		const upair *p = &BH_VEC_AT(c->applied, upair, k);
 		int64_t a = c->rid[p->a], b = c->rid[p->b];
@@ -904,27 +966,67 @@ static int collect_near(int64_t i, int64_t j, double w, int cut, void *payload)
 	return review_add(nc->review, a, b, w, cut ? "cut" : "below");
 }
 
-static int cmp_upair_pair(const void *x, const void *y)
+/* The Review page's order: the most uncertain first (smallest |weight|),
+ * then by the entities (whose indexes follow their rowids). */
+static int cmp_upair_doubt(const void *x, const void *y)
 {
 	const upair *p = x, *q = y;
+	double u = fabs(p->w), v = fabs(q->w);
+	if (u != v)
+		return u < v ? -1 : 1;
 	if (p->a != q->a)
 		return p->a < q->a ? -1 : 1;
-	if (p->b != q->b)
-		return p->b < q->b ? -1 : 1;
-	return p->w > q->w ? -1 : p->w < q->w;
+	return (p->b > q->b) - (p->b < q->b);
+}
+
+/* REVIEW_MAX, or less by $BEHIND_REVIEW_MAX (tests) */
+static size_t review_max(void)
+{
+	const char *e = getenv("BEHIND_REVIEW_MAX");
+	long v = e ? strtol(e, NULL, 10) : 0;
+	return v > 0 && v < REVIEW_MAX ? (size_t)v : REVIEW_MAX;
+}
+
+/* One pair per entity pair (the highest weight of its names), and of
+ * those the `max` most uncertain, sorted by pair again; *left counts the
+ * others. */
+static void review_keep(bh_vec *review, size_t max, int64_t *left)
+{
+	size_t n = 0;
+	*left = 0;
+	if (!review->n)
+		return;
+	qsort(review->p, review->n, sizeof(upair), cmp_upair_pair);
+	for (size_t k = 0; k < review->n; k++) {
+		const upair *p = &BH_VEC_AT(*review, upair, k);
+		if (n > 0 && BH_VEC_AT(*review, upair, n - 1).a == p->a &&
+		    BH_VEC_AT(*review, upair, n - 1).b == p->b)
+			continue;
+		BH_VEC_AT(*review, upair, n++) = *p;
+	}
+	review->n = n;
+	if (n <= max)
+		return;
+	qsort(review->p, n, sizeof(upair), cmp_upair_doubt);
+	*left = (int64_t)(n - max);
+	review->n = max;
+	qsort(review->p, review->n, sizeof(upair), cmp_upair_pair);
 }
 
 /* Writes the review pairs, one per entity pair, with explain's reasons
  * for their closest names (so the queue needs no model to show them). A
  * full run starts the table afresh; an incremental one replaces the pairs
- * it scored again and keeps the others. */
-static int write_review(rctx *c, bh_vec *review, int full, int64_t *n)
+ * it scored again and keeps the others, then the table keeps its
+ * REVIEW_MAX most uncertain. *left counts the uncertain pairs not kept. */
+static int write_review(rctx *c, bh_vec *review, int full, int64_t *n, int64_t *left)
 {
 	sqlite3_stmt *ins = NULL;
 	char *why = NULL;
 	size_t whylen = 0;
 	int rc;
+	size_t max = review_max();
 	*n = 0;
+	review_keep(review, max, left);
 	if ((rc = bh_store_exec(c->s, BH_SCHEMA_RESOLVE_REVIEW)) < 0 ||
 	    (full && (rc = bh_store_exec(c->s, "DELETE FROM resolve_review")) < 0))
 		return rc;
@@ -932,13 +1034,8 @@ static int write_review(rctx *c, bh_vec *review, int full, int64_t *n)
 				   "INSERT OR REPLACE INTO resolve_review(a, b, prob, weight, outcome,"
 				   " reasons) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")) < 0)
 		return rc;
-	if (review->n)
-		qsort(review->p, review->n, sizeof(upair), cmp_upair_pair);
 	for (size_t k = 0; k < review->n; k++) {
 		const upair *p = &BH_VEC_AT(*review, upair, k);
-		if (k > 0 && BH_VEC_AT(*review, upair, k - 1).a == p->a &&
-		    BH_VEC_AT(*review, upair, k - 1).b == p->b)
-			continue;
 		sqlite3_bind_int64(ins, 1, c->rid[p->a]);
 		sqlite3_bind_int64(ins, 2, c->rid[p->b]);
 		sqlite3_bind_double(ins, 3, 1.0 / (1.0 + exp2(-p->w)));
@@ -970,6 +1067,16 @@ static int write_review(rctx *c, bh_vec *review, int full, int64_t *n)
 	}
 	free(why);
 	sqlite3_finalize(ins);
+	if (rc == 0 && !full) {
+		/* the table is the old queue and this run's: keep the same cap */
+		char sql[256];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM resolve_review WHERE (a, b) NOT IN (SELECT a, b FROM resolve_review"
+			 " ORDER BY abs(weight), a, b LIMIT %zu)",
+			 max);
+		if ((rc = bh_store_exec(c->s, sql)) == 0)
+			*left += sqlite3_changes(c->s->db);
+	}
 	return rc;
 }
 
@@ -1056,9 +1163,11 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	}
 	if (o->progress)
 		fprintf(o->progress, "resolve: loading entities\n");
+	bh_timing("resolve: start");
 	if ((rc = bh_rs_load(&c, s, o->threshold, last_max, &first_new, &out->id_merges,
 			   &out->judgment_merges)) < 0)
 		goto done;
+	bh_timing("resolve: load (entities, names, ids)");
 	out->incremental = last_max >= 0 && bh_rs_load_model(&c) == 1;
 	if (out->incremental) {
 		bh_matcher_set_first_new(c.m, first_new);
@@ -1077,6 +1186,7 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 			(long long)c.n, (long long)out->new_entities, (long long)out->records);
 	if ((rc = bh_matcher_run(c.m)) < 0)
 		goto done;
+	bh_timing("resolve: block, score, cluster (matcher)");
 	bh_match_stats st;
 	bh_matcher_stats(c.m, &st);
 	out->candidates = st.candidates;
@@ -1096,13 +1206,16 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 		out->name_merges += r == 1;
 	}
 	out->refused = c.refused;
+	bh_timing("resolve: unions");
 	near_ctx nc = {&c, &review};
 	if ((rc = bh_matcher_each_near(c.m, collect_near, &nc)) < 0 ||
-	    (rc = write_review(&c, &review, !out->incremental, &out->review)) < 0)
+	    (rc = write_review(&c, &review, !out->incremental, &out->review, &out->review_left)) < 0)
 		goto done;
+	bh_timing("resolve: review queue");
 	if ((rc = write_clusters(&c, out)) < 0 || (rc = write_pairs(&c)) < 0 || (rc = write_tf(&c)) < 0 ||
 	    (!out->incremental && (rc = write_model(&c)) < 0))
 		goto done;
+	bh_timing("resolve: write clusters, pairs, tf, model");
 	out->secs = now() - t0;
 	if ((rc = bh_store_prepare(&q, s,
 				   "INSERT INTO resolve_run(started, secs, mode, entities, new_entities,"
@@ -1126,6 +1239,7 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	}
 	rc = bh_store_commit(s);
 	began = 0;
+	bh_timing("resolve: commit");
 done:
 	if (began)
 		bh_store_rollback(s);

@@ -22,6 +22,7 @@ typedef struct {
 	int64_t entities, new_entities, records, candidates;
 	int64_t id_merges, name_merges, judgment_merges, refused, clusters, multi_clusters;
 	int64_t review; /* uncertain pairs kept in resolve_review */
+	int64_t review_left; /* uncertain pairs of this run beyond REVIEW_MAX, not kept */
 	double secs;
 } bh_resolve_report;
 

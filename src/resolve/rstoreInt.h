@@ -15,6 +15,12 @@
  * in [REVIEW_LO, REVIEW_HI), whatever became of them. */
 #define REVIEW_LO 0.2
 #define REVIEW_HI 0.99
+/* At most this many of them, the most uncertain (smallest |weight|, the
+ * order the Review page shows them in): a person reviews hundreds, and on
+ * a store of 10M generated names the band held 17.7M pairs, whose reasons
+ * were most of resolve's writing (a 9 GB log) and which the page's count
+ * and sort then read on every request. */
+#define REVIEW_MAX 50000
 
 enum { K_ORG = 0, K_PERSON, K_COMMITTEE };
 enum { F_ORG, F_PERSON, F_COMMITTEE, F_CITY, F_STATE, F_ZIP, NFIELDS };
