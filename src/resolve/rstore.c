@@ -1076,6 +1076,12 @@ static int write_review(rctx *c, bh_vec *review, int full, int64_t *n, int64_t *
 			 max);
 		if ((rc = bh_store_exec(c->s, sql)) == 0)
 			*left += sqlite3_changes(c->s->db);
+		/* the queue is what the report counts, not this run's share */
+		sqlite3_stmt *q = NULL;
+		if (rc == 0 && (rc = bh_store_prepare(&q, c->s, "SELECT count(*) FROM resolve_review")) == 0 &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			*n = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
 	}
 	return rc;
 }

@@ -55,6 +55,7 @@ n2=$(q "$T/all.db" "select count(*) from resolve_review")
 BEHIND_REVIEW_MAX=$K run "$BEHIND" --db "$T/cap.db" resolve --json
 assert_status 0 "$RC" "capped incremental resolve"
 assert_eq "$K" "$(q "$T/cap.db" "select count(*) from resolve_review")" "the incremental run keeps the cap"
+assert_eq "$K" "$(json_q "$OUT" "select j->>'review' from doc")" "the incremental report counts the queue, not only its new pairs"
 assert_eq "$(q "$T/all.db" "$ORDER limit $K")" "$(q "$T/cap.db" "$ORDER")" "the K most uncertain of the old queue and the new pairs"
 
 finish
