@@ -22,7 +22,7 @@
 
 #define BH_PATH_MAX_HOPS 8      /* the most --max-hops accepts */
 #define BH_PATH_DEFAULT_HOPS 4
-#define BH_PATH_MAX_FOUND 20000 /* paths enumerated before ranking, at most */
+#define BH_PATH_MAX_FOUND 20000 /* paths a search keeps (its limit), at most */
 
 typedef struct {
 	int64_t *nodes; /* hops + 1 canonical rids, from a to b */

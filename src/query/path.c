@@ -4,9 +4,15 @@
  * the link_src and link_dst indexes, each end mapped to its cluster), the
  * ball of clusters around one, and the official URL of a link's record.
  *
- * The search: breadth-first from both ends, always widening the side with
- * the smaller frontier by one whole level, until the two balls touch; that
- * gives the shortest length d. The ball of one side is then widened once
+ * The search: breadth-first from both ends, always widening the side whose
+ * frontier reads fewer rows (the sum of its nodes' neighbour counts, which
+ * cluster_edge keeps beside each neighbour; the frontier's size on the link
+ * route) by one whole level, until the two balls touch; that gives the
+ * shortest length d. A leaf (a cluster with one neighbour) can only be an
+ * end of a simple path, so through cluster_edge the search never adds one
+ * other than the two ends: a committee with a million one-off contributors
+ * is one range read, not a million nodes. The cap on nodes is then a bound
+ * on the entities that can be inside a path, not on the store. The ball of one side is then widened once
  * more, and a depth-first walk from the other end enumerates every simple
  * path of at most d + 1 hops, pruned by the distance to the target that the
  * ball proves (a node outside a ball of radius r is more than r away).
@@ -19,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_NODES ((size_t)1 << 20)
+#define MAX_NODES ((size_t)1 << 20) /* $BEHIND_PATH_MAX_NODES lowers it (tests) */
 #define MAX_ADJ ((size_t)8 << 20)
 #define MAX_STEPS 5000000L
 
@@ -28,6 +34,7 @@ typedef struct {
 	int d[2];     /* distance from end 0 (a) and end 1 (b), -1 unknown */
 	size_t off;   /* first adjacency entry */
 	int32_t nadj; /* -1 while not fetched */
+	int32_t deg;  /* neighbours, from cluster_edge; 1 when not known */
 	int onpath;
 } gnode;
 
@@ -40,6 +47,10 @@ typedef struct {
 	bh_store *s;
 	sqlite3_stmt *nbr;
 	int edges; /* 1: nbr reads cluster_edge (precompute.c), already collapsed */
+	int degs;  /* 1: ... with each neighbour's degree (its column deg) */
+	int leaves;     /* 1: leaves other than end[] are not added (path, not ball) */
+	int64_t end[2]; /* the two ends' rids */
+	size_t max_nodes;
 	uint32_t *slot; /* open addressing on rid: node index + 1, 0 empty */
 	size_t nslot;   /* a power of two, at least twice nnodes */
 	gnode *nodes;
@@ -65,7 +76,9 @@ static const char q_neighbours_plain[] =
 
 /* The same from the precomputed cluster graph: one primary-key range,
  * neighbours in rid order with their link-row counts. */
-static const char q_neighbours_edges[] = "SELECT b, links FROM cluster_edge WHERE a = ?1";
+static const char q_neighbours_edges[] = "SELECT b, links, deg FROM cluster_edge WHERE a = ?1";
+/* cluster_edge built before it kept the degrees */
+static const char q_neighbours_edges_nodeg[] = "SELECT b, links FROM cluster_edge WHERE a = ?1";
 
 static void graph_free(graph *g)
 {
@@ -133,13 +146,14 @@ static int node_of(graph *g, int64_t rid, uint32_t *out)
 	size_t i = slot_of(g, rid);
 	if (!g->slot[i]) {
 		if ((rc = grow((void **)&g->nodes, &g->capnodes, g->nnodes + 1, sizeof *g->nodes,
-			       MAX_NODES, "entities")) < 0)
+			       g->max_nodes, "entities")) < 0)
 			return rc;
 		gnode *n = &g->nodes[g->nnodes];
 		memset(n, 0, sizeof *n);
 		n->rid = rid;
 		n->d[0] = n->d[1] = -1;
 		n->nadj = -1;
+		n->deg = 1;
 		g->slot[i] = (uint32_t)++g->nnodes;
 	}
 	*out = g->slot[i] - 1;
@@ -153,22 +167,27 @@ static int cmp_i64(const void *x, const void *y)
 }
 
 /* expand() from cluster_edge: the rows are the collapsed adjacency. The
- * link rows behind them are capped as the other route caps them. */
+ * link rows behind them are capped as the other route caps them. Leaves
+ * are passed by when g->leaves (they are counted in no cap either). */
 static int expand_edges(graph *g, uint32_t i)
 {
 	int rc;
 	size_t off = g->nadj, rows = 0;
 	while ((rc = sqlite3_step(g->nbr)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(g->nbr, 1);
+		int64_t b = sqlite3_column_int64(g->nbr, 0), n = sqlite3_column_int64(g->nbr, 1);
+		int64_t deg = g->degs ? sqlite3_column_int64(g->nbr, 2) : 1;
 		uint32_t j;
+		if (g->leaves && g->degs && deg == 1 && b != g->end[0] && b != g->end[1])
+			continue;
 		rows += (size_t)n;
 		if (rows > MAX_ADJ)
 			return bh_error_set(BH_ETOOBIG, "path search too wide: more than %zu links"
 					    " within reach; lower --max-hops", MAX_ADJ);
-		if ((rc = node_of(g, sqlite3_column_int64(g->nbr, 0), &j)) < 0 ||
+		if ((rc = node_of(g, b, &j)) < 0 ||
 		    (rc = grow((void **)&g->adj, &g->capadj, g->nadj + 1, sizeof *g->adj, MAX_ADJ,
 			       "links")) < 0)
 			return rc;
+		g->nodes[j].deg = deg > INT32_MAX ? INT32_MAX : (int32_t)deg;
 		g->adj[g->nadj++] = (gadj){j, (uint32_t)n};
 	}
 	if (rc != SQLITE_DONE)
@@ -244,15 +263,26 @@ static int graph_init(graph *g, bh_store *s, int64_t a, int64_t b)
 {
 	memset(g, 0, sizeof *g);
 	g->s = s;
+	g->end[0] = a;
+	g->end[1] = b;
 	sqlite3_stmt *q = NULL;
 	int fresh = 0;
-	const char *route = getenv("BEHIND_PATH_ROUTE");
+	const char *route = getenv("BEHIND_PATH_ROUTE"), *cap = getenv("BEHIND_PATH_MAX_NODES");
+	g->max_nodes = cap && atol(cap) > 0 && (size_t)atol(cap) < MAX_NODES ? (size_t)atol(cap)
+									     : MAX_NODES;
 	int rc = route && strcmp(route, "link") == 0 ? 0 : bh_query_precomputed(&fresh, s);
 	if (rc < 0)
 		return rc;
 	if (fresh && is_canon(s, a) && (!b || is_canon(s, b))) {
 		g->edges = 1;
-		return bh_store_prepare(&g->nbr, s, q_neighbours_edges);
+		/* a store whose tables predate `deg` until its next resolve */
+		if (sqlite3_prepare_v2(s->db, q_neighbours_edges, -1, &g->nbr, NULL) == SQLITE_OK) {
+			g->degs = 1;
+			return 0;
+		}
+		sqlite3_finalize(g->nbr);
+		g->nbr = NULL;
+		return bh_store_prepare(&g->nbr, s, q_neighbours_edges_nodeg);
 	}
 	if ((rc = bh_store_prepare(&q, s, "SELECT EXISTS (SELECT 1 FROM cluster)")) < 0)
 		return rc;
@@ -277,11 +307,13 @@ static int ulist_push(ulist *l, uint32_t x)
 }
 
 /* Widens side `side` by one level: every node of `front` is expanded, the
- * new nodes (distance r + 1) go to `next`. */
-static int widen(graph *g, int side, int r, const ulist *front, ulist *next)
+ * new nodes (distance r + 1) go to `next`, the sum of their degrees (what
+ * widening `next` reads) to *cost. */
+static int widen(graph *g, int side, int r, const ulist *front, ulist *next, uint64_t *cost)
 {
 	int rc = 0;
 	next->n = 0;
+	*cost = 0;
 	for (size_t k = 0; k < front->n; k++) {
 		uint32_t i = front->v[k];
 		if ((rc = expand(g, i)) < 0)
@@ -292,6 +324,7 @@ static int widen(graph *g, int side, int r, const ulist *front, ulist *next)
 			if (m->d[side] >= 0)
 				continue;
 			m->d[side] = r + 1;
+			*cost += (uint64_t)m->deg;
 			if ((rc = ulist_push(next, g->adj[n->off + (size_t)e].node)) < 0)
 				return rc;
 		}
@@ -301,15 +334,35 @@ static int widen(graph *g, int side, int r, const ulist *front, ulist *next)
 
 /* ---- depth-first enumeration ------------------------------------------- */
 
+/* The ranking of bh_graph_paths (graph.h): fewer hops, the thicker thinnest
+ * hop, more link rows, then the rids from a. */
+static int cmp_path(const void *x, const void *y)
+{
+	const bh_path *a = x, *b = y;
+	if (a->hops != b->hops)
+		return a->hops - b->hops;
+	if (a->weakest != b->weakest)
+		return a->weakest > b->weakest ? -1 : 1;
+	if (a->links != b->links)
+		return a->links > b->links ? -1 : 1;
+	for (int k = 0; k <= a->hops; k++)
+		if (a->nodes[k] != b->nodes[k])
+			return a->nodes[k] < b->nodes[k] ? -1 : 1;
+	return 0;
+}
+
+
 typedef struct {
 	graph *g;
 	uint32_t target;
 	int side_of_target; /* which distance proves closeness to target */
 	int radius;         /* the target's ball: every node within it is known */
 	int lmax;
+	int reversed; /* 1: the walk starts from b, paths are kept from a */
 	uint32_t stack[BH_PATH_MAX_HOPS + 1];
-	bh_path *found;
-	size_t nfound, capfound;
+	uint32_t count[BH_PATH_MAX_HOPS + 1]; /* link rows of the hop into stack[k] */
+	bh_path *found; /* the best `keep` paths so far, in no order */
+	size_t nfound, capfound, keep, worst;
 	long steps;
 	int truncated;
 } walk;
@@ -320,37 +373,44 @@ static int lower_bound(const walk *w, uint32_t i)
 	return d >= 0 ? d : w->radius + 1;
 }
 
+/* Ranks the path on the stack among the best `keep` found so far: every
+ * path is ranked, so the answer does not depend on the order of the walk. */
 static int record(walk *w, int hops)
 {
-	int rc = grow((void **)&w->found, &w->capfound, w->nfound + 1, sizeof *w->found,
-		      BH_PATH_MAX_FOUND, "paths");
-	if (rc < 0) {
-		w->truncated = 1;
-		return 1;
-	}
-	bh_path *p = &w->found[w->nfound];
-	memset(p, 0, sizeof *p);
-	p->nodes = malloc((size_t)(hops + 1) * sizeof *p->nodes);
-	if (!p->nodes)
-		return bh_error_set(BH_ENOMEM, "out of memory in path search");
-	p->hops = hops;
-	p->weakest = INT64_MAX;
+	int64_t nodes[BH_PATH_MAX_HOPS + 1];
+	bh_path p = {nodes, hops, INT64_MAX, 0};
 	for (int k = 0; k <= hops; k++)
-		p->nodes[k] = w->g->nodes[w->stack[k]].rid;
-	/* hop counts: look each hop up in the adjacency of its first node */
-	for (int k = 0; k < hops; k++) {
-		gnode *n = &w->g->nodes[w->stack[k]];
-		for (int32_t e = 0; e < n->nadj; e++) {
-			gadj *a = &w->g->adj[n->off + (size_t)e];
-			if (a->node == w->stack[k + 1]) {
-				p->links += a->count;
-				if (a->count < p->weakest)
-					p->weakest = a->count;
-				break;
-			}
-		}
+		nodes[w->reversed ? hops - k : k] = w->g->nodes[w->stack[k]].rid;
+	for (int k = 1; k <= hops; k++) {
+		p.links += w->count[k];
+		if (w->count[k] < p.weakest)
+			p.weakest = w->count[k];
 	}
-	w->nfound++;
+	bh_path *slot;
+	if (w->nfound < w->keep) {
+		int rc = grow((void **)&w->found, &w->capfound, w->nfound + 1, sizeof *w->found,
+			      BH_PATH_MAX_FOUND, "paths");
+		if (rc < 0)
+			return rc;
+		slot = &w->found[w->nfound++];
+		slot->nodes = NULL;
+	} else {
+		if (cmp_path(&p, &w->found[w->worst]) >= 0)
+			return 0;
+		slot = &w->found[w->worst];
+	}
+	int64_t *keep = realloc(slot->nodes, (size_t)(hops + 1) * sizeof *keep);
+	if (!keep)
+		return bh_error_set(BH_ENOMEM, "out of memory in path search");
+	memcpy(keep, nodes, (size_t)(hops + 1) * sizeof *keep);
+	*slot = p;
+	slot->nodes = keep;
+	if (w->nfound == w->keep) { /* the next one to give way */
+		w->worst = 0;
+		for (size_t k = 1; k < w->nfound; k++)
+			if (cmp_path(&w->found[k], &w->found[w->worst]) > 0)
+				w->worst = k;
+	}
 	return 0;
 }
 
@@ -368,7 +428,9 @@ static int dfs(walk *w, int pos)
 		return rc;
 	w->g->nodes[i].onpath = 1;
 	for (int32_t e = 0; e < w->g->nodes[i].nadj; e++) {
-		uint32_t j = w->g->adj[w->g->nodes[i].off + (size_t)e].node;
+		const gadj *a = &w->g->adj[w->g->nodes[i].off + (size_t)e];
+		uint32_t j = a->node;
+		w->count[pos + 1] = a->count;
 		if (j == w->target) {
 			w->stack[pos + 1] = j;
 			if ((rc = record(w, pos + 1)) != 0)
@@ -388,19 +450,25 @@ done:
 	return rc;
 }
 
-static int cmp_path(const void *x, const void *y)
+/* The degree of node i (an end) from cluster_edge, for the first choice of
+ * side; 1 on the other routes, where the sides are weighed by their sizes. */
+static int end_degree(graph *g, uint32_t i)
 {
-	const bh_path *a = x, *b = y;
-	if (a->hops != b->hops)
-		return a->hops - b->hops;
-	if (a->weakest != b->weakest)
-		return a->weakest > b->weakest ? -1 : 1;
-	if (a->links != b->links)
-		return a->links > b->links ? -1 : 1;
-	for (int k = 0; k <= a->hops; k++)
-		if (a->nodes[k] != b->nodes[k])
-			return a->nodes[k] < b->nodes[k] ? -1 : 1;
-	return 0;
+	sqlite3_stmt *q = NULL;
+	if (!g->degs)
+		return 0;
+	int rc = bh_store_prepare(&q, g->s, "SELECT count(*) FROM cluster_edge WHERE a = ?1");
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(q, 1, g->nodes[i].rid);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(q, 0);
+		g->nodes[i].deg = n > INT32_MAX ? INT32_MAX : (int32_t)n;
+	} else {
+		rc = bh_store_fail(g->s, "path: reading a degree");
+	}
+	sqlite3_finalize(q);
+	return rc;
 }
 
 void bh_paths_free(bh_paths *p)
@@ -419,8 +487,10 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 	ulist front[2] = {{0}}, next = {0};
 	walk w = {0};
 	int r[2] = {0, 0}, d = 0;
+	uint64_t cost[2];
 	uint32_t end[2];
 	int rc = graph_init(&g, s, a, b);
+	g.leaves = 1;
 	memset(out, 0, sizeof *out);
 	if (limit <= 0)
 		limit = 5;
@@ -433,15 +503,18 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 		goto done;
 	}
 	if (rc < 0 || (rc = node_of(&g, a, &end[0])) < 0 || (rc = node_of(&g, b, &end[1])) < 0 ||
-	    (rc = ulist_push(&front[0], end[0])) < 0 || (rc = ulist_push(&front[1], end[1])) < 0)
+	    (rc = ulist_push(&front[0], end[0])) < 0 || (rc = ulist_push(&front[1], end[1])) < 0 ||
+	    (rc = end_degree(&g, end[0])) < 0 || (rc = end_degree(&g, end[1])) < 0)
 		goto done;
 	g.nodes[end[0]].d[0] = 0;
 	g.nodes[end[1]].d[1] = 0;
+	cost[0] = (uint64_t)g.nodes[end[0]].deg;
+	cost[1] = (uint64_t)g.nodes[end[1]].deg;
 
-	/* 1. shortest length: widen the smaller frontier until the balls meet */
+	/* 1. shortest length: widen the cheaper frontier until the balls meet */
 	while (!d && r[0] + r[1] < max_hops && front[0].n && front[1].n) {
-		int side = front[1].n < front[0].n;
-		if ((rc = widen(&g, side, r[side], &front[side], &next)) < 0)
+		int side = cost[1] < cost[0];
+		if ((rc = widen(&g, side, r[side], &front[side], &next, &cost[side])) < 0)
 			goto done;
 		r[side]++;
 		ulist t = front[side];
@@ -457,13 +530,13 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 		goto done; /* no path within max_hops */
 	out->shortest = d;
 
-	/* 2. every simple path of d or d + 1 hops: the side with the smaller
+	/* 2. every simple path of d or d + 1 hops: the side with the cheaper
 	 * frontier is widened once more (it proves distances to its end), the
 	 * walk starts from the other end. */
 	int lmax = d + 1 <= max_hops ? d + 1 : d;
-	int side = front[1].n < front[0].n;
+	int side = cost[1] < cost[0];
 	if (lmax > d && front[side].n) {
-		if ((rc = widen(&g, side, r[side], &front[side], &next)) < 0)
+		if ((rc = widen(&g, side, r[side], &front[side], &next, &cost[side])) < 0)
 			goto done;
 		r[side]++;
 	}
@@ -472,28 +545,18 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 	w.side_of_target = side;
 	w.radius = r[side];
 	w.lmax = lmax;
+	w.reversed = side == 0; /* walked from b */
+	w.keep = limit < BH_PATH_MAX_FOUND ? (size_t)limit : BH_PATH_MAX_FOUND;
 	w.stack[0] = end[!side];
 	if ((rc = dfs(&w, 0)) < 0)
 		goto done;
 	rc = 0;
-	if (side == 0) { /* walked from b: turn every path around */
-		for (size_t k = 0; k < w.nfound; k++) {
-			bh_path *p = &w.found[k];
-			for (int i = 0, j = p->hops; i < j; i++, j--) {
-				int64_t t = p->nodes[i];
-				p->nodes[i] = p->nodes[j];
-				p->nodes[j] = t;
-			}
-		}
-	}
 	if (w.nfound > 1)
 		qsort(w.found, w.nfound, sizeof *w.found, cmp_path);
 	out->v = w.found;
 	out->n = w.nfound;
 	out->truncated = w.truncated;
 	w.found = NULL;
-	while (out->n > (size_t)limit)
-		free(out->v[--out->n].nodes);
 done:
 	for (size_t k = 0; k < w.nfound && w.found; k++)
 		free(w.found[k].nodes);
@@ -502,8 +565,9 @@ done:
 	free(front[1].v);
 	free(next.v);
 	if (getenv("BH_PATH_TRACE"))
-		fprintf(stderr, "path: route %s, %zu nodes known, %zu adjacency entries, radii %d/%d\n",
-			g.edges ? "cluster_edge" : "link", g.nnodes, g.nadj, r[0], r[1]);
+		fprintf(stderr, "path: route %s, %zu nodes known, %zu adjacency entries, radii %d/%d,"
+			" %ld walk steps\n", g.edges ? "cluster_edge" : "link", g.nnodes, g.nadj, r[0],
+			r[1], w.steps);
 	graph_free(&g);
 	return rc;
 }
@@ -520,8 +584,9 @@ int bh_graph_ball(bh_store *s, int64_t around, int depth)
 	if (rc < 0 || (rc = node_of(&g, around, &i0)) < 0 || (rc = ulist_push(&front, i0)) < 0)
 		goto done;
 	g.nodes[i0].d[0] = 0;
+	uint64_t cost;
 	for (int r = 0; r < depth && front.n; r++) {
-		if ((rc = widen(&g, 0, r, &front, &next)) < 0)
+		if ((rc = widen(&g, 0, r, &front, &next, &cost)) < 0)
 			goto done;
 		ulist t = front;
 		front = next;

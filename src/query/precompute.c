@@ -18,7 +18,9 @@
  * `cluster`), and a reader that finds either changed reads the rows
  * themselves. A judgment is not part of it: `behind judge` only appends
  * to `judgment`, and clusters (so every answer) change at the next
- * resolve, which rebuilds these tables. */
+ * resolve, which rebuilds these tables, unless that resolve left the
+ * clusters as they were (a hash of `cluster` kept beside the fingerprint):
+ * then only the fingerprint's run is brought up to date. */
 #include "query/influence.h"
 #include "query/queryInt.h"
 #include "util/err.h"
@@ -29,23 +31,35 @@
 
 /* The pairs, counted from both ends exactly as path.c's q_neighbours does:
  * a link row counts once for (canon(src), canon(dst)) and once for the
- * reverse, a link inside one cluster not at all. */
+ * reverse, a link inside one cluster not at all. `deg` is the number of
+ * neighbours of b (its rows as a): path's search reads it beside each
+ * neighbour, to weigh a frontier by what expanding it reads and to pass by
+ * the leaves (deg 1), which cannot be a hop inside a path. */
 static const char q_edges[] =
-	"DROP TABLE IF EXISTS cluster_edge;"
-	"CREATE TABLE cluster_edge("
-	"  a INTEGER NOT NULL,"
-	"  b INTEGER NOT NULL,"
-	"  links INTEGER NOT NULL," /* link rows between the two clusters */
-	"  PRIMARY KEY(a, b)"
-	") WITHOUT ROWID;"
-	"INSERT INTO cluster_edge(a, b, links)"
-	" SELECT a, b, count(*) FROM ("
+	"DROP TABLE IF EXISTS temp.pc_edge; DROP TABLE IF EXISTS temp.pc_deg;"
+	"CREATE TEMP TABLE pc_edge AS"
+	" SELECT a, b, count(*) AS links FROM ("
 	"  SELECT coalesce(cs.canon, l.src) AS a, coalesce(cd.canon, l.dst) AS b FROM link l"
 	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst"
 	"  UNION ALL"
 	"  SELECT coalesce(cd.canon, l.dst), coalesce(cs.canon, l.src) FROM link l"
 	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst)"
-	" WHERE a <> b GROUP BY a, b;";
+	" WHERE a <> b GROUP BY a, b;"
+	"CREATE TEMP TABLE pc_deg(a INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	"INSERT INTO temp.pc_deg SELECT a, count(*) FROM temp.pc_edge GROUP BY a;"
+	"DROP TABLE IF EXISTS cluster_edge;"
+	"CREATE TABLE cluster_edge("
+	"  a INTEGER NOT NULL,"
+	"  b INTEGER NOT NULL,"
+	"  links INTEGER NOT NULL," /* link rows between the two clusters */
+	"  deg INTEGER NOT NULL,"   /* rows of b as a: its neighbours */
+	"  PRIMARY KEY(a, b)"
+	") WITHOUT ROWID;"
+	/* pc_edge is in (a, b) order (its GROUP BY), so the inserts append */
+	"INSERT INTO cluster_edge(a, b, links, deg)"
+	" SELECT e.a, e.b, e.links, d.n FROM temp.pc_edge e CROSS JOIN temp.pc_deg d ON d.a = e.b"
+	" ORDER BY e.rowid;"
+	"DROP TABLE temp.pc_edge; DROP TABLE temp.pc_deg;";
 
 /* What the store's links, clusters and obligations are made of, as one
  * string: FNV-1a of the source table, the last resolve run. */
@@ -83,17 +97,79 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 	return rc;
 }
 
+/* A hash of the clusters (every member and its canonical entity), which a
+ * resolve run that changed nothing leaves as it was. Only the rebuild reads
+ * it (a scan of `cluster`); readers check the cheap fingerprint. */
+static int clusters_hash(char *out, size_t cap, bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t h = 1469598103934665603ull;
+	int rc = bh_store_prepare(&q, s, "SELECT entity, canon FROM cluster ORDER BY entity");
+	if (rc < 0)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		for (int c = 0; c < 2; c++) {
+			uint64_t v = (uint64_t)sqlite3_column_int64(q, c);
+			for (int k = 0; k < 8; k++, v >>= 8)
+				h = (h ^ (v & 0xff)) * 1099511628211ull;
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return bh_store_fail(s, "precomputed answers: reading the clusters");
+	snprintf(out, cap, "clusters:%016llx", (unsigned long long)h);
+	return 0;
+}
+
+/* *out = 1 when the tables were built from the same sources and the same
+ * clusters as the store has now (only the resolve run differs): a resolve
+ * that found nothing new. Tables built before `precomputed` had its
+ * `clusters` column (and cluster_edge its `deg`) are never kept. */
+static int unchanged(int *out, bh_store *s, const char *fp, const char *ch)
+{
+	sqlite3_stmt *q = NULL;
+	*out = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT built_from, clusters FROM precomputed", -1, &q,
+			       NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		return 0;
+	}
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *was = bh_col_text(q, 0), *run = strstr(fp, " run:");
+		size_t n = run ? (size_t)(run - fp) : strlen(fp);
+		*out = strncmp(was, fp, n) == 0 && (was[n] == ' ' || !was[n]) &&
+		       strcmp(bh_col_text(q, 1), ch) == 0;
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
 int bh_query_precompute(bh_store *s)
 {
-	char fp[128];
+	char fp[128], ch[64];
 	sqlite3_stmt *q = NULL;
-	int rc;
+	int rc, same = 0;
 	bh_timing("before the precomputed answers");
 	if ((rc = bh_store_begin(s)) < 0)
 		return rc;
-	if ((rc = bh_store_exec(s, "CREATE TABLE IF NOT EXISTS precomputed("
-				   "  built_from TEXT NOT NULL, built_at TEXT NOT NULL);"
-				   "DELETE FROM precomputed;")) < 0 ||
+	if ((rc = fingerprint(fp, sizeof fp, s)) < 0 || (rc = clusters_hash(ch, sizeof ch, s)) < 0 ||
+	    (rc = unchanged(&same, s, fp, ch)) < 0)
+		goto done;
+	if (same) { /* the same tables would come out: only the run is new */
+		if ((rc = bh_store_prepare(&q, s, "UPDATE precomputed SET built_from = ?1")) < 0)
+			goto done;
+		sqlite3_bind_text(q, 1, fp, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			rc = bh_store_fail(s, "precomputed answers: recording the resolve run");
+			goto done;
+		}
+		bh_timing("precomputed: kept (unchanged)");
+		rc = bh_store_commit(s);
+		goto done;
+	}
+	if ((rc = bh_store_exec(s, "DROP TABLE IF EXISTS precomputed;"
+				   "CREATE TABLE precomputed(built_from TEXT NOT NULL,"
+				   "  built_at TEXT NOT NULL, clusters TEXT NOT NULL);")) < 0 ||
 	    (rc = bh_store_exec(s, q_edges)) < 0)
 		goto done;
 	bh_timing("precomputed: cluster graph (cluster_edge)");
@@ -103,11 +179,11 @@ int bh_query_precompute(bh_store *s)
 	if ((rc = bh_influence_precompute(s)) < 0)
 		goto done;
 	bh_timing("precomputed: influence of the clusters with many LDA rows");
-	if ((rc = fingerprint(fp, sizeof fp, s)) < 0 ||
-	    (rc = bh_store_prepare(&q, s, "INSERT INTO precomputed VALUES(?1,"
-					  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) < 0)
+	if ((rc = bh_store_prepare(&q, s, "INSERT INTO precomputed VALUES(?1,"
+					  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?2)")) < 0)
 		goto done;
 	sqlite3_bind_text(q, 1, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ch, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE) {
 		rc = bh_store_fail(s, "precomputed answers: recording what they were built from");
 		goto done;
