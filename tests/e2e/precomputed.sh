@@ -71,6 +71,22 @@ same_answers() {
 	echo "$n pairs, $d different"
 }
 assert_eq "cluster_edge" "$(route_of subagency:7012 "name:JUNIPER FREIGHT LLC")" "fresh after resolve: path reads cluster_edge"
+
+# a resolve that changes nothing keeps the tables (no rebuild) and they stay
+# fresh: the same rows, the same answers
+edges_sum() { q "$DB" "select count(*) || ' ' || sum(links * (a % 97 + 1) * (b % 89 + 1) * deg) from cluster_edge"; }
+before=$(edges_sum)
+built=$(q "$DB" "select built_at || ' ' || clusters from precomputed")
+runs=$(q "$DB" "select count(*) from resolve_run")
+sleep 1 # built_at has whole seconds
+BEHIND_TIMING=1 run "$BEHIND" --db "$DB" resolve
+assert_status 0 "$RC" "resolve with nothing new"
+assert_eq $((runs + 1)) "$(q "$DB" "select count(*) from resolve_run")" "the run is recorded"
+assert_contains "$OUT" "precomputed: kept (unchanged)" "nothing changed: the tables are kept"
+assert_not_contains "$OUT" "precomputed: cluster graph" "nothing changed: cluster_edge is not rebuilt"
+assert_eq "$built" "$(q "$DB" "select built_at || ' ' || clusters from precomputed")" "the same build"
+assert_eq "$before" "$(edges_sum)" "the same cluster_edge"
+assert_eq "cluster_edge" "$(route_of subagency:7012 "name:JUNIPER FREIGHT LLC")" "still fresh after the run"
 assert_eq "15 pairs, 0 different" "$(same_answers)" "path through cluster_edge = path through link"
 
 # who_route ARGS...: the route who took (BEHIND_TIMING), its output in $T/w.out
@@ -78,18 +94,35 @@ who_route() {
 	BEHIND_TIMING=1 "$BEHIND" --db "$DB" who "$@" >"$T/w.out" 2>"$T/w.err"
 	if grep -q "sums of the agency (precomputed)" "$T/w.err"; then echo precomputed; else echo rows; fi
 }
-# same_who: who through the sums = who through the rows, for a few ranges
-same_who() {
-	local a d=0
-	for a in "7012 --json" "7012" "7012 --from 2021 --to 2022 --json" "070 --json" "7012 --from 2016"; do
+# same_sums CMD ARGS...: CMD (who or top) through the sums = through the
+# rows, for each ARGS (words in one string)
+same_sums() {
+	local cmd=$1 a d=0
+	shift
+	for a in "$@"; do
 		# shellcheck disable=SC2086 # the arguments are words
-		"$BEHIND" --db "$DB" who $a >"$T/new.who" 2>&1
+		"$BEHIND" --db "$DB" "$cmd" $a >"$T/new.sum" 2>&1
 		# shellcheck disable=SC2086
-		BEHIND_WHO_ROUTE=rows "$BEHIND" --db "$DB" who $a >"$T/old.who" 2>&1
-		cmp -s "$T/new.who" "$T/old.who" || d=$((d + 1))
+		BEHIND_WHO_ROUTE=rows "$BEHIND" --db "$DB" "$cmd" $a >"$T/old.sum" 2>&1
+		cmp -s "$T/new.sum" "$T/old.sum" || d=$((d + 1))
 	done
 	echo "$d different"
 }
+same_who() {
+	same_sums who "7012 --json" "7012" "7012 --from 2021 --to 2022 --json" "070 --json" "7012 --from 2016"
+}
+same_top() {
+	same_sums top "--agency 7012 --json" "--agency 7012" "--agency 7012 --from 2021 --to 2022 --json" \
+		"--agency 070 --json" "--agency 7012 --from 2016" "--agency 7012 --to 2020 --limit 2"
+}
+# top_route ARGS...: the route top took (BEHIND_TIMING), its output in $T/t.out
+top_route() {
+	BEHIND_TIMING=1 "$BEHIND" --db "$DB" top "$@" >"$T/t.out" 2>"$T/t.err"
+	if grep -q "top: sums of the agency (precomputed)" "$T/t.err"; then echo precomputed; else echo rows; fi
+}
+assert_eq "precomputed" "$(top_route --agency 7012 --json)" "fresh after resolve: top sums who_agg_co"
+assert_eq "2262655.17" "$(json_q "$T/t.out" "select j->>'total' from doc")" "top total through the sums"
+assert_eq "0 different" "$(same_top)" "top through the sums = top through the rows"
 assert_eq "precomputed" "$(who_route 7012 --json)" "fresh after resolve: who sums who_agg"
 # 2,262,655.17: usaspending_fixtures.sh (the three contract files)
 assert_eq "2262655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total through the sums"
@@ -100,6 +133,8 @@ assert_eq "0 different" "$(same_who)" "who through the sums = who through the ro
 run "$BEHIND" --db "$DB" ingest "$F/subawards.csv" "$FIXTURES/who/hidden_vendor.csv"
 assert_status 0 "$RC" "ingest the subawards and more transactions after resolve"
 assert_eq "rows" "$(who_route 7012 --json)" "stale after ingest: who reads the rows"
+assert_eq "rows" "$(top_route --agency 7012 --json)" "stale after ingest: top reads the rows"
+assert_eq "2311655.17" "$(json_q "$T/t.out" "select j->>'total' from doc")" "top total with the new file"
 # + 5,000 + 41,000.50 + 1,999.50 + 700 + 300 (hidden_vendor.csv, who.sh)
 assert_eq "2311655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total with the new file"
 assert_eq "link" "$(route_of duns:004444444 duns:007777777)" "stale after ingest: path reads link"
@@ -107,7 +142,9 @@ assert_eq "3|duns:004444444 subagency:7012 uei:CEDARLOG0001 duns:007777777" \
 	"$(json_q "$T/r.json" "select (j->>'shortest') || '|' || (select group_concat(value->>'id', ' ') from json_each(j->'paths'->0->'nodes')) from doc")" \
 	"the new subaward link is on the path (hand count: graph_fixtures.sh)"
 cp "$T/r.json" "$T/stale.json"
-run "$BEHIND" --db "$DB" resolve
+BEHIND_TIMING=1 run "$BEHIND" --db "$DB" resolve
+assert_contains "$OUT" "precomputed: cluster graph (cluster_edge" "a changed store: resolve rebuilds the tables"
+assert_not_contains "$OUT" "precomputed: kept" "a changed store: nothing kept"
 assert_eq "cluster_edge" "$(route_of duns:004444444 duns:007777777)" "fresh again after resolve"
 cmp -s "$T/r.json" "$T/stale.json"
 assert_eq 0 $? "the same answer before and after the rebuild"
@@ -115,6 +152,8 @@ assert_eq "15 pairs, 0 different" "$(same_answers)" "rebuilt: path through clust
 assert_eq "precomputed" "$(who_route 7012 --json)" "fresh again after resolve: who"
 assert_eq "2311655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total through the rebuilt sums"
 assert_eq "0 different" "$(same_who)" "rebuilt: who through the sums = who through the rows"
+assert_eq "precomputed" "$(top_route --agency 7012)" "fresh again after resolve: top"
+assert_eq "0 different" "$(same_top)" "rebuilt: top through the sums = top through the rows"
 
 run "$BEHIND" --db "$DB" judge split duns:004444444 duns:098765432 --who test --why "test"
 assert_status 0 "$RC" "judge"
@@ -137,5 +176,6 @@ assert_eq "$(canon_of duns:004444444)" "$(canon_of duns:007777777)" "the merge j
 assert_eq "cluster_edge" "$(route_of duns:004444444 duns:098765432)" "fresh after the resolve that applied the judgments"
 assert_eq "15 pairs, 0 different" "$(same_answers)" "after the judgments: path through cluster_edge = path through link"
 assert_eq "0 different" "$(same_who)" "after the judgments: who through the sums = who through the rows"
+assert_eq "0 different" "$(same_top)" "after the judgments: top through the sums = top through the rows"
 
 finish
