@@ -12,10 +12,15 @@
 #          --db X resolve`)
 #   LABEL  what the store holds, for the table's title
 # PAIRS (optional) replaces the path pairs: "A|B;A|B;..."
-# ROUTES=1 also times `who 7012 --json` and each path through the rows
-# (BEHIND_WHO_ROUTE=rows, BEHIND_PATH_ROUTE=link: what they read when the
-# answers precomputed by `behind resolve` are missing or stale) and checks
-# that both routes give the same bytes.
+# ROUTES=1 also times `who 7012 --json`, `top 7012` and each path through
+# the rows (BEHIND_WHO_ROUTE=rows, BEHIND_PATH_ROUTE=link: what they read
+# when the answers precomputed by `behind resolve` are missing or stale) and
+# checks that both routes give the same bytes.
+# PRECOMPUTE=1 also times the last step of `behind resolve` on a copy of
+# STORE (bench/out/answers_pc.db, deleted after; the 10M store needs 10 GB
+# free): build/bench/precompute twice, the first rebuilding the tables when
+# they are stale or older than this version, the second finding sources and
+# clusters unchanged (what a resolve with nothing new does now).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -73,6 +78,11 @@ time_cmd() {
 		cmp -s "$OUT/answers.out" "$OUT/answers.fast" || echo "| (who 7012 --json: the two routes DIFFER) | | | |"
 	fi
 	time_cmd "top 7012" top --agency 7012
+	if [ "${ROUTES:-0}" = 1 ]; then
+		cp "$OUT/answers.out" "$OUT/answers.fast"
+		(export BEHIND_WHO_ROUTE=rows; time_cmd "top 7012, rows route" top --agency 7012)
+		cmp -s "$OUT/answers.out" "$OUT/answers.fast" || echo "| (top 7012: the two routes DIFFER) | | | |"
+	fi
 	echo "$PAIRS" | tr ';' '\n' | while IFS='|' read -r a b; do
 		[ -n "$a" ] || continue
 		time_cmd "path $a $b" path "$a" "$b"
@@ -82,6 +92,17 @@ time_cmd() {
 			cmp -s "$OUT/answers.out" "$OUT/answers.fast" || echo "| (path $a $b: the two routes DIFFER) | | | |"
 		fi
 	done
+	if [ "${PRECOMPUTE:-0}" = 1 ]; then
+		PC="$OUT/answers_pc.db"
+		cp "$DB" "$PC"
+		for what in "precompute (first: rebuilds when stale)" "precompute (again: nothing changed)"; do
+			/usr/bin/time -f "%e %U %S" -o "$OUT/answers.t" "$ROOT/build/bench/precompute" "$PC" \
+				>"$OUT/answers.out" 2>&1 || echo "answers.sh: precompute failed" >&2
+			printf '| %s | %s | %s | %s |\n' "$what" "$(awk '{print $1}' "$OUT/answers.t")" \
+				"$(awk '{printf "%.2f", $2 + $3}' "$OUT/answers.t")" "$(head -n 1 "$OUT/answers.out" | cut -c1-70)"
+		done
+		rm -f "$PC" "$PC-journal"
+	fi
 } >"$OUT/answers.table"
 cat "$OUT/answers.table"
 [ "${NO_RESULTS:-0}" = 1 ] && exit 0

@@ -76,7 +76,14 @@ static const char q_neighbours_plain[] =
 
 /* The same from the precomputed cluster graph: one primary-key range,
  * neighbours in rid order with their link-row counts. */
-static const char q_neighbours_edges[] = "SELECT b, links, deg FROM cluster_edge WHERE a = ?1";
+static const char q_neighbours_edges[] =
+	"SELECT b, links, deg FROM cluster_edge WHERE a = ?1 AND leaf = 0"
+	" UNION ALL SELECT b, links, deg FROM cluster_edge WHERE a = ?1 AND leaf = 1";
+/* The same without the leaves other than the ends ?2 and ?3 (path): each
+ * leaf is an end or passed by, so only the ends are looked up. */
+static const char q_neighbours_edges_path[] =
+	"SELECT b, links, deg FROM cluster_edge WHERE a = ?1 AND leaf = 0"
+	" UNION ALL SELECT b, links, deg FROM cluster_edge WHERE a = ?1 AND leaf = 1 AND b IN (?2, ?3)";
 /* cluster_edge built before it kept the degrees */
 static const char q_neighbours_edges_nodeg[] = "SELECT b, links FROM cluster_edge WHERE a = ?1";
 
@@ -207,6 +214,10 @@ static int expand(graph *g, uint32_t i)
 	int64_t rid = g->nodes[i].rid;
 	sqlite3_reset(g->nbr);
 	sqlite3_bind_int64(g->nbr, 1, rid);
+	if (g->degs && g->end[1]) {
+		sqlite3_bind_int64(g->nbr, 2, g->end[0]);
+		sqlite3_bind_int64(g->nbr, 3, g->end[1]);
+	}
 	if (g->edges)
 		return expand_edges(g, i);
 	g->ntmp = 0;
@@ -276,7 +287,8 @@ static int graph_init(graph *g, bh_store *s, int64_t a, int64_t b)
 	if (fresh && is_canon(s, a) && (!b || is_canon(s, b))) {
 		g->edges = 1;
 		/* a store whose tables predate `deg` until its next resolve */
-		if (sqlite3_prepare_v2(s->db, q_neighbours_edges, -1, &g->nbr, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(s->db, b ? q_neighbours_edges_path : q_neighbours_edges, -1,
+				       &g->nbr, NULL) == SQLITE_OK) {
 			g->degs = 1;
 			return 0;
 		}

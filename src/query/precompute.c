@@ -33,8 +33,11 @@
  * a link row counts once for (canon(src), canon(dst)) and once for the
  * reverse, a link inside one cluster not at all. `deg` is the number of
  * neighbours of b (its rows as a): path's search reads it beside each
- * neighbour, to weigh a frontier by what expanding it reads and to pass by
- * the leaves (deg 1), which cannot be a hop inside a path. */
+ * neighbour, to weigh a frontier by what expanding it reads. `leaf` (deg 1)
+ * is in the key before b: a leaf cannot be a hop inside a path, so path
+ * reads a node's other neighbours as one range and the leaves only by their
+ * key (the two ends); a committee's million one-off contributors are not
+ * read at all. */
 static const char q_edges[] =
 	"DROP TABLE IF EXISTS temp.pc_edge; DROP TABLE IF EXISTS temp.pc_deg;"
 	"CREATE TEMP TABLE pc_edge AS"
@@ -53,12 +56,14 @@ static const char q_edges[] =
 	"  b INTEGER NOT NULL,"
 	"  links INTEGER NOT NULL," /* link rows between the two clusters */
 	"  deg INTEGER NOT NULL,"   /* rows of b as a: its neighbours */
-	"  PRIMARY KEY(a, b)"
+	"  leaf INTEGER NOT NULL,"  /* deg = 1 */
+	"  PRIMARY KEY(a, leaf, b)"
 	") WITHOUT ROWID;"
-	/* pc_edge is in (a, b) order (its GROUP BY), so the inserts append */
-	"INSERT INTO cluster_edge(a, b, links, deg)"
-	" SELECT e.a, e.b, e.links, d.n FROM temp.pc_edge e CROSS JOIN temp.pc_deg d ON d.a = e.b"
-	" ORDER BY e.rowid;"
+	/* pc_edge is in (a, b) order (its GROUP BY): the inserts go to the end
+	 * of the table's two ranges of a */
+	"INSERT INTO cluster_edge(a, b, links, deg, leaf)"
+	" SELECT e.a, e.b, e.links, d.n, d.n = 1 FROM temp.pc_edge e"
+	" CROSS JOIN temp.pc_deg d ON d.a = e.b ORDER BY e.rowid;"
 	"DROP TABLE temp.pc_edge; DROP TABLE temp.pc_deg;";
 
 /* What the store's links, clusters and obligations are made of, as one
@@ -97,9 +102,13 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 	return rc;
 }
 
+/* The tables' layout: a build of an older one is never kept. */
+#define LAYOUT 2
+
 /* A hash of the clusters (every member and its canonical entity), which a
- * resolve run that changed nothing leaves as it was. Only the rebuild reads
- * it (a scan of `cluster`); readers check the cheap fingerprint. */
+ * resolve run that changed nothing leaves as it was, and the layout. Only
+ * the rebuild reads it (a scan of `cluster`); readers check the cheap
+ * fingerprint. */
 static int clusters_hash(char *out, size_t cap, bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
@@ -117,7 +126,7 @@ static int clusters_hash(char *out, size_t cap, bh_store *s)
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, "precomputed answers: reading the clusters");
-	snprintf(out, cap, "clusters:%016llx", (unsigned long long)h);
+	snprintf(out, cap, "layout:%d clusters:%016llx", LAYOUT, (unsigned long long)h);
 	return 0;
 }
 
