@@ -631,6 +631,7 @@ done:
 /* The record at (source, line) in each fact table, as a URL. The entity
  * conditions let SQLite use each table's entity indexes instead of reading a
  * whole source; LDA tables share the line of their <Filing>. */
+#define FEC_TXN_SOURCE "EXISTS (SELECT 1 FROM fec_txn x WHERE x.source_id = ?1)"
 static const char q_record_url[] =
 	"SELECT 'https://www.usaspending.gov/award/' || award_key FROM txn"
 	"  WHERE recipient IN (?3, ?4) AND source_id = ?1 AND line = ?2"
@@ -640,9 +641,20 @@ static const char q_record_url[] =
 	"  WHERE parent IN (?3, ?4) AND source_id = ?1 AND line = ?2"
 	" UNION ALL SELECT 'https://www.usaspending.gov/award/' || prime_award_key FROM subaward"
 	"  WHERE sub IN (?3, ?4) AND source_id = ?1 AND line = ?2"
+	/* one branch per end column, each through its own index (+source_id
+	 * keeps SQLite off fec_txn_source, which would read the whole file:
+	 * 9M rows for a generated itcont), and only for a source of fec_txn
+	 * (a constant term, tested once: else a committee's 677k rows would be
+	 * read for a line of cm.txt); the first that finds the row ends the
+	 * search (LIMIT 1). `cand` has no index: source and line last. */
 	" UNION ALL SELECT 'https://docquery.fec.gov/cgi-bin/fecimg/?' || image_num FROM fec_txn"
-	"  WHERE (cmte IN (?3, ?4) OR counterparty IN (?3, ?4) OR cand IN (?3, ?4))"
-	"  AND source_id = ?1 AND line = ?2 AND coalesce(image_num, '') <> ''"
+	"  WHERE counterparty IN (?3, ?4) AND +source_id = ?1 AND line = ?2"
+	"  AND coalesce(image_num, '') <> '' AND " FEC_TXN_SOURCE
+	" UNION ALL SELECT 'https://docquery.fec.gov/cgi-bin/fecimg/?' || image_num FROM fec_txn"
+	"  WHERE cmte IN (?3, ?4) AND +source_id = ?1 AND line = ?2 AND coalesce(image_num, '') <> ''"
+	"  AND " FEC_TXN_SOURCE
+	" UNION ALL SELECT 'https://docquery.fec.gov/cgi-bin/fecimg/?' || image_num FROM fec_txn"
+	"  WHERE cand IN (?3, ?4) AND source_id = ?1 AND line = ?2 AND coalesce(image_num, '') <> ''"
 	" UNION ALL SELECT 'https://lda.senate.gov/filings/public/filing/' || filing_id || '/print/'"
 	"  FROM lda_filing WHERE source_id = ?1 AND line = ?2"
 	" UNION ALL SELECT 'https://www.fec.gov/data/committee/' || cmte_id || '/' FROM fec_committee"
@@ -799,7 +811,9 @@ int bh_graph_path_print(bh_store *s, int64_t a, int64_t b, int max_hops, int lim
 {
 	bh_paths ps = {0};
 	printer p = {s, NULL, NULL, NULL, NULL, out, json};
+	bh_query_timing("start");
 	int rc = bh_graph_paths(&ps, s, a, b, max_hops, limit);
+	bh_query_timing("path: search");
 	if (rc < 0 || (rc = bh_store_prepare(&p.ent, s, q_entity)) < 0 ||
 	    (rc = bh_store_prepare(&p.hop, s, q_hop)) < 0 ||
 	    (rc = bh_store_prepare(&p.src_path, s, "SELECT path FROM source WHERE id = ?")) < 0 ||
@@ -849,6 +863,7 @@ int bh_graph_path_print(bh_store *s, int64_t a, int64_t b, int max_hops, int lim
 	}
 	if (json)
 		fputs("]}\n", out);
+	bh_query_timing("path: hops printed");
 	rc = 0;
 done:
 	sqlite3_finalize(p.ent);
