@@ -102,7 +102,8 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 	return rc;
 }
 
-/* The tables' layout: a build of an older one is never kept. */
+/* The tables' layout (cluster_edge, who_agg_*, influence's): a build of an
+ * older one is never kept, so a change to what any of them holds bumps it. */
 #define LAYOUT 2
 
 /* A hash of the clusters (every member and its canonical entity), which a
