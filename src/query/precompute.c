@@ -27,6 +27,7 @@
 #include "util/timing.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The pairs, counted from both ends exactly as path.c's q_neighbours does:
@@ -127,7 +128,10 @@ static int clusters_hash(char *out, size_t cap, bh_store *s)
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, "precomputed answers: reading the clusters");
-	snprintf(out, cap, "layout:%d clusters:%016llx", LAYOUT, (unsigned long long)h);
+	/* influence.c's threshold of stored clusters is an input of the build */
+	const char *min = getenv("BEHIND_INFLUENCE_STORE_MIN");
+	snprintf(out, cap, "layout:%d influence_min:%.20s clusters:%016llx", LAYOUT,
+		 min ? min : "-", (unsigned long long)h);
 	return 0;
 }
 
@@ -156,7 +160,7 @@ static int unchanged(int *out, bh_store *s, const char *fp, const char *ch)
 
 int bh_query_precompute(bh_store *s)
 {
-	char fp[128], ch[64];
+	char fp[128], ch[128];
 	sqlite3_stmt *q = NULL;
 	int rc, same = 0;
 	bh_timing("before the precomputed answers");
