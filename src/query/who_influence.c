@@ -101,8 +101,12 @@ int bh_who_members_sql(char *out, size_t cap, int ntop, int fast)
 		 " WITHOUT ROWID;"
 		 "INSERT OR IGNORE INTO who_mem SELECT co, co FROM who_top;"
 		 "%s"
-		 "INSERT OR IGNORE INTO who_mem SELECT m.co, c.entity FROM who_mem m"
-		 " JOIN cluster c ON c.canon = " BH_CANON("m.member") ";"
+		 /* through each company's distinct clusters: joined member by
+		  * member, a cluster of 11k entities (10M-row store) gave 121M
+		  * rows to ignore */
+		 "INSERT OR IGNORE INTO who_mem SELECT x.co, c.entity FROM"
+		 " (SELECT DISTINCT m.co, " BH_CANON("m.member") " AS k FROM who_mem m) x"
+		 " JOIN cluster c ON c.canon = x.k;"
 		 /* sizes for the planner: without them it reads whole LDA, FEC
 		  * and personnel tables to join these few hundred rows */
 		 "ANALYZE temp;\n",
