@@ -107,14 +107,11 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
  * older one is never kept, so a change to what any of them holds bumps it. */
 #define LAYOUT 2
 
-/* A hash of the clusters (every member and its canonical entity), which a
- * resolve run that changed nothing leaves as it was, and the layout. Only
- * the rebuild reads it (a scan of `cluster`); readers check the cheap
- * fingerprint. */
-static int clusters_hash(char *out, size_t cap, bh_store *s)
+int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
 	uint64_t h = 1469598103934665603ull;
+	int64_t n = 0;
 	int rc = bh_store_prepare(&q, s, "SELECT entity, canon FROM cluster ORDER BY entity");
 	if (rc < 0)
 		return rc;
@@ -124,10 +121,26 @@ static int clusters_hash(char *out, size_t cap, bh_store *s)
 			for (int k = 0; k < 8; k++, v >>= 8)
 				h = (h ^ (v & 0xff)) * 1099511628211ull;
 		}
+		n++;
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
-		return bh_store_fail(s, "precomputed answers: reading the clusters");
+		return bh_store_fail(s, "reading the clusters");
+	*hash = h;
+	*rows = n;
+	return 0;
+}
+
+/* The clusters' hash and the layout: a resolve run that changed nothing
+ * leaves it as it was. Only the rebuild reads it (a scan of `cluster`);
+ * readers check the cheap fingerprint. */
+static int clusters_hash(char *out, size_t cap, bh_store *s)
+{
+	uint64_t h;
+	int64_t n;
+	int rc = bh_query_clusters_hash(&h, &n, s);
+	if (rc < 0)
+		return rc;
 	/* influence.c's threshold of stored clusters is an input of the build */
 	const char *min = getenv("BEHIND_INFLUENCE_STORE_MIN");
 	snprintf(out, cap, "layout:%d influence_min:%.20s clusters:%016llx", LAYOUT,

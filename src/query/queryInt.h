@@ -48,6 +48,10 @@
  * still describe the store (no source, resolve run or judgment since they
  * were built), else 0. */
 int bh_query_precomputed(int *out, bh_store *s);
+/* An FNV-1a hash of `cluster` (each member and its canonical entity, in
+ * member order, as little-endian bytes) and its row count: what the
+ * precomputed tables and the search index were built from. */
+int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s);
 
 /* The SQL that builds the who_agg_* tables (who_agg.c); the SQL that fills
  * who's temp tables from them (after temp.who_ag and who_rng); the SQL that

@@ -375,26 +375,14 @@ done:
 }
 
 /* The clusters the index was built with, as one string: how many rows
- * `cluster` has and an FNV-1a hash of them in entity order. */
+ * `cluster` has and their hash. */
 static int clusters_hash(char *out, size_t cap, bh_store *s)
 {
-	sqlite3_stmt *q = NULL;
-	uint64_t h = 1469598103934665603ull;
-	int64_t n = 0;
-	int rc;
-	if ((rc = bh_store_prepare(&q, s, "SELECT entity, canon FROM cluster ORDER BY entity")) < 0)
+	uint64_t h;
+	int64_t n;
+	int rc = bh_query_clusters_hash(&h, &n, s);
+	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		uint64_t v[2] = {(uint64_t)sqlite3_column_int64(q, 0),
-				 (uint64_t)sqlite3_column_int64(q, 1)};
-		const unsigned char *b = (const unsigned char *)v;
-		for (size_t i = 0; i < sizeof v; i++)
-			h = (h ^ b[i]) * 1099511628211ull;
-		n++;
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return bh_store_fail(s, "search index: reading the clusters");
 	snprintf(out, cap, "%lld:%016llx", (long long)n, (unsigned long long)h);
 	return 0;
 }
