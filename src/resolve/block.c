@@ -228,8 +228,12 @@ static void prefetch_rec(const blocks *b, size_t pos, size_t end, int f)
 	if (pos < end) {
 		const bh_matcher *m = b->m;
 		size_t r = (size_t)(b->K[pos] & b->recmask);
-		__builtin_prefetch(&BH_VEC_AT(m->vals, bh_fval, r * (size_t)m->nf + (size_t)f));
+		__builtin_prefetch(&BH_VEC_AT(m->rv, uint32_t, r * (size_t)m->nf));
 		__builtin_prefetch(&b->roff[r]);
+		if (pos >= PF / 2) { /* its value ids, asked for PF / 2 positions ago */
+			size_t q = (size_t)(b->K[pos - PF / 2] & b->recmask);
+			__builtin_prefetch(bh_match_val(m, (int64_t)q, f));
+		}
 	}
 }
 
@@ -361,6 +365,18 @@ static int sort_pairs(uint64_t *p, uint64_t *c, size_t n)
 	return 0;
 }
 
+/* Sets v's capacity to exactly n items (n >= v->n): realloc grows a
+ * large block in place where it can. */
+static int shrink_to(bh_vec *v, size_t n)
+{
+	void *p = realloc(v->p, (n ? n : 1) * v->size);
+	if (!p)
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory (%zu pairs)", n);
+	v->p = p;
+	v->cap = n ? n : 1;
+	return 0;
+}
+
 /* Fills the layout of the sorted keys and cuts it into work chunks of
  * whole blocks, about equal in pairs. */
 static int layout(blocks *b)
@@ -468,6 +484,16 @@ int bh_match_block(bh_matcher *m)
 	for (int t = 1; t < nt; t++)
 		if (started & (1 << t))
 			pthread_join(th[t], NULL);
+	/* the keys and their layout are done with: freed before the pairs
+	 * are gathered and sorted, the peak of the run */
+	free(b.bs);
+	free(b.be);
+	free(b.bmid);
+	free(b.rpos);
+	free(b.roff);
+	free(b.chunk);
+	memset(&b, 0, sizeof b);
+	bh_vec_free(&keys);
 	/* the threads' pairs, in one sorted list (the same whatever thread
 	 * compared which) */
 	size_t total = 0;
@@ -479,11 +505,26 @@ int bh_match_block(bh_matcher *m)
 		m->st.compared += jobs[t].compared;
 		m->st.capped_blocks += jobs[t].capped;
 	}
-	if (rc < 0 || (rc = bh_vec_grow(&m->pairs, total ? total : 1)) < 0 ||
+	if (rc < 0)
+		goto cleanup;
+	/* the first thread's lists become the matcher's (grown in place by
+	 * realloc, not copied beside themselves), the others are appended */
+	bh_vec_free(&m->pairs);
+	bh_vec_free(&m->codes);
+	m->pairs.p = jobs[0].pairs.p;
+	m->pairs.n = m->pairs.cap = jobs[0].pairs.n;
+	m->codes.p = jobs[0].codes.p;
+	m->codes.n = m->codes.cap = jobs[0].codes.n;
+	memset(&jobs[0].pairs, 0, sizeof jobs[0].pairs);
+	memset(&jobs[0].codes, 0, sizeof jobs[0].codes);
+	if (m->pairs.p && (rc = shrink_to(&m->pairs, total)) < 0)
+		goto cleanup;
+	if (m->codes.p && (rc = shrink_to(&m->codes, total)) < 0)
+		goto cleanup;
+	if ((rc = bh_vec_grow(&m->pairs, total ? total : 1)) < 0 ||
 	    (rc = bh_vec_grow(&m->codes, total ? total : 1)) < 0)
 		goto cleanup;
-	m->pairs.n = m->codes.n = 0;
-	for (int t = 0; t < nt; t++) {
+	for (int t = 1; t < nt; t++) {
 		if (!jobs[t].pairs.n)
 			continue;
 		memcpy((uint64_t *)m->pairs.p + m->pairs.n, jobs[t].pairs.p, jobs[t].pairs.n * sizeof(uint64_t));

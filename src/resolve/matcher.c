@@ -104,7 +104,9 @@ int bh_matcher_new(bh_matcher **out, const bh_field_spec *fields, int nfields,
 		m->o = *opts;
 	else
 		bh_match_opts_default(&m->o);
-	vec_init(&m->vals, sizeof(bh_fval), (size_t)MAX_RECORDS * (size_t)nfields);
+	vec_init(&m->vals, sizeof(bh_fval), (size_t)UINT32_MAX);
+	vec_init(&m->vuse, sizeof(uint32_t), (size_t)UINT32_MAX);
+	vec_init(&m->rv, sizeof(uint32_t), (size_t)MAX_RECORDS * (size_t)nfields);
 	vec_init(&m->src, sizeof(int32_t), (size_t)MAX_RECORDS);
 	vec_init(&m->group, sizeof(int64_t), (size_t)MAX_RECORDS);
 	vec_init(&m->arena, 1, ARENA_LIMIT);
@@ -119,6 +121,13 @@ int bh_matcher_new(bh_matcher **out, const bh_field_spec *fields, int nfields,
 	vec_init(&m->near, sizeof(bh_edge), (size_t)3 << 30);
 	vec_init(&m->uf, sizeof(int64_t), (size_t)MAX_RECORDS);
 	m->rng = m->o.seed ? m->o.seed : 1;
+	bh_fval missing;
+	uint32_t zero = 0;
+	memset(&missing, 0, sizeof missing);
+	if (bh_vec_push(&m->vals, &missing) < 0 || bh_vec_push(&m->vuse, &zero) < 0) {
+		bh_matcher_free(m);
+		return BH_ENOMEM;
+	}
 	*out = m;
 	return 0;
 }
@@ -127,12 +136,13 @@ void bh_matcher_free(bh_matcher *m)
 {
 	if (!m)
 		return;
-	bh_vec *all[] = {&m->vals, &m->src, &m->group, &m->arena, &m->toks, &m->tok_str,
+	bh_vec *all[] = {&m->vals, &m->vuse, &m->rv, &m->src, &m->group, &m->arena, &m->toks, &m->tok_str,
 			 &m->tok_len, &m->tok_df, &m->tok_meta, &m->pairs, &m->codes, &m->edges, &m->near, &m->uf};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		bh_vec_free(all[i]);
 	bh_map_free(&m->tokmap);
 	bh_map_free(&m->freqmap);
+	bh_map_free(&m->intern);
 	free(m);
 }
 
@@ -186,7 +196,6 @@ static int add_token(bh_matcher *m, int f, const char *t, size_t n)
 			return rc;
 	}
 	uint32_t tid = (uint32_t)*id;
-	BH_VEC_AT(m->tok_df, uint32_t, tid)++;
 	return bh_vec_push(&m->toks, &tid);
 }
 
@@ -223,6 +232,7 @@ static int add_field(bh_matcher *m, bh_fval *v, int f, const char *s, size_t n)
 	size_t len;
 	int rc;
 	memset(v, 0, sizeof *v);
+	v->field = (uint8_t)f;
 	if (!s || n == 0)
 		return 0;
 	switch (m->fields[f].cmp) {
@@ -271,15 +281,52 @@ static int add_field(bh_matcher *m, bh_fval *v, int f, const char *s, size_t n)
 		if ((rc = add_tokens(m, v, f, buf, len)) < 0)
 			return rc;
 	}
-	m->nonmissing[f]++;
-	if (m->fields[f].tf) {
-		int64_t *cnt;
-		buf[len] = (char)('A' + f); /* key: text then field byte */
-		if ((rc = bh_map_put(&cnt, NULL, &m->freqmap, buf, len + 1)) < 0)
-			return bh_error_set(rc, "matcher: out of memory");
-		(*cnt)++;
-	}
 	return 0;
+}
+
+/* Texts longer than this are not interned: a hostile file's long names
+ * would fill the map with copies, and are rarely repeated. */
+#define INTERN_MAX 512
+
+/* The value id of field f's text s (n bytes), made and normalized when
+ * new; the record that holds it counts in the value's uses, its tokens'
+ * document frequencies and the field's records present. */
+static int64_t field_value(bh_matcher *m, int f, const char *s, size_t n)
+{
+	char key[INTERN_MAX + 2];
+	int64_t *id = NULL;
+	int rc = 0;
+	if (!s || n == 0)
+		return 0;
+	if (n <= INTERN_MAX) {
+		key[0] = (char)('A' + f);
+		memcpy(key + 1, s, n);
+		if ((rc = bh_map_put(&id, NULL, &m->intern, key, n + 1)) < 0)
+			return bh_error_set(rc, "matcher: out of memory");
+	}
+	if (!id || rc == 1) {
+		bh_fval v;
+		uint32_t zero = 0;
+		if ((rc = add_field(m, &v, f, s, n)) < 0)
+			return rc;
+		int64_t vid = v.len ? (int64_t)m->vals.n : 0;
+		if (v.len && ((rc = bh_vec_push(&m->vals, &v)) < 0 || (rc = bh_vec_push(&m->vuse, &zero)) < 0))
+			return rc;
+		if (id)
+			*id = vid;
+		if (!vid)
+			return 0;
+	}
+	int64_t vid = id ? *id : (int64_t)m->vals.n - 1;
+	if (!vid)
+		return 0;
+	const bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, vid);
+	const uint32_t *tk = &BH_VEC_AT(m->toks, uint32_t, v->tok);
+	for (int k = 0; k < v->ntok; k++)
+		BH_VEC_AT(m->tok_df, uint32_t, tk[k])++;
+	BH_VEC_AT(m->vuse, uint32_t, vid)++;
+	m->nonmissing[f]++;
+	return vid;
 }
 
 int64_t bh_matcher_add(bh_matcher *m, int source, int64_t group, const char *const *vals,
@@ -287,20 +334,17 @@ int64_t bh_matcher_add(bh_matcher *m, int source, int64_t group, const char *con
 {
 	int rc;
 	int32_t s32 = source;
-	if ((rc = bh_vec_grow(&m->vals, (size_t)(m->nrec + 1) * (size_t)m->nf)) < 0 ||
+	if ((rc = bh_vec_grow(&m->rv, (size_t)(m->nrec + 1) * (size_t)m->nf)) < 0 ||
 	    (rc = bh_vec_push(&m->src, &s32)) < 0 || (rc = bh_vec_push(&m->group, &group)) < 0)
 		return rc;
-	bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)m->nrec * (size_t)m->nf);
-	for (int f = 0; f < m->nf; f++)
-		if ((rc = add_field(m, &v[f], f, vals[f], vals[f] ? lens[f] : 0)) < 0)
-			return rc;
-	m->vals.n += (size_t)m->nf;
+	for (int f = 0; f < m->nf; f++) {
+		int64_t vid = field_value(m, f, vals[f], vals[f] ? lens[f] : 0);
+		if (vid < 0)
+			return vid;
+		BH_VEC_AT(m->rv, uint32_t, (size_t)m->nrec * (size_t)m->nf + (size_t)f) = (uint32_t)vid;
+	}
+	m->rv.n += (size_t)m->nf;
 	return m->nrec++;
-}
-
-const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f)
-{
-	return &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
 }
 
 #define TEXT(m, v) ((const char *)(m)->arena.p + (v)->off)
@@ -335,44 +379,54 @@ static int finish_features(bh_matcher *m, const bh_match_freqs *fq)
 	}
 	m->tok_meta.n = m->tok_df.n;
 	const bh_tokmeta *meta = m->tok_meta.p;
-	for (int64_t i = 0; i < m->nrec; i++)
-		for (int f = 0; f < m->nf; f++) {
-			bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
-			const uint32_t *tk = &BH_VEC_AT(m->toks, uint32_t, v->tok);
-			double tw = 0;
-			if (m->fields[f].cmp == BH_CMP_PERSON)
-				continue; /* no tokens; the filters' place holds its parts */
-			v->lead0 = v->lead1 = 0;
-			v->tokbits = 0;
-			for (int k = 0; k < v->ntok; k++) {
-				tw += meta[tk[k]].w;
-				v->tokbits |= BH_TOKBIT(tk[k]);
-				if (meta[tk[k]].len >= 3) {
-					v->lead0 |= 1u << (meta[tk[k]].c[0] & 31);
-					v->lead1 |= 1u << (meta[tk[k]].c[1] & 31);
-				}
+	/* the texts as given are no longer needed: only values are compared */
+	bh_map_free(&m->intern);
+	memset(&m->intern, 0, sizeof m->intern);
+	for (size_t x = 1; x < m->vals.n; x++) {
+		bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, x);
+		const uint32_t *tk = &BH_VEC_AT(m->toks, uint32_t, v->tok);
+		double tw = 0;
+		if (m->fields[v->field].cmp == BH_CMP_PERSON)
+			continue; /* no tokens; the filters' place holds its parts */
+		v->lead0 = v->lead1 = 0;
+		v->tokbits = 0;
+		for (int k = 0; k < v->ntok; k++) {
+			tw += meta[tk[k]].w;
+			v->tokbits |= BH_TOKBIT(tk[k]);
+			if (meta[tk[k]].len >= 3) {
+				v->lead0 |= 1u << (meta[tk[k]].c[0] & 31);
+				v->lead1 |= 1u << (meta[tk[k]].c[1] & 31);
 			}
-			v->tw = (float)tw;
 		}
-	for (int f = 0; f < m->nf; f++) {
-		if (!m->fields[f].tf)
-			continue;
-		char key[BH_NORM_MAX * 2 + 8];
-		for (int64_t i = 0; i < m->nrec; i++) {
-			bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, (size_t)i * (size_t)m->nf + (size_t)f);
+		v->tw = (float)tw;
+	}
+	/* a value's frequency: the records whose field has its text, over
+	 * every value of that text (texts given apart, "Acme, Inc." and
+	 * "ACME INC", are one text normalized) */
+	char key[BH_NORM_MAX * 2 + 8];
+	if (!fq)
+		bh_map_clear(&m->freqmap);
+	for (int pass = fq ? 1 : 0; pass < 2; pass++)
+		for (size_t x = 1; x < m->vals.n; x++) {
+			bh_fval *v = &BH_VEC_AT(m->vals, bh_fval, x);
 			int64_t *cnt;
-			if (!v->len)
+			if (!m->fields[v->field].tf)
 				continue;
 			if (fq) {
-				int64_t n = fq->value_freq(f, TEXT(m, v), v->len, fq->payload);
+				int64_t n = fq->value_freq(v->field, TEXT(m, v), v->len, fq->payload);
 				v->freq = n > 1 ? (uint32_t)n : 1u;
 				continue;
 			}
 			memcpy(key, TEXT(m, v), v->len);
-			key[v->len] = (char)('A' + f);
-			v->freq = bh_map_get(&cnt, &m->freqmap, key, v->len + 1u) ? (uint32_t)*cnt : 1;
+			key[v->len] = (char)('A' + v->field); /* key: text then field byte */
+			if (pass == 0) {
+				if ((rc = bh_map_put(&cnt, NULL, &m->freqmap, key, v->len + 1u)) < 0)
+					return bh_error_set(rc, "matcher: out of memory");
+				*cnt += BH_VEC_AT(m->vuse, uint32_t, x);
+			} else {
+				v->freq = bh_map_get(&cnt, &m->freqmap, key, v->len + 1u) ? (uint32_t)*cnt : 1;
+			}
 		}
-	}
 	return 0;
 }
 
@@ -687,19 +741,26 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 	return BH_LVL_FAR;
 }
 
-static int field_level(const bh_matcher *m, const bh_fval *ra, const bh_fval *rb, int f)
+/* ra, rb: the value ids of the two records' fields */
+static int field_level(const bh_matcher *m, const uint32_t *ra, const uint32_t *rb, int f)
 {
-	if (!ra[f].len || !rb[f].len)
+	const bh_fval *V = m->vals.p;
+	if (!ra[f] || !rb[f])
 		return BH_LVL_MISSING;
 	int c = m->fields[f].cross - 1;
-	const bh_fval *bc = c >= 0 && c < m->nf && c != f && rb[c].len ? &rb[c] : NULL;
-	return level_of(m, f, &ra[f], &rb[f], bc);
+	const bh_fval *bc = c >= 0 && c < m->nf && c != f && rb[c] ? &V[rb[c]] : NULL;
+	return level_of(m, f, &V[ra[f]], &V[rb[f]], bc);
+}
+
+static const uint32_t *record_values(const bh_matcher *m, int64_t i)
+{
+	return &BH_VEC_AT(m->rv, uint32_t, (size_t)i * (size_t)m->nf);
 }
 
 uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j)
 {
 	uint64_t code = 0;
-	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
+	const uint32_t *ra = record_values(m, i), *rb = record_values(m, j);
 	for (int f = 0; f < m->nf; f++)
 		code |= (uint64_t)field_level(m, ra, rb, f) << (3 * f);
 	return code;
@@ -708,7 +769,7 @@ uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j)
 uint64_t bh_match_code_gated(const bh_matcher *m, int64_t i, int64_t j)
 {
 	uint64_t code = 0;
-	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
+	const uint32_t *ra = record_values(m, i), *rb = record_values(m, j);
 	for (int f = 0; f < m->nf; f++) {
 		if (!m->fields[f].need)
 			continue;
@@ -772,9 +833,8 @@ static double field_weight(const bh_matcher *m, int f, int lvl, const bh_fval *a
 double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code)
 {
 	double w = log2(m->lambda / (1.0 - m->lambda));
-	const bh_fval *ra = bh_match_val(m, i, 0);
 	for (int f = 0; f < m->nf; f++)
-		w += field_weight(m, f, bh_code_level(code, f), &ra[f], NULL);
+		w += field_weight(m, f, bh_code_level(code, f), bh_match_val(m, i, f), NULL);
 	return w;
 }
 
@@ -929,15 +989,15 @@ int bh_matcher_explain(const bh_matcher *m, int64_t i, int64_t j, double *total,
 	if (!m->has_model)
 		return bh_error_set(BH_EUSAGE, "matcher: no model yet (run or load one first)");
 	uint64_t code = bh_match_code(m, i, j);
-	const bh_fval *ra = bh_match_val(m, i, 0), *rb = bh_match_val(m, j, 0);
 	double w = log2(m->lambda / (1.0 - m->lambda));
 	for (int f = 0; f < m->nf; f++) {
 		bh_explain_part p;
+		const bh_fval *a = bh_match_val(m, i, f), *b = bh_match_val(m, j, f);
 		p.field = m->fields[f].name;
-		p.a = ra[f].len ? TEXT(m, &ra[f]) : "";
-		p.b = rb[f].len ? TEXT(m, &rb[f]) : "";
+		p.a = a->len ? TEXT(m, a) : "";
+		p.b = b->len ? TEXT(m, b) : "";
 		p.level = bh_code_level(code, f);
-		p.weight = field_weight(m, f, p.level, &ra[f], &p.tf_u);
+		p.weight = field_weight(m, f, p.level, a, &p.tf_u);
 		w += p.weight;
 		if (fn)
 			fn(&p, payload);

@@ -22,6 +22,7 @@ typedef struct {
 	uint32_t aoff; /* ORG acronym in the arena */
 	uint8_t alen;
 	uint8_t digits;
+	uint8_t field; /* the field it is a value of */
 	uint32_t chash; /* hash of the text without spaces ("l 3" = "l3") */
 	float tw;       /* the sum of its tokens' weights (after prepare) */
 	union {
@@ -66,9 +67,15 @@ struct bh_matcher {
 	int nf;
 	bh_match_opts o;
 
-	/* records */
+	/* records: a record's fields are ids of distinct values, since a
+	 * value's features depend on its text alone and most texts repeat
+	 * (a city, a state, a ZIP, a donor's employer): 4 bytes a field
+	 * instead of a bh_fval, and each text normalized once */
 	int64_t nrec;
-	bh_vec vals;   /* bh_fval[nrec * nf] */
+	bh_vec vals;   /* bh_fval per distinct value; value 0: missing */
+	bh_vec vuse;   /* uint32 per value: the fields of records holding it */
+	bh_vec rv;     /* uint32 value id per record and field [nrec * nf] */
+	bh_map intern; /* field byte + text as given -> value id, while adding */
 	bh_vec src;    /* int32 per record */
 	bh_vec group;  /* int64 per record */
 	bh_vec arena;  /* char */
@@ -109,6 +116,13 @@ typedef struct {
 	int exact; /* the first field (the name) agrees exactly */
 } bh_edge;
 
+/* Record i's field f. */
+static inline const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f)
+{
+	uint32_t v = ((const uint32_t *)m->rv.p)[(size_t)i * (size_t)m->nf + (size_t)f];
+	return &((const bh_fval *)m->vals.p)[v];
+}
+
 int bh_vec_push(bh_vec *v, const void *item);
 int bh_vec_grow(bh_vec *v, size_t n);
 void bh_vec_free(bh_vec *v);
@@ -121,7 +135,6 @@ int bh_code_level(uint64_t code, int f);
 /* 0 if the pair fails some field's `need` (never accepted). */
 int bh_match_gate_ok(const bh_matcher *m, uint64_t code);
 double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code);
-const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f);
 uint64_t bh_match_next_rand(bh_matcher *m);
 
 /* As bh_match_code, but the gate fields first: a pair that fails one is

@@ -46,25 +46,28 @@ void bh_resolve_opts_default(bh_resolve_opts *o)
 	o->threshold = 0.5;
 }
 
+static void free_names(rctx *c)
+{
+	for (int64_t i = 0; c->name && i < c->n; i++)
+		free(c->name[i]);
+	free(c->name);
+	c->name = NULL;
+}
+
 void bh_rs_ctx_free(rctx *c)
 {
-	for (int64_t i = 0; i < c->n; i++) {
-		if (c->id)
-			free(c->id[i]);
-		if (c->name)
-			free(c->name[i]);
-	}
+	free_names(c);
 	free(c->rid);
-	free(c->id);
-	free(c->name);
 	free(c->kind);
+	free(c->rank);
+	bh_vec_free(&c->idrefs);
+	bh_vec_free(&c->idtext);
 	free(c->uf);
 	free(c->uei);
 	free(c->first);
 	free(c->mid);
 	free(c->chead);
 	free(c->cnext);
-	bh_map_free(&c->by_id);
 	bh_map_free(&c->ids);
 	bh_map_free(&c->firsts);
 	bh_vec_free(&c->splits);
@@ -125,6 +128,40 @@ static int64_t merged(int64_t a, int64_t b, int64_t none)
 	return a == none ? b : b == none || b == a ? a : -2;
 }
 
+/* The cluster's canonical id is its member's of the lowest rank. */
+static int canon_rank(const char *id)
+{
+	if (strncmp(id, "uei:", 4) == 0)
+		return 0;
+	if (strncmp(id, "duns:", 5) == 0)
+		return 1;
+	if (strncmp(id, "fec:", 4) == 0 || strncmp(id, "lda:", 4) == 0)
+		return 2;
+	return 3;
+}
+
+/* Keeps entity e's id when it is an identifier, for load_ids: the other
+ * ids (most of them: "name:...", a donor's) are not held. */
+static int keep_idref(rctx *c, int64_t e, const char *id)
+{
+	for (size_t k = 0; k < sizeof id_prefixes / sizeof id_prefixes[0]; k++) {
+		size_t pl = strlen(id_prefixes[k]), n = strlen(id + pl);
+		if (strncmp(id, id_prefixes[k], pl) != 0)
+			continue;
+		idref r = {e, (uint32_t)c->idtext.n, (int)k};
+		int rc;
+		if (c->idtext.n + n + 1 > UINT32_MAX)
+			return bh_error_set(BH_ETOOBIG, "resolve: more than 4 GiB of identifiers");
+		if ((rc = bh_vec_grow(&c->idtext, c->idtext.n + n + 1)) < 0 ||
+		    (rc = bh_vec_push(&c->idrefs, &r)) < 0)
+			return rc;
+		memcpy((char *)c->idtext.p + c->idtext.n, id + pl, n + 1);
+		c->idtext.n += n + 1;
+		return 0;
+	}
+	return 0;
+}
+
 /* The entities to resolve, or only those of rowids only[0..1] (explain). */
 static int load_entities(rctx *c, const int64_t *only)
 {
@@ -148,38 +185,32 @@ static int load_entities(rctx *c, const int64_t *only)
 			int64_t *r = realloc(c->rid, (size_t)cap * sizeof *r);
 			if (r)
 				c->rid = r;
-			char **i = realloc(c->id, (size_t)cap * sizeof *i);
-			if (i)
-				c->id = i;
+			uint8_t *rk = realloc(c->rank, (size_t)cap * sizeof *rk);
+			if (rk)
+				c->rank = rk;
 			char **nm = realloc(c->name, (size_t)cap * sizeof *nm);
 			if (nm)
 				c->name = nm;
 			uint8_t *k = realloc(c->kind, (size_t)cap * sizeof *k);
 			if (k)
 				c->kind = k;
-			if (!r || !i || !nm || !k) {
+			if (!r || !rk || !nm || !k) {
 				rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
 				goto done;
 			}
 		}
-		int64_t *v;
 		const char *id = (const char *)sqlite3_column_text(q, 1);
 		c->rid[c->n] = sqlite3_column_int64(q, 0);
-		c->id[c->n] = dupstr(id);
+		c->rank[c->n] = (uint8_t)canon_rank(id);
 		c->name[c->n] = dupstr((const char *)sqlite3_column_text(q, 3));
 		c->kind[c->n] = (uint8_t)kind_of((const char *)sqlite3_column_text(q, 2));
-		if (!c->id[c->n] || !c->name[c->n]) {
-			c->n++;
-			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
-			goto done;
-		}
-		if (bh_map_put(&v, NULL, &c->by_id, id, strlen(id)) < 0) {
-			c->n++;
-			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
-			goto done;
-		}
-		*v = c->n;
 		c->n++;
+		if (!c->name[c->n - 1]) {
+			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
+			goto done;
+		}
+		if ((rc = keep_idref(c, c->n - 1, id)) < 0)
+			goto done;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = bh_store_fail(c->s, "resolve: reading entities");
@@ -360,20 +391,20 @@ static int load_judgments(rctx *c, int64_t *merges)
 	upair *mv = NULL;
 	size_t nm = 0, cap = 0;
 	if ((rc = bh_store_prepare(&q, c->s,
-				   "SELECT a, b, decision FROM judgment j WHERE rid ="
+				   "SELECT ea.rid, eb.rid, decision FROM judgment j"
+				   " JOIN entity ea ON ea.id = j.a JOIN entity eb ON eb.id = j.b WHERE j.rid ="
 				   " (SELECT max(rid) FROM judgment k WHERE k.a = j.a AND k.b = j.b)"
-				   " ORDER BY rid")) < 0)
+				   " ORDER BY j.rid")) < 0)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(q, 0);
-		const char *b = (const char *)sqlite3_column_text(q, 1);
+		int64_t ia = bh_rs_entity(c, sqlite3_column_int64(q, 0));
+		int64_t ib = bh_rs_entity(c, sqlite3_column_int64(q, 1));
 		const char *d = (const char *)sqlite3_column_text(q, 2);
-		int64_t *ia, *ib;
-		if (!bh_map_get(&ia, &c->by_id, a, strlen(a)) || !bh_map_get(&ib, &c->by_id, b, strlen(b)))
-			continue; /* an entity no longer in the store */
-		upair p = {*ia, *ib, INFINITY, "judgment"};
+		if (ia < 0 || ib < 0)
+			continue; /* an entity no longer in the store, or not resolved */
+		upair p = {ia, ib, INFINITY, "judgment"};
 		if (strcmp(d, "split") == 0) {
-			upair r = {*ib, *ia, INFINITY, "judgment"};
+			upair r = {ib, ia, INFINITY, "judgment"};
 			if (bh_vec_push(&c->splits, &p) < 0 || bh_vec_push(&c->splits, &r) < 0) {
 				rc = BH_ENOMEM;
 				goto done;
@@ -445,13 +476,14 @@ static int load_ids(rctx *c, int64_t *merges)
 {
 	sqlite3_stmt *q = NULL;
 	int rc = 0;
-	for (int64_t e = 0; e < c->n; e++)
-		for (size_t k = 0; k < sizeof id_prefixes / sizeof id_prefixes[0]; k++) {
-			size_t pl = strlen(id_prefixes[k]);
-			if (strncmp(c->id[e], id_prefixes[k], pl) == 0 &&
-			    (rc = id_union(c, e, id_prefix_kinds[k], c->id[e] + pl, merges)) < 0)
-				return rc;
-		}
+	for (size_t k = 0; k < c->idrefs.n; k++) {
+		const idref *r = &BH_VEC_AT(c->idrefs, idref, k);
+		if ((rc = id_union(c, r->e, id_prefix_kinds[r->kind], (const char *)c->idtext.p + r->off,
+				   merges)) < 0)
+			return rc;
+	}
+	bh_vec_free(&c->idrefs);
+	bh_vec_free(&c->idtext);
 	if ((rc = bh_store_prepare(&q, c->s,
 				   "SELECT entity, prop, value FROM statement WHERE " BH_IDENT_PROPS_SQL)) < 0)
 		return rc;
@@ -618,6 +650,9 @@ static int ctx_init(rctx *c, bh_store *s, double threshold)
 	c->s = s;
 	c->splits.size = c->applied.size = sizeof(upair);
 	c->rec_ent.size = sizeof(int64_t);
+	c->idrefs.size = sizeof(idref);
+	c->idtext.size = 1;
+	c->idrefs.limit = c->idtext.limit = (size_t)1 << 34;
 	c->splits.limit = c->applied.limit = c->rec_ent.limit = (size_t)1 << 34;
 	bh_match_opts_default(&mo);
 	mo.threshold = threshold;
@@ -630,10 +665,15 @@ int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_
 	       int64_t *id_merges, int64_t *judgment_merges)
 {
 	int rc;
-	if ((rc = ctx_init(c, s, threshold)) < 0 || (rc = load_entities(c, NULL)) < 0 ||
-	    (rc = load_judgments(c, judgment_merges)) < 0 || (rc = load_ids(c, id_merges)) < 0 ||
-	    (rc = load_records(c, new_after, first_new, NULL)) < 0)
+	if ((rc = ctx_init(c, s, threshold)) < 0 || (rc = load_entities(c, NULL)) < 0)
 		return rc;
+	bh_timing("resolve: load: entities");
+	if ((rc = load_judgments(c, judgment_merges)) < 0 || (rc = load_ids(c, id_merges)) < 0)
+		return rc;
+	bh_timing("resolve: load: judgments, identifiers");
+	if ((rc = load_records(c, new_after, first_new, NULL)) < 0)
+		return rc;
+	free_names(c); /* the matcher holds the records now */
 	return 0;
 }
 
@@ -644,7 +684,7 @@ int bh_rs_load_two(rctx *c, bh_store *s, int64_t ra, int64_t rb)
 	if ((rc = ctx_init(c, s, 0.5)) < 0 || (rc = load_entities(c, only)) < 0 ||
 	    (rc = load_records(c, INT64_MAX, &first_new, only)) < 0)
 		return rc;
-	return 0;
+	return 0; /* the names stay: explain prints them */
 }
 
 /* ---- term frequencies for explain (resolve_tf) ---- */
@@ -825,17 +865,6 @@ done:
 
 /* ---- writing ---- */
 
-static int canon_rank(const char *id)
-{
-	if (strncmp(id, "uei:", 4) == 0)
-		return 0;
-	if (strncmp(id, "duns:", 5) == 0)
-		return 1;
-	if (strncmp(id, "fec:", 4) == 0 || strncmp(id, "lda:", 4) == 0)
-		return 2;
-	return 3;
-}
-
 static int write_clusters(rctx *c, bh_resolve_report *r)
 {
 	sqlite3_stmt *ins = NULL;
@@ -851,7 +880,7 @@ static int write_clusters(rctx *c, bh_resolve_report *r)
 	for (int64_t i = 0; i < c->n; i++) {
 		int64_t root = bh_uf_find(c->uf, i), *best = &canon[root];
 		size[root]++;
-		if (*best < 0 || canon_rank(c->id[i]) < canon_rank(c->id[*best]))
+		if (*best < 0 || c->rank[i] < c->rank[*best])
 			*best = i;
 	}
 	if ((rc = bh_store_exec(c->s, "DELETE FROM cluster")) < 0 ||

@@ -31,20 +31,30 @@ typedef struct {
 	const char *reason; /* static string */
 } upair;
 
+/* An entity whose id is an identifier ("uei:...", "fec:..."): its index,
+ * the identifier's kind (id_prefix_kinds) and its value in rctx.idtext. */
+typedef struct {
+	int64_t e;
+	uint32_t off;
+	int kind;
+} idref;
+
 typedef struct {
 	bh_store *s;
 	int64_t n;
 	int64_t *rid;
-	char **id;
-	char **name;
+	char **name;    /* freed once the records are loaded */
 	uint8_t *kind;
+	uint8_t *rank;  /* canonical rank of the entity's id: uei, duns, fec/lda, other */
+	bh_vec idrefs;  /* idref, in entity order */
+	bh_vec idtext;  /* char: the identifiers' values, NUL-terminated */
 	int64_t *uf;
 	int64_t *uei;   /* per root: UEI value id, -1 none, -2 several */
 	int64_t *first; /* per root: formal first name id (persons), alike */
 	int *mid;       /* per root: middle initial (persons), 0 none, -2 several */
 	int64_t *chead; /* per root: first split-constrained entity, -1 */
 	int64_t *cnext;
-	bh_map by_id, ids, firsts;
+	bh_map ids, firsts;
 	bh_vec splits; /* upair (a, b) both directions, sorted by a */
 	bh_vec applied; /* upair: unions that happened, for resolve_pair */
 	bh_vec rec_ent; /* int64 entity index per matcher record */
