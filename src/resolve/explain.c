@@ -149,11 +149,11 @@ int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int js
 		fputs("{\"a\":", out);
 		bh_json_str(out, ia);
 		fputs(",\"a_name\":", out);
-		bh_json_str(out, c.name[ea]);
+		bh_json_str(out, bh_rs_name(&c, ea));
 		fputs(",\"b\":", out);
 		bh_json_str(out, ib);
 		fputs(",\"b_name\":", out);
-		bh_json_str(out, c.name[eb]);
+		bh_json_str(out, bh_rs_name(&c, eb));
 		fprintf(out, ",\"same_cluster\":%s,\"canon_a\":", ka == kb ? "true" : "false");
 		bh_json_str(out, ca);
 		fputs(",\"canon_b\":", out);
@@ -162,7 +162,7 @@ int bh_explain_pair(FILE *out, bh_store *s, const char *a, const char *b, int js
 		shared_ids(out, s, ra, rb, 1);
 		fputs("]", out);
 	} else {
-		fprintf(out, "A: %s \"%s\"\nB: %s \"%s\"\n", ia, c.name[ea], ib, c.name[eb]);
+		fprintf(out, "A: %s \"%s\"\nB: %s \"%s\"\n", ia, bh_rs_name(&c, ea), ib, bh_rs_name(&c, eb));
 		if (ka == kb)
 			fprintf(out, "Now: one entity (canonical %s).\n", ca);
 		else

@@ -123,6 +123,12 @@ static inline const bh_fval *bh_match_val(const bh_matcher *m, int64_t i, int f)
 	return &((const bh_fval *)m->vals.p)[v];
 }
 
+/* A value's normalized text (v->len bytes, NUL-terminated). */
+static inline const char *bh_matcher_text(const bh_matcher *m, const bh_fval *v)
+{
+	return (const char *)m->arena.p + v->off;
+}
+
 int bh_vec_push(bh_vec *v, const void *item);
 int bh_vec_grow(bh_vec *v, size_t n);
 void bh_vec_free(bh_vec *v);

@@ -19,6 +19,7 @@
 #include "util/timing.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,10 +49,9 @@ void bh_resolve_opts_default(bh_resolve_opts *o)
 
 static void free_names(rctx *c)
 {
-	for (int64_t i = 0; c->name && i < c->n; i++)
-		free(c->name[i]);
-	free(c->name);
-	c->name = NULL;
+	free(c->name_off);
+	c->name_off = NULL;
+	bh_vec_free(&c->nametext);
 }
 
 void bh_rs_ctx_free(rctx *c)
@@ -85,38 +85,7 @@ static int kind_of(const char *k)
 	return K_COMMITTEE;
 }
 
-static char *dupstr(const char *s)
-{
-	size_t n = strlen(s ? s : "");
-	char *d = malloc(n + 1);
-	if (d)
-		memcpy(d, s ? s : "", n + 1);
-	return d;
-}
-
 /* ---- loading ---- */
-
-/* A person's formal first name and middle initial: a cluster of persons
- * never holds two of either (through a name without them, "SMITH, MARY"
- * and "SMITH, MICHAEL" would chain via "SMITH, M"). */
-static int person_keys(rctx *c, int64_t e)
-{
-	bh_person p;
-	int64_t *v;
-	if (bh_person_parse(&p, c->name[e], strlen(c->name[e])) < 0)
-		return 0;
-	if (strlen(p.first) > 1) {
-		const char *f = bh_nickname_canon(p.first);
-		int rc = bh_map_put(&v, NULL, &c->firsts, f, strlen(f));
-		if (rc < 0)
-			return bh_error_set(BH_ENOMEM, "resolve: out of memory");
-		if (rc == 1)
-			*v = (int64_t)c->firsts.count;
-		c->first[e] = *v;
-	}
-	c->mid[e] = (unsigned char)p.middle[0];
-	return 0;
-}
 
 static int conflict(int64_t a, int64_t b, int64_t none)
 {
@@ -188,9 +157,9 @@ static int load_entities(rctx *c, const int64_t *only)
 			uint8_t *rk = realloc(c->rank, (size_t)cap * sizeof *rk);
 			if (rk)
 				c->rank = rk;
-			char **nm = realloc(c->name, (size_t)cap * sizeof *nm);
+			size_t *nm = realloc(c->name_off, (size_t)cap * sizeof *nm);
 			if (nm)
-				c->name = nm;
+				c->name_off = nm;
 			uint8_t *k = realloc(c->kind, (size_t)cap * sizeof *k);
 			if (k)
 				c->kind = k;
@@ -202,13 +171,15 @@ static int load_entities(rctx *c, const int64_t *only)
 		const char *id = (const char *)sqlite3_column_text(q, 1);
 		c->rid[c->n] = sqlite3_column_int64(q, 0);
 		c->rank[c->n] = (uint8_t)canon_rank(id);
-		c->name[c->n] = dupstr((const char *)sqlite3_column_text(q, 3));
 		c->kind[c->n] = (uint8_t)kind_of((const char *)sqlite3_column_text(q, 2));
+		const char *nm = (const char *)sqlite3_column_text(q, 3);
+		size_t nl = strlen(nm ? nm : "");
+		c->name_off[c->n] = c->nametext.n;
 		c->n++;
-		if (!c->name[c->n - 1]) {
-			rc = bh_error_set(BH_ENOMEM, "resolve: out of memory loading entities");
+		if ((rc = bh_vec_grow(&c->nametext, c->nametext.n + nl + 1)) < 0)
 			goto done;
-		}
+		memcpy((char *)c->nametext.p + c->nametext.n, nm ? nm : "", nl + 1);
+		c->nametext.n += nl + 1;
 		if ((rc = keep_idref(c, c->n - 1, id)) < 0)
 			goto done;
 	}
@@ -233,8 +204,6 @@ static int load_entities(rctx *c, const int64_t *only)
 		c->uei[i] = -1;
 		c->first[i] = -1;
 		c->mid[i] = 0;
-		if (c->kind[i] == K_PERSON && (rc = person_keys(c, i)) < 0)
-			goto done;
 		c->chead[i] = c->cnext[i] = -1;
 	}
 done:
@@ -517,16 +486,249 @@ static int has_letter(const char *s)
 	return 0;
 }
 
+/* ---- the records: read on this thread, added to the matcher on another ----
+ *
+ * load_records reads each entity's names and address from SQLite and
+ * copies them into a batch; a second thread normalizes them into matcher
+ * records (and a person's formal first name and middle initial, from the
+ * record of its name), so that reading and normalizing overlap on the
+ * machine's two cores. One thread adds every record, in entity order:
+ * the records and their values are those of a single thread. */
+
+/* One entity's names and address, as offsets into its batch's text. */
+typedef struct {
+	int64_t e;
+	int nn;
+	uint32_t name[MAX_NAMES];
+	uint32_t addr[3]; /* UINT32_MAX: none */
+} ent_rec;
+
+typedef struct {
+	bh_vec ents; /* ent_rec */
+	bh_vec text; /* char */
+	int full;    /* 1: handed to the adding thread */
+} rec_batch;
+
+enum { NBATCH = 2, BATCH_ENTS = 4096 };
+
+typedef struct {
+	rctx *c;
+	rec_batch b[NBATCH];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;   /* the reader has no more batches */
+	int rc;     /* the adding thread's first error */
+	char err[256];
+	int64_t new_after, first_new;
+} rec_pipe;
+
+static int batch_text(rec_batch *b, uint32_t *off, const char *s)
+{
+	size_t n = strlen(s ? s : "");
+	int rc;
+	if (b->text.n + n + 1 > UINT32_MAX)
+		return bh_error_set(BH_ETOOBIG, "resolve: an entity's names exceed 4 GiB");
+	if ((rc = bh_vec_grow(&b->text, b->text.n + n + 1)) < 0)
+		return rc;
+	*off = (uint32_t)b->text.n;
+	memcpy((char *)b->text.p + b->text.n, s ? s : "", n + 1);
+	b->text.n += n + 1;
+	return 0;
+}
+
+/* A person's formal first name and middle initial: a cluster of persons
+ * never holds two of either (through a name without them, "SMITH, MARY"
+ * and "SMITH, MICHAEL" would chain via "SMITH, M"). Entity e's parsed
+ * first name (NUL-terminated) and middle initial are folded into its
+ * cluster's as unite() folds two clusters' (the same whatever the order,
+ * so they may come after the unions by identifier). */
+static int person_keys(rctx *c, int64_t e, const char *first, int mid)
+{
+	int64_t key = -1, r = bh_uf_find(c->uf, e);
+	if (strlen(first) > 1) {
+		const char *f = bh_nickname_canon(first);
+		int64_t *id;
+		int rc = bh_map_put(&id, NULL, &c->firsts, f, strlen(f));
+		if (rc < 0)
+			return bh_error_set(BH_ENOMEM, "resolve: out of memory");
+		if (rc == 1)
+			*id = (int64_t)c->firsts.count;
+		key = *id;
+	}
+	c->first[r] = merged(c->first[r], key, -1);
+	c->mid[r] = (int)merged(c->mid[r], mid, 0);
+	return 0;
+}
+
+/* person_keys from the matcher's value of the person's name, parsed when
+ * it was added ("last|first|middle|suffix"): no second parse. */
+static int person_keys_value(rctx *c, int64_t e, const bh_fval *v)
+{
+	const char *t = bh_matcher_text(c->m, v);
+	char first[64];
+	if (!v->len)
+		return 0; /* the name did not parse */
+	memcpy(first, t + v->plen[0] + 1, v->plen[1]);
+	first[v->plen[1]] = '\0';
+	return person_keys(c, e, first, v->plen[2] ? (unsigned char)t[v->plen[0] + v->plen[1] + 2] : 0);
+}
+
+/* The adding thread's work on one batch. */
+static int add_batch(rec_pipe *p, const rec_batch *b)
+{
+	rctx *c = p->c;
+	const char *text = b->text.p;
+	for (size_t x = 0; x < b->ents.n; x++) {
+		const ent_rec *er = &BH_VEC_AT(b->ents, ent_rec, x);
+		int64_t e = er->e, group = bh_uf_find(c->uf, e);
+		int kf = c->kind[e] == K_ORG ? F_ORG : c->kind[e] == K_PERSON ? F_PERSON : F_COMMITTEE;
+		int rc;
+		if (p->first_new < 0 && c->rid[e] > p->new_after)
+			p->first_new = (int64_t)c->rec_ent.n;
+		for (int k = 0; k < er->nn; k++) {
+			const char *vals[NFIELDS] = {NULL};
+			size_t lens[NFIELDS] = {0};
+			vals[kf] = text + er->name[k];
+			for (int a = 0; a < 3; a++)
+				vals[F_CITY + a] = er->addr[a] == UINT32_MAX ? NULL : text + er->addr[a];
+			for (int f = 0; f < NFIELDS; f++)
+				lens[f] = vals[f] ? strlen(vals[f]) : 0;
+			int64_t i = bh_matcher_add(c->m, 0, group, vals, lens);
+			if (i < 0)
+				return (int)i;
+			if ((rc = bh_vec_push(&c->rec_ent, &e)) < 0)
+				return rc;
+			/* the first name, when it has letters, is the entity's own */
+			if (k == 0 && kf == F_PERSON && has_letter(bh_rs_name(c, e)) &&
+			    (rc = person_keys_value(c, e, bh_match_val(c->m, i, F_PERSON))) < 0)
+				return rc;
+		}
+		if (kf == F_PERSON && !has_letter(bh_rs_name(c, e))) {
+			/* a name without letters is no record, but may parse */
+			bh_person pp;
+			const char *nm = bh_rs_name(c, e);
+			if (bh_person_parse(&pp, nm, strlen(nm)) == 0 &&
+			    (rc = person_keys(c, e, pp.first, (unsigned char)pp.middle[0])) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static void *add_thread(void *arg)
+{
+	rec_pipe *p = arg;
+	int k = 0;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->b[k].full && !p->done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->b[k].full)
+			break; /* done, and nothing left */
+		pthread_mutex_unlock(&p->mu);
+		int rc = p->rc < 0 ? 0 : add_batch(p, &p->b[k]);
+		pthread_mutex_lock(&p->mu);
+		if (rc < 0 && p->rc == 0) {
+			p->rc = rc;
+			snprintf(p->err, sizeof p->err, "%s", bh_error_last());
+		}
+		p->b[k].full = 0;
+		p->b[k].ents.n = p->b[k].text.n = 0;
+		pthread_cond_broadcast(&p->cv);
+		k = (k + 1) % NBATCH;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Hands batch b to the adding thread (or adds it here when there is no
+ * thread) and waits for the next one to be free. */
+static int pass_batch(rec_pipe *p, int threaded, int *k)
+{
+	rec_batch *b = &p->b[*k];
+	if (!threaded) {
+		int rc = add_batch(p, b);
+		b->ents.n = b->text.n = 0;
+		return rc;
+	}
+	pthread_mutex_lock(&p->mu);
+	b->full = 1;
+	pthread_cond_broadcast(&p->cv);
+	*k = (*k + 1) % NBATCH;
+	while (p->b[*k].full)
+		pthread_cond_wait(&p->cv, &p->mu);
+	int rc = p->rc;
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+/* Reads the names and address of each entity, in entity order, into
+ * batches (the SQL side of load_records). */
+static int read_records(rctx *c, rec_pipe *p, sqlite3_stmt *q, int threaded)
+{
+	int rc = sqlite3_step(q), k = 0;
+	for (int64_t e = 0; e < c->n; e++) {
+		rec_batch *b = &p->b[k];
+		ent_rec er;
+		int r = 0;
+		memset(&er, 0, sizeof er);
+		er.e = e;
+		er.addr[0] = er.addr[1] = er.addr[2] = UINT32_MAX;
+		/* A committee is its FEC id: two ids are two committees, whatever
+		 * their names ("GREEN PARTY OF UTAH" is no other PAC), so
+		 * committees are united by identifiers and judgments only. */
+		int named = c->kind[e] != K_COMMITTEE;
+		if (named && has_letter(bh_rs_name(c, e)) && (r = batch_text(b, &er.name[0], bh_rs_name(c, e))) == 0)
+			er.nn++;
+		for (; rc == SQLITE_ROW && r >= 0; rc = sqlite3_step(q)) {
+			int64_t srid = sqlite3_column_int64(q, 0);
+			if (srid > c->rid[e])
+				break;
+			if (srid < c->rid[e])
+				continue;
+			const char *sprop = (const char *)sqlite3_column_text(q, 1);
+			const char *sval = (const char *)sqlite3_column_text(q, 2);
+			if (strcmp(sprop, "name") == 0 || strcmp(sprop, "alias") == 0) {
+				int dup = 0;
+				for (int x = 0; x < er.nn && !dup; x++)
+					dup = strcmp((const char *)b->text.p + er.name[x], sval) == 0;
+				if (named && !dup && er.nn < MAX_NAMES && has_letter(sval) &&
+				    (r = batch_text(b, &er.name[er.nn], sval)) == 0)
+					er.nn++;
+			} else {
+				int slot = sprop[0] == 'c' ? 0 : sprop[0] == 's' ? 1 : 2;
+				if (er.addr[slot] == UINT32_MAX)
+					r = batch_text(b, &er.addr[slot], sval);
+			}
+		}
+		if (r < 0 || (r = bh_vec_push(&b->ents, &er)) < 0)
+			return r;
+		if ((b->ents.n >= BATCH_ENTS || e + 1 == c->n) && (r = pass_batch(p, threaded, &k)) < 0)
+			return r;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bh_store_fail(c->s, "resolve: reading names");
+	return 0;
+}
+
 /* Adds one matcher record per distinct name of each entity, in entity
  * order, with the entity's address. Returns the first record of entities
  * whose rowid is above new_after in *first_new. */
 static int load_records(rctx *c, int64_t new_after, int64_t *first_new, const int64_t *only)
 {
 	sqlite3_stmt *q = NULL;
-	int rc;
-	int64_t srid = 0;
-	const char *sprop = NULL, *sval = NULL;
-	*first_new = -1;
+	rec_pipe p;
+	pthread_t th;
+	int rc, threaded = 0;
+	memset(&p, 0, sizeof p);
+	p.c = c;
+	p.new_after = new_after;
+	p.first_new = -1;
+	for (int k = 0; k < NBATCH; k++) {
+		p.b[k].ents.size = sizeof(ent_rec);
+		p.b[k].text.size = 1;
+		p.b[k].ents.limit = p.b[k].text.limit = (size_t)1 << 33;
+	}
 	/* "+prop": walk the (entity, prop) index in entity order, never one
 	 * led by prop (SQLite would then sort every name and address in a
 	 * temporary B-tree first: minutes on 10M entities). With `only`, the
@@ -541,75 +743,33 @@ static int load_records(rctx *c, int64_t new_after, int64_t *first_new, const in
 		sqlite3_bind_int64(q, 1, only[0]);
 		sqlite3_bind_int64(q, 2, only[1]);
 	}
-	rc = sqlite3_step(q);
-	for (int64_t e = 0; e < c->n; e++) {
-		char *names[MAX_NAMES];
-		int nn = 0;
-		char *addr[3] = {NULL, NULL, NULL};
-		/* A committee is its FEC id: two ids are two committees, whatever
-		 * their names ("GREEN PARTY OF UTAH" is no other PAC), so
-		 * committees are united by identifiers and judgments only. */
-		int named = c->kind[e] != K_COMMITTEE;
-		if (named && has_letter(c->name[e]))
-			names[nn++] = c->name[e];
-		while (rc == SQLITE_ROW) {
-			srid = sqlite3_column_int64(q, 0);
-			if (srid > c->rid[e])
-				break;
-			if (srid == c->rid[e]) {
-				sprop = (const char *)sqlite3_column_text(q, 1);
-				sval = (const char *)sqlite3_column_text(q, 2);
-				if (strcmp(sprop, "name") == 0 || strcmp(sprop, "alias") == 0) {
-					int dup = 0;
-					for (int k = 0; k < nn && !dup; k++)
-						dup = strcmp(names[k], sval) == 0;
-					if (named && !dup && nn < MAX_NAMES && has_letter(sval) &&
-					    (names[nn] = dupstr(sval)))
-						nn++;
-				} else {
-					int slot = sprop[0] == 'c' ? 0 : sprop[0] == 's' ? 1 : 2;
-					if (!addr[slot])
-						addr[slot] = dupstr(sval);
-				}
-			}
-			rc = sqlite3_step(q);
-		}
-		if (*first_new < 0 && c->rid[e] > new_after)
-			*first_new = (int64_t)c->rec_ent.n;
-		int kf = c->kind[e] == K_ORG ? F_ORG : c->kind[e] == K_PERSON ? F_PERSON : F_COMMITTEE;
-		int r = 0;
-		for (int k = 0; k < nn && r >= 0; k++) {
-			const char *vals[NFIELDS] = {NULL};
-			size_t lens[NFIELDS] = {0};
-			vals[kf] = names[k];
-			lens[kf] = strlen(names[k]);
-			vals[F_CITY] = addr[0];
-			vals[F_STATE] = addr[1];
-			vals[F_ZIP] = addr[2];
-			for (int f = F_CITY; f <= F_ZIP; f++)
-				lens[f] = vals[f] ? strlen(vals[f]) : 0;
-			int64_t i = bh_matcher_add(c->m, 0, bh_uf_find(c->uf, e), vals, lens);
-			r = i < 0 ? (int)i : bh_vec_push(&c->rec_ent, &e);
-		}
-		for (int k = 0; k < nn; k++)
-			if (names[k] != c->name[e])
-				free(names[k]);
-		for (int k = 0; k < 3; k++)
-			free(addr[k]);
-		if (r < 0) {
-			sqlite3_finalize(q);
-			return r;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = bh_store_fail(c->s, "resolve: reading names");
+	if (pthread_mutex_init(&p.mu, NULL) != 0 || pthread_cond_init(&p.cv, NULL) != 0) {
 		sqlite3_finalize(q);
-		return rc;
+		return bh_error_set(BH_ENOMEM, "resolve: no thread for the records");
 	}
+	threaded = c->n >= BATCH_ENTS && pthread_create(&th, NULL, add_thread, &p) == 0;
+	rc = read_records(c, &p, q, threaded);
+	if (threaded) {
+		pthread_mutex_lock(&p.mu);
+		p.done = 1;
+		int failed = p.rc < 0; /* the adding thread's error, set on its thread */
+		if (rc < 0 && !failed)
+			p.rc = rc; /* the adding thread stops */
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(th, NULL);
+		if (p.err[0] && (failed || rc == 0))
+			rc = bh_error_set(p.rc, "%s", p.err);
+	}
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
 	sqlite3_finalize(q);
-	if (*first_new < 0)
-		*first_new = (int64_t)c->rec_ent.n;
-	return 0;
+	for (int k = 0; k < NBATCH; k++) {
+		bh_vec_free(&p.b[k].ents);
+		bh_vec_free(&p.b[k].text);
+	}
+	*first_new = p.first_new < 0 ? (int64_t)c->rec_ent.n : p.first_new;
+	return rc;
 }
 
 /* The model of the last full run, if any. Returns 1 when loaded. */
@@ -651,8 +811,8 @@ static int ctx_init(rctx *c, bh_store *s, double threshold)
 	c->splits.size = c->applied.size = sizeof(upair);
 	c->rec_ent.size = sizeof(int64_t);
 	c->idrefs.size = sizeof(idref);
-	c->idtext.size = 1;
-	c->idrefs.limit = c->idtext.limit = (size_t)1 << 34;
+	c->idtext.size = c->nametext.size = 1;
+	c->idrefs.limit = c->idtext.limit = c->nametext.limit = (size_t)1 << 36;
 	c->splits.limit = c->applied.limit = c->rec_ent.limit = (size_t)1 << 34;
 	bh_match_opts_default(&mo);
 	mo.threshold = threshold;
@@ -673,7 +833,6 @@ int bh_rs_load(rctx *c, bh_store *s, double threshold, int64_t new_after, int64_
 	bh_timing("resolve: load: judgments, identifiers");
 	if ((rc = load_records(c, new_after, first_new, NULL)) < 0)
 		return rc;
-	free_names(c); /* the matcher holds the records now */
 	return 0;
 }
 
@@ -1202,6 +1361,7 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 	if ((rc = bh_rs_load(&c, s, o->threshold, last_max, &first_new, &out->id_merges,
 			   &out->judgment_merges)) < 0)
 		goto done;
+	free_names(&c); /* the matcher holds the records now (explain keeps them) */
 	bh_timing("resolve: load (entities, names, ids)");
 	out->incremental = last_max >= 0 && bh_rs_load_model(&c) == 1;
 	if (out->incremental) {

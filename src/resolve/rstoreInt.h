@@ -43,7 +43,8 @@ typedef struct {
 	bh_store *s;
 	int64_t n;
 	int64_t *rid;
-	char **name;    /* freed once the records are loaded */
+	size_t *name_off; /* entity names in nametext; resolve frees both once */
+	bh_vec nametext;  /* the records are loaded */
 	uint8_t *kind;
 	uint8_t *rank;  /* canonical rank of the entity's id: uei, duns, fec/lda, other */
 	bh_vec idrefs;  /* idref, in entity order */
@@ -104,6 +105,12 @@ int bh_rs_reasons_json(FILE *out, const bh_matcher *m, int64_t i, int64_t j);
 /* rstore.c: the closest pair of names (records *bi of entity ea, *bj of
  * eb, by match weight); both -1 when either has no name. */
 void bh_rs_closest(int64_t *bi, int64_t *bj, rctx *c, int64_t ea, int64_t eb);
+/* Entity e's name (borrowed from c). */
+static inline const char *bh_rs_name(const rctx *c, int64_t e)
+{
+	return (const char *)c->nametext.p + c->name_off[e];
+}
+
 /* The entity index of a rowid, or -1. */
 int64_t bh_rs_entity(rctx *c, int64_t rid);
 
