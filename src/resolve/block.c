@@ -365,6 +365,28 @@ static int sort_pairs(uint64_t *p, uint64_t *c, size_t n)
 	return 0;
 }
 
+/* As sort_pairs, in no more memory than the two lists when a pair and its
+ * code fit one 64-bit word (record bits twice and 3 bits a field: 8M
+ * records of 6 fields do): packed into p, sorted with c as the scratch
+ * space, unpacked. Equal pairs have equal codes, so the order is
+ * sort_pairs'. Returns 1 when done, 0 when they do not fit. */
+static int sort_pairs_packed(uint64_t *p, uint64_t *c, size_t n, int bits, int nf)
+{
+	int cb = 3 * nf;
+	if (2 * bits + cb > 64)
+		return 0;
+	uint64_t cmask = cb >= 64 ? UINT64_MAX : ((uint64_t)1 << cb) - 1;
+	uint64_t rmask = ((uint64_t)1 << bits) - 1;
+	for (size_t k = 0; k < n; k++)
+		p[k] = (p[k] >> 32) << (bits + cb) | (p[k] & 0xffffffffu) << cb | (c[k] & cmask);
+	bh_radix_sort_u64(p, c, n);
+	for (size_t k = 0; k < n; k++) {
+		c[k] = p[k] & cmask;
+		p[k] = (p[k] >> (bits + cb)) << 32 | ((p[k] >> cb) & rmask);
+	}
+	return 1;
+}
+
 /* Sets v's capacity to exactly n items (n >= v->n): realloc grows a
  * large block in place where it can. */
 static int shrink_to(bh_vec *v, size_t n)
@@ -534,7 +556,8 @@ int bh_match_block(bh_matcher *m)
 		bh_vec_free(&jobs[t].pairs);
 		bh_vec_free(&jobs[t].codes);
 	}
-	if ((rc = sort_pairs(m->pairs.p, m->codes.p, total)) < 0)
+	if (!sort_pairs_packed(m->pairs.p, m->codes.p, total, bits, m->nf) &&
+	    (rc = sort_pairs(m->pairs.p, m->codes.p, total)) < 0)
 		goto cleanup;
 	/* a record whose two keys collide is in one block twice: once */
 	uint64_t *P = m->pairs.p, *C = m->codes.p;

@@ -872,6 +872,9 @@ int bh_matcher_run(bh_matcher *m)
 	double t3 = now();
 	if ((rc = bh_match_cluster(m)) < 0)
 		return rc;
+	/* scored into edges and near pairs: the candidates are done with */
+	bh_vec_free(&m->pairs);
+	bh_vec_free(&m->codes);
 	double t4 = now();
 	m->st.records = m->nrec;
 	m->st.lambda = m->lambda;
