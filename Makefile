@@ -53,8 +53,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libbehind.a
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -o $@ $< \
 	  $(BUILD)/libbehind.a $(LIBS_PKG) $(shell pkg-config --libs cmocka) $(LDSAN)
 
+# Under ASan/UBSan a test runs 2-4 times slower: its time limit is longer.
 check test: all
-	BUILD=$(BUILD) tests/run.sh
+	BUILD=$(BUILD) $(if $(filter 1,$(SAN)),TEST_TIMEOUT=$${TEST_TIMEOUT:-900}) tests/run.sh
 
 # The explorer's front end (web/) bundled and embedded as the committed
 # src/serve/assets_gen.c; only this target needs Node.js and npm.
