@@ -29,26 +29,26 @@ const char *bh_award_url(char *out, size_t cap, const char *award_key)
 static int canon_of(bh_store *s, int64_t rid, int64_t *out)
 {
 	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, s, "SELECT canon FROM cluster WHERE entity = ?");
+	int rc = bh_store_cached(&q, s, "SELECT canon FROM cluster WHERE entity = ?");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(q, 1, rid);
 	*out = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : rid;
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return 0;
 }
 
 static int by_id(bh_store *s, const char *id, int64_t *rid)
 {
 	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, s, "SELECT rid FROM entity WHERE id = ?");
+	int rc = bh_store_cached(&q, s, "SELECT rid FROM entity WHERE id = ?");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q) == SQLITE_ROW;
 	if (rc)
 		*rid = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return rc;
 }
 
@@ -128,14 +128,23 @@ int bh_query_find(int64_t *rid, bh_store *s, const char *ref, const char *kind)
 
 int bh_query_members(bh_store *s, int64_t rid)
 {
-	char sql[512];
-	int rc = bh_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS members(rid INTEGER PRIMARY KEY);"
-				  "DELETE FROM temp.members;");
-	if (rc < 0)
-		return rc;
-	snprintf(sql, sizeof sql,
-		 "INSERT OR IGNORE INTO temp.members VALUES(%lld);"
-		 "INSERT OR IGNORE INTO temp.members SELECT entity FROM cluster WHERE canon = %lld;",
-		 (long long)rid, (long long)rid);
-	return bh_store_exec(s, sql);
+	static const char *const sql[] = {
+		"CREATE TEMP TABLE IF NOT EXISTS members(rid INTEGER PRIMARY KEY)",
+		"DELETE FROM temp.members",
+		"INSERT OR IGNORE INTO temp.members VALUES(?1)",
+		"INSERT OR IGNORE INTO temp.members SELECT entity FROM cluster WHERE canon = ?1",
+	};
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+	/* kept prepared: a server's handle runs these on every request */
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0] && rc == 0; i++) {
+		if ((rc = bh_store_cached(&q, s, sql[i])) < 0)
+			break;
+		if (sqlite3_bind_parameter_count(q))
+			sqlite3_bind_int64(q, 1, rid);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = bh_store_fail(s, "the cluster's members");
+		bh_store_release(s, q);
+	}
+	return rc;
 }

@@ -110,11 +110,11 @@ static int table_exists(bh_store *s, const char *name)
 {
 	sqlite3_stmt *q = NULL;
 	int yes = 0;
-	if (bh_store_prepare(&q, s, "SELECT 1 FROM sqlite_master WHERE name = ?") < 0)
+	if (bh_store_cached(&q, s, "SELECT 1 FROM sqlite_master WHERE name = ?") < 0)
 		return 0;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	yes = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return yes;
 }
 
@@ -240,7 +240,7 @@ static int print_part(bh_store *s, int k, int64_t rid, int json, int *first, FIL
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!table_exists(s, p->needs))
 		return 0;
-	if ((rc = bh_store_prepare(&q, s, p->sql)) < 0)
+	if ((rc = bh_store_cached(&q, s, p->sql)) < 0)
 		return rc;
 	sqlite3_bind_int64(q, 1, rid);
 	cols_of_stmt(&c, q);
@@ -249,11 +249,11 @@ static int print_part(bh_store *s, int k, int64_t rid, int json, int *first, FIL
 		print_row(out, p, &c, q, 0, json, nrows++);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		rc = bh_store_fail(s, p->key);
-		sqlite3_finalize(q);
+		bh_store_release(s, q);
 		return rc;
 	}
 	part_close(out, json, nrows);
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	bh_query_trace(s, p->key, p->sql, &t0);
 	return 0;
 }
@@ -266,7 +266,7 @@ static int print_stored(bh_store *s, sqlite3_stmt *parts, int64_t rid, int json,
 	sqlite3_stmt *v = NULL;
 	int rc, have;
 	cols c;
-	if ((rc = bh_store_prepare(&v, s,
+	if ((rc = bh_store_cached(&v, s,
 				   "SELECT part, c0, c1, c2, c3, c4, c5, c6, c7 FROM influence_top"
 				   " WHERE canon = coalesce((SELECT canon FROM cluster WHERE entity = ?1), ?1)"
 				   " ORDER BY part, ord")) < 0)
@@ -288,7 +288,7 @@ static int print_stored(bh_store *s, sqlite3_stmt *parts, int64_t rid, int json,
 		rc = bh_store_fail(s, "influence: reading the precomputed rows");
 	else
 		rc = 0;
-	sqlite3_finalize(v);
+	bh_store_release(s, v);
 	return rc;
 }
 
@@ -306,12 +306,11 @@ static int open_precomputed(sqlite3_stmt **out, bh_store *s)
 	if ((rc = bh_query_precomputed(&fresh, s)) < 0 || !fresh)
 		return rc;
 	/* absent from a store precomputed before this version: not an error */
-	if (sqlite3_prepare_v2(s->db, "SELECT part, cols FROM influence_part ORDER BY part", -1, &q,
-			       NULL) == SQLITE_OK &&
-	    table_exists(s, "influence_canon"))
-		*out = q;
-	else
-		sqlite3_finalize(q);
+	if (!table_exists(s, "influence_part") || !table_exists(s, "influence_canon"))
+		return 0;
+	if ((rc = bh_store_cached(&q, s, "SELECT part, cols FROM influence_part ORDER BY part")) < 0)
+		return rc;
+	*out = q;
 	return 0;
 }
 
@@ -322,7 +321,7 @@ static int stored_or_none(int *out, bh_store *s, int64_t rid)
 	sqlite3_stmt *q = NULL;
 	int rc;
 	*out = 0;
-	if ((rc = bh_store_prepare(&q, s,
+	if ((rc = bh_store_cached(&q, s,
 				   "SELECT stored FROM influence_canon WHERE canon = coalesce("
 				   "(SELECT canon FROM cluster WHERE entity = ?1), ?1)")) < 0)
 		return rc;
@@ -333,7 +332,7 @@ static int stored_or_none(int *out, bh_store *s, int64_t rid)
 	else if (rc == SQLITE_DONE)
 		*out = 1;
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : bh_store_fail(s, "influence_canon");
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return rc;
 }
 
@@ -356,7 +355,7 @@ int bh_influence_print(bh_store *s, int64_t rid, int json, FILE *out)
 	if (json)
 		fputs(first ? "}\n" : "\n}\n", out);
 done:
-	sqlite3_finalize(pre);
+	bh_store_release(s, pre);
 	return rc;
 }
 

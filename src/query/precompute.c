@@ -227,8 +227,17 @@ int bh_query_precomputed(int *out, bh_store *s)
 {
 	char fp[128];
 	sqlite3_stmt *q = NULL;
+	int64_t version = -1;
 	int rc = 0;
 	*out = 0;
+	/* A read-only handle (the server's) remembers the answer until another
+	 * connection commits: the fingerprint reads every source row. */
+	if (s->readonly && (rc = bh_store_data_version(&version, s)) < 0)
+		return rc;
+	if (version >= 0 && version == s->fresh_version) {
+		*out = s->fresh;
+		return 0;
+	}
 	/* absent in a store never resolved by this version: not an error */
 	if (sqlite3_prepare_v2(s->db, "SELECT built_from FROM precomputed", -1, &q, NULL) !=
 	    SQLITE_OK) {
@@ -238,5 +247,9 @@ int bh_query_precomputed(int *out, bh_store *s)
 	if (sqlite3_step(q) == SQLITE_ROW && (rc = fingerprint(fp, sizeof fp, s)) == 0)
 		*out = strcmp(fp, bh_col_text(q, 0)) == 0;
 	sqlite3_finalize(q);
+	if (rc == 0 && version >= 0) {
+		s->fresh_version = version;
+		s->fresh = *out;
+	}
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "query/influence.h"
 #include "query/queryInt.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Sections, each a SQL over temp.members (the cluster of the entity). */
@@ -72,14 +73,23 @@ static const bh_col c_awarded[] = {{"fiscal_year", 'i', "", ""}, {"amount", '$'}
 /* The body (its cluster) and its parts (sub-agencies, offices); each
  * obligation row once even when both its agency and sub-agency are among
  * them. CROSS JOIN: members is small, link is not. */
-static const char q_awarded[] =
-	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM temp.members m"
+#define AWARDED_AG                                                                           \
+	"WITH ag(rid) AS (SELECT rid FROM temp.members UNION SELECT l.src FROM temp.members m" \
 	"   CROSS JOIN link l ON l.dst = m.rid AND l.kind = 'part_of')"
-	" SELECT fiscal_year, sum(amount), count(*),"
+#define AWARDED_MINE "(subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"
+static const char q_awarded[] =
+	AWARDED_AG " SELECT fiscal_year, sum(amount), count(*),"
 	"  'total:' || " SHOWN " || ':' || fiscal_year || '-' || fiscal_year"
-	" FROM " BH_OBLIGATIONS("(subagency IN (SELECT rid FROM ag) OR agency IN (SELECT rid FROM ag))"
-				" AND amount IS NOT NULL")
+	" FROM " BH_OBLIGATIONS(AWARDED_MINE " AND amount IS NOT NULL")
 	" GROUP BY fiscal_year ORDER BY fiscal_year";
+/* The same sums from who_agg_year (precompute.c), while it is fresh: its
+ * rows are these rows grouped one level finer (agency, sub-agency, year),
+ * so summing them again gives the same numbers without reading the
+ * agency's obligations (ICE: 7 of show's 10 ms). */
+static const char q_awarded_pre[] =
+	AWARDED_AG " SELECT fy, sum(amount), sum(n),"
+	"  'total:' || " SHOWN " || ':' || fy || '-' || fy"
+	" FROM who_agg_year WHERE " AWARDED_MINE " GROUP BY fy ORDER BY fy";
 
 static const bh_col c_awards[] = {{"award_key", 't'}, {"amount", '$'}, {"recipient", 't'},
 				  {"first_date", 't', "  "}, {"last_date", 't', " to "},
@@ -146,6 +156,25 @@ static const section sections[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+/* *sql: q_awarded_pre while the precomputed sums are fresh, else
+ * q_awarded; $BEHIND_SHOW_ROUTE=rows always reads the rows (the tests
+ * compare both routes). */
+static int awarded_sql(const char **sql, bh_store *s)
+{
+	const char *route = getenv("BEHIND_SHOW_ROUTE");
+	int fresh = 0, rc;
+	*sql = q_awarded;
+	if (route && strcmp(route, "rows") == 0)
+		return 0;
+	if ((rc = bh_query_precomputed(&fresh, s)) < 0)
+		return rc;
+	if (fresh)
+		*sql = q_awarded_pre;
+	if (getenv("BEHIND_TIMING"))
+		fprintf(stderr, "show: awarded from %s\n", fresh ? "the sums (precomputed)" : "the rows");
+	return 0;
+}
+
 int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 {
 	sqlite3_stmt *q = NULL;
@@ -154,7 +183,7 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 
 	if ((rc = bh_query_members(s, rid)) < 0)
 		return rc;
-	if ((rc = bh_store_prepare(&q, s, "SELECT id, name, kind FROM entity WHERE rid = ?")) < 0)
+	if ((rc = bh_store_cached(&q, s, "SELECT id, name, kind FROM entity WHERE rid = ?")) < 0)
 		return rc;
 	sqlite3_bind_int64(q, 1, rid);
 	if (sqlite3_step(q) == SQLITE_ROW) {
@@ -162,7 +191,7 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 		snprintf(name, sizeof name, "%s", bh_col_text(q, 1));
 		snprintf(kind, sizeof kind, "%s", bh_col_text(q, 2));
 	}
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	if (!id[0])
 		return bh_error_set(BH_ENOTFOUND, "no entity with rowid %lld", (long long)rid);
 	if (json) {
@@ -182,15 +211,17 @@ int bh_query_show(bh_store *s, int64_t rid, int json, FILE *out)
 			/* only worth a text section when there is more than one */
 			sqlite3_stmt *c = NULL;
 			int many = 0;
-			if (bh_store_prepare(&c, s, "SELECT count(*) > 1 FROM temp.members") == 0 &&
+			if (bh_store_cached(&c, s, "SELECT count(*) > 1 FROM temp.members") == 0 &&
 			    sqlite3_step(c) == SQLITE_ROW)
 				many = sqlite3_column_int(c, 0);
-			sqlite3_finalize(c);
+			bh_store_release(s, c);
 			if (!many)
 				continue;
 		}
-		rc = bh_query_section(s, out, json, &first, sec->title, sec->key, sec->cols, sec->sql,
-				      &rid, 1);
+		const char *sql = sec->sql;
+		if (sql == q_awarded && (rc = awarded_sql(&sql, s)) < 0)
+			return rc;
+		rc = bh_query_section(s, out, json, &first, sec->title, sec->key, sec->cols, sql, &rid, 1);
 		if (rc < 0)
 			return rc;
 	}

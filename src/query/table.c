@@ -27,7 +27,7 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 	sqlite3_stmt *q = NULL;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = bh_store_prepare(&q, s, sql), k = 0, ncols = 0;
+	int rc = bh_store_cached(&q, s, sql), k = 0, ncols = 0;
 	char m[48];
 	if (rc < 0)
 		return rc;
@@ -69,7 +69,7 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 		}
 		k++;
 	}
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	bh_query_trace(s, title, sql, &t0);
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, title);

@@ -49,6 +49,80 @@ int bh_store_prepare(sqlite3_stmt **out, bh_store *s, const char *sql)
 	return 0;
 }
 
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+int bh_store_cached(sqlite3_stmt **out, bh_store *s, const char *sql)
+{
+	uint64_t h = sql_hash(sql);
+	int i, rc;
+	for (i = 0; i < s->nstmts; i++) {
+		bh_store_stmt *e = &s->stmts[i];
+		if (e->hash == h && !e->busy && strcmp(sqlite3_sql(e->q), sql) == 0) {
+			e->busy = 1;
+			*out = e->q;
+			return 0;
+		}
+	}
+	if ((rc = bh_store_prepare(out, s, sql)) < 0)
+		return rc;
+	/* a statement of several (a script) is not kept: its tail is lost */
+	if (strcmp(sqlite3_sql(*out), sql) != 0)
+		return 0;
+	if (s->nstmts < BH_STORE_STMT_CAP) {
+		s->stmts[s->nstmts++] = (bh_store_stmt){*out, h, 1};
+		return 0;
+	}
+	/* full: the next idle entry in turn makes room (SQL built per call,
+	 * with its numbers in the text, must not keep the others out) */
+	for (int k = 0; k < BH_STORE_STMT_CAP; k++) {
+		bh_store_stmt *e = &s->stmts[(s->evict + k) % BH_STORE_STMT_CAP];
+		if (!e->busy) {
+			sqlite3_finalize(e->q);
+			*e = (bh_store_stmt){*out, h, 1};
+			s->evict = (s->evict + k + 1) % BH_STORE_STMT_CAP;
+			break;
+		}
+	}
+	return 0;
+}
+
+void bh_store_release(bh_store *s, sqlite3_stmt *q)
+{
+	if (!q)
+		return;
+	for (int i = 0; i < s->nstmts; i++) {
+		if (s->stmts[i].q == q) {
+			sqlite3_reset(q);
+			sqlite3_clear_bindings(q);
+			s->stmts[i].busy = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(q);
+}
+
+int bh_store_data_version(int64_t *out, bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = bh_store_cached(&q, s, "PRAGMA data_version");
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(q, 0);
+		rc = 0;
+	} else {
+		rc = bh_store_fail(s, "PRAGMA data_version");
+	}
+	bh_store_release(s, q);
+	return rc;
+}
+
 static int user_version(bh_store *s, int *out)
 {
 	sqlite3_stmt *st = NULL;
@@ -107,6 +181,7 @@ int bh_store_open(bh_store **out, const char *path, int mode)
 		return bh_error_set(BH_ENOMEM, "out of memory");
 	}
 	s->readonly = mode == BH_STORE_RO;
+	s->fresh_version = -1; /* bh_query_precomputed() has not looked yet */
 	flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	/* A store on a read-only filesystem (a DVD, a read-only mount) cannot
 	 * get its WAL index: it is opened as immutable, which no writer can
@@ -161,6 +236,8 @@ void bh_store_close(bh_store *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < s->nstmts; i++)
+		sqlite3_finalize(s->stmts[i].q);
 	if (s->db)
 		sqlite3_close_v2(s->db);
 	free(s->path);

@@ -10,10 +10,27 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+/* One statement kept prepared by bh_store_cached(). */
+typedef struct {
+	sqlite3_stmt *q;
+	uint64_t hash; /* of its SQL text */
+	int busy;      /* handed out, not yet released */
+} bh_store_stmt;
+
+#define BH_STORE_STMT_CAP 96
+
 typedef struct {
 	sqlite3 *db;
 	char *path;
 	int readonly;
+	/* statements kept by bh_store_cached(), finalized by bh_store_close() */
+	bh_store_stmt stmts[BH_STORE_STMT_CAP];
+	int nstmts, evict; /* evict: the next entry a full cache replaces */
+	/* bh_query_precomputed()'s answer and the PRAGMA data_version it was
+	 * read at (read-only handles only: another connection's commit changes
+	 * the version, and a read-only handle makes none of its own) */
+	int64_t fresh_version;
+	int fresh;
 } bh_store;
 
 #define BH_STORE_DEFAULT_PATH "behind.db"
@@ -37,6 +54,23 @@ int bh_store_exec(bh_store *s, const char *sql);
 /* Prepares `sql`; on failure sets the message (with SQLite's) and returns
  * BH_EDB. The statement is the caller's to finalize. */
 int bh_store_prepare(sqlite3_stmt **out, bh_store *s, const char *sql);
+
+/* Like bh_store_prepare(), but the statement stays prepared in `s` (keyed
+ * by its SQL text) for the next call with the same text: a server's handle
+ * answers the same few dozen statements on every request, and preparing
+ * them cost more than running most of them. The caller borrows *out and
+ * gives it back with bh_store_release(), never sqlite3_finalize(). A
+ * statement still out (a nested use of the same text) or a full cache
+ * gives a fresh statement, which release finalizes. */
+int bh_store_cached(sqlite3_stmt **out, bh_store *s, const char *sql);
+
+/* Resets a statement of bh_store_cached() (and clears its bindings) for
+ * its next use, or finalizes it when it was not kept; NULL is ignored. */
+void bh_store_release(bh_store *s, sqlite3_stmt *q);
+
+/* PRAGMA data_version of the handle: changes when another connection
+ * commits to the store. */
+int bh_store_data_version(int64_t *out, bh_store *s);
 
 /* Sets the error message from SQLite's last error, prefixed by `what`. */
 int bh_store_fail(bh_store *s, const char *what);

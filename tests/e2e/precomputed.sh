@@ -115,6 +115,23 @@ same_top() {
 	same_sums top "--agency 7012 --json" "--agency 7012" "--agency 7012 --from 2021 --to 2022 --json" \
 		"--agency 070 --json" "--agency 7012 --from 2016" "--agency 7012 --to 2020 --limit 2"
 }
+# show's "awarded by fiscal year" of a public body sums who_agg_year too;
+# show_route ARGS...: where it read them (BEHIND_TIMING)
+show_route() {
+	BEHIND_TIMING=1 "$BEHIND" --db "$DB" show "$@" 2>&1 >/dev/null | sed -n 's/^show: awarded from //p'
+}
+# same_shows: show through the sums = through the rows, JSON and text
+same_shows() {
+	local a d=0
+	for a in "subagency:7012 --json" "subagency:7012" "agency:070 --json" "agency:070"; do
+		# shellcheck disable=SC2086 # the arguments are words
+		"$BEHIND" --db "$DB" show $a >"$T/new.show" 2>&1
+		# shellcheck disable=SC2086
+		BEHIND_SHOW_ROUTE=rows "$BEHIND" --db "$DB" show $a >"$T/old.show" 2>&1
+		cmp -s "$T/new.show" "$T/old.show" || d=$((d + 1))
+	done
+	echo "$d different"
+}
 # top_route ARGS...: the route top took (BEHIND_TIMING), its output in $T/t.out
 top_route() {
 	BEHIND_TIMING=1 "$BEHIND" --db "$DB" top "$@" >"$T/t.out" 2>"$T/t.err"
@@ -127,12 +144,18 @@ assert_eq "precomputed" "$(who_route 7012 --json)" "fresh after resolve: who sum
 # 2,262,655.17: usaspending_fixtures.sh (the three contract files)
 assert_eq "2262655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total through the sums"
 assert_eq "0 different" "$(same_who)" "who through the sums = who through the rows"
+assert_eq "the sums (precomputed)" "$(show_route subagency:7012)" "fresh after resolve: show sums who_agg_year"
+"$BEHIND" --db "$DB" show subagency:7012 --json >"$T/s.out"
+assert_eq "2262655.17" "$(json_q "$T/s.out" "select sum(a.value->>'amount') from doc, json_each(doc.j, '\$.awarded') a")" \
+	"show 7012: awarded through the sums adds up to who's total"
+assert_eq "0 different" "$(same_shows)" "show's awarded through the sums = through the rows"
 
 # OAKRIDGE is only in the subawards: not in the store yet; hidden_vendor.csv
 # adds obligations
 run "$BEHIND" --db "$DB" ingest "$F/subawards.csv" "$FIXTURES/who/hidden_vendor.csv"
 assert_status 0 "$RC" "ingest the subawards and more transactions after resolve"
 assert_eq "rows" "$(who_route 7012 --json)" "stale after ingest: who reads the rows"
+assert_eq "the rows" "$(show_route subagency:7012)" "stale after ingest: show reads the rows"
 assert_eq "rows" "$(top_route --agency 7012 --json)" "stale after ingest: top reads the rows"
 assert_eq "2311655.17" "$(json_q "$T/t.out" "select j->>'total' from doc")" "top total with the new file"
 # + 5,000 + 41,000.50 + 1,999.50 + 700 + 300 (hidden_vendor.csv, who.sh)
@@ -152,6 +175,8 @@ assert_eq "15 pairs, 0 different" "$(same_answers)" "rebuilt: path through clust
 assert_eq "precomputed" "$(who_route 7012 --json)" "fresh again after resolve: who"
 assert_eq "2311655.17" "$(json_q "$T/w.out" "select j->>'total' from doc")" "who total through the rebuilt sums"
 assert_eq "0 different" "$(same_who)" "rebuilt: who through the sums = who through the rows"
+assert_eq "the sums (precomputed)" "$(show_route subagency:7012)" "fresh again after resolve: show"
+assert_eq "0 different" "$(same_shows)" "rebuilt: show's awarded through the sums = through the rows"
 assert_eq "precomputed" "$(top_route --agency 7012)" "fresh again after resolve: top"
 assert_eq "0 different" "$(same_top)" "rebuilt: top through the sums = top through the rows"
 
