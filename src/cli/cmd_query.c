@@ -29,6 +29,7 @@ const char bh_usage_search[] =
 
 const char bh_usage_show[] =
 	"usage: behind show [--db PATH] [--json] ID|NAME\n"
+	"       behind show [--db PATH] [--json] --stdin\n"
 	"\n"
 	"Everything the store knows about one entity and every record resolved as it:\n"
 	"names and identifiers (with how many records say them), parents and children,\n"
@@ -38,7 +39,12 @@ const char bh_usage_show[] =
 	"\n"
 	"ID is an entity id as `behind search` prints it (uei:..., duns:..., subagency:7012),\n"
 	"or a bare UEI, DUNS or agency code; anything else is looked up as a name.\n"
-	"Money follows the rule of `behind top --help`.\n";
+	"Money follows the rule of `behind top --help`.\n"
+	"\n"
+	"--stdin shows each ID|NAME of standard input (one a line) in turn, from one\n"
+	"opening of the store: the answers one after the other, as one `show` each\n"
+	"prints them (with --json, one JSON object after another); exit 2 at the first\n"
+	"that fails.\n";
 
 const char bh_usage_top[] =
 	"usage: behind top [--db PATH] [--json] --agency NAME|CODE [--from FY] [--to FY] [--limit N]\n"
@@ -78,7 +84,7 @@ const char bh_usage_who[] =
 	"section listing every input file with its SHA-256.\n";
 
 typedef struct {
-	int json, limit, from, to, reindex;
+	int json, limit, from, to, reindex, each;
 	const char *agency, *html;
 } qopts;
 
@@ -92,6 +98,7 @@ static int parse(int argc, char **argv, qopts *o, const char *usage, int with_to
 		{"to", required_argument, NULL, 't'},
 		{"html", required_argument, NULL, 'H'},
 		{"reindex", optional_argument, NULL, 'R'},
+		{"stdin", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -103,6 +110,13 @@ static int parse(int argc, char **argv, qopts *o, const char *usage, int with_to
 		case BH_OPT_HELP: fputs(usage, stdout); return 0;
 		case 'n': o->limit = atoi(optarg); break;
 		case 'H': o->html = optarg; break;
+		case 'S':
+			if (usage != bh_usage_show) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			o->each = 1;
+			break;
 		case 'R':
 			if (usage != bh_usage_search) {
 				fputs(usage, stderr);
@@ -194,6 +208,25 @@ int bh_cmd_search(int argc, char **argv)
 	return rc < 0 ? bh_cli_fail("search") : 0;
 }
 
+/* show --stdin: each line of standard input, from the one store. */
+static int show_each(bh_store *s, int json)
+{
+	char line[1024];
+	int64_t rid;
+	int rc = 0;
+	while (rc >= 0 && fgets(line, sizeof line, stdin)) {
+		if (!strchr(line, '\n') && !feof(stdin))
+			return bh_error_set(BH_EUSAGE, "show --stdin: a line of more than %zu bytes",
+					    sizeof line - 2);
+		line[strcspn(line, "\r\n")] = 0;
+		if (!*line)
+			continue;
+		if ((rc = bh_query_find(&rid, s, line, NULL)) >= 0)
+			rc = bh_query_show(s, rid, json, stdout);
+	}
+	return rc;
+}
+
 int bh_cmd_show(int argc, char **argv)
 {
 	qopts o = {0};
@@ -203,7 +236,7 @@ int bh_cmd_show(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	char *ref = rest(argc, argv);
-	if (!ref || !*ref) {
+	if (!ref || !*ref == !o.each) {
 		free(ref);
 		fputs(bh_usage_show, stderr);
 		return 2;
@@ -212,9 +245,11 @@ int bh_cmd_show(int argc, char **argv)
 		free(ref);
 		return 2;
 	}
-	rc = bh_query_find(&rid, s, ref, NULL);
-	if (rc >= 0)
+	if (o.each) {
+		rc = show_each(s, o.json);
+	} else if ((rc = bh_query_find(&rid, s, ref, NULL)) >= 0) {
 		rc = bh_query_show(s, rid, o.json, stdout);
+	}
 	free(ref);
 	bh_store_close(s);
 	return rc < 0 ? bh_cli_fail("show") : 0;
