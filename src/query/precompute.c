@@ -105,7 +105,7 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 
 /* The tables' layout (cluster_edge, who_agg_*, influence's): a build of an
  * older one is never kept, so a change to what any of them holds bumps it. */
-#define LAYOUT 2
+#define LAYOUT 3
 
 int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s)
 {
@@ -143,8 +143,9 @@ static int clusters_hash(char *out, size_t cap, bh_store *s)
 		return rc;
 	/* influence.c's threshold of stored clusters is an input of the build */
 	const char *min = getenv("BEHIND_INFLUENCE_STORE_MIN");
-	snprintf(out, cap, "layout:%d influence_min:%.20s clusters:%016llx", LAYOUT,
-		 min ? min : "-", (unsigned long long)h);
+	/* and the length of who_agg_topaw's lists */
+	snprintf(out, cap, "layout:%d influence_min:%.20s top_awards:%d clusters:%016llx", LAYOUT,
+		 min ? min : "-", bh_who_agg_top_awards_n(), (unsigned long long)h);
 	return 0;
 }
 
@@ -200,7 +201,7 @@ int bh_query_precompute(bh_store *s)
 	    (rc = bh_store_exec(s, q_edges)) < 0)
 		goto done;
 	bh_timing("precomputed: cluster graph (cluster_edge)");
-	if ((rc = bh_store_exec(s, bh_who_agg_sql)) < 0)
+	if ((rc = bh_store_exec(s, bh_who_agg_sql)) < 0 || (rc = bh_who_agg_top_awards(s)) < 0)
 		goto done;
 	bh_timing("precomputed: obligations per agency (who_agg_*)");
 	if ((rc = bh_influence_precompute(s)) < 0)

@@ -59,6 +59,13 @@ int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s);
 extern const char bh_who_agg_sql[];
 extern const char bh_who_agg_prepare[];
 extern const char bh_who_agg_members[];
+/* Builds who_agg_topaw (who_agg.c: the largest awards of each company per
+ * agency cell, all years and each year) from who_agg_award; the length of
+ * its lists ($BEHIND_WHO_TOP_AWARDS, else 5), an input of the build. */
+int bh_who_agg_top_awards(bh_store *s);
+int bh_who_agg_top_awards_n(void);
+/* The largest awards `who` shows per company (a string for the SQL). */
+#define BH_WHO_AWARDS "3"
 
 /* The candidate names of hidden vendors (bh_who_hidden): (canonical
  * entity, name) of the companies of the contract records: recipients,

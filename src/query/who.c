@@ -99,7 +99,17 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy, int fast
 	if (rc < 0 || (rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0 ||
 	    (rc = bh_store_exec(s, sql)) < 0)
 		return rc;
-	return fast ? bh_store_exec(s, bh_who_agg_prepare) : 0;
+	if (!fast || (rc = bh_store_exec(s, bh_who_agg_prepare)) < 0 || !getenv("BEHIND_TIMING"))
+		return rc;
+	/* the companies whose largest awards the lists could not settle */
+	sqlite3_stmt *q = NULL;
+	if ((rc = bh_store_prepare(&q, s, "SELECT count(*) FROM temp.who_awb")) < 0)
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		fprintf(stderr, "timing: who: largest awards of %lld companies read whole\n",
+			(long long)sqlite3_column_int64(q, 0));
+	sqlite3_finalize(q);
+	return 0;
 }
 
 /* ---- money ---------------------------------------------------------- */
@@ -137,7 +147,7 @@ static const char q_top_awards[] =
 	"  'https://www.usaspending.gov/award/' || r.award_key,"
 	"  " BH_WHO_FIG("top") " || ce.id || ':' || r.award_key"
 	" FROM r JOIN entity ce ON ce.rid = r.co JOIN entity we ON we.rid = r.who"
-	" JOIN source s ON s.id = r.src WHERE r.k <= 3"
+	" JOIN source s ON s.id = r.src WHERE r.k <= " BH_WHO_AWARDS
 	" ORDER BY (SELECT sum(amount) FROM temp.who_ob x WHERE x.co = r.co) DESC, r.amt DESC";
 
 static const bh_col c_cat[] = {{"code", 't'}, {"description", 't', "  "}, {"amount", '$', "  "},
@@ -169,7 +179,7 @@ static const char q_top_awards_fast[] =
 	"  'https://www.usaspending.gov/award/' || r.award_key,"
 	"  " BH_WHO_FIG("top") " || ce.id || ':' || r.award_key"
 	" FROM r JOIN entity ce ON ce.rid = r.co JOIN entity we ON we.rid = r.who"
-	" JOIN source s ON s.id = r.src WHERE r.k <= 3"
+	" JOIN source s ON s.id = r.src WHERE r.k <= " BH_WHO_AWARDS
 	" ORDER BY (SELECT amount FROM temp.who_co x WHERE x.co = r.co) DESC, r.amt DESC";
 #define Q_CAT_FAST(kind)                                                                           \
 	"SELECT code, descr, amount, n, " BH_WHO_FIG(kind) " || code FROM temp.who_" kind          \

@@ -203,4 +203,24 @@ assert_eq "15 pairs, 0 different" "$(same_answers)" "after the judgments: path t
 assert_eq "0 different" "$(same_who)" "after the judgments: who through the sums = who through the rows"
 assert_eq "0 different" "$(same_top)" "after the judgments: top through the sums = top through the rows"
 
+# who's largest awards come from lists of each company's first N awards per
+# agency cell (who_agg_topaw), kept only when no award outside the lists can
+# reach the third; else the company's awards are read. With lists of one
+# award (a rebuild: the length is an input of the build) the fixtures'
+# companies have awards outside them: some are settled by the bound, the
+# others read whole, and every answer stays the same as through the rows.
+# awards_read ARGS...: how many companies who read whole
+awards_read() {
+	BEHIND_TIMING=1 "$BEHIND" --db "$DB" who "$@" 2>&1 >/dev/null |
+		sed -n 's/^timing: who: largest awards of \([0-9]*\) companies read whole/\1/p'
+}
+assert_eq 0 "$(awards_read 7012)" "lists of 5: the fixtures' companies are settled by their lists"
+BEHIND_WHO_TOP_AWARDS=1 BEHIND_TIMING=1 run "$BEHIND" --db "$DB" resolve
+assert_contains "$OUT" "precomputed: cluster graph (cluster_edge" "another list length: resolve rebuilds the tables"
+assert_ne 0 "$(q "$DB" "select count(*) from who_agg_topaw where outside")" "lists of one award leave awards out"
+assert_ne 0 "$(awards_read 7012)" "lists of one: some companies are read whole"
+assert_eq "0 different" "$(same_who)" "lists of one: who through the sums = who through the rows"
+BEHIND_TIMING=1 run "$BEHIND" --db "$DB" resolve
+assert_contains "$OUT" "precomputed: cluster graph (cluster_edge" "back to lists of 5: rebuilt again"
+
 finish
