@@ -16,6 +16,9 @@
  * more, and a depth-first walk from the other end enumerates every simple
  * path of at most d + 1 hops, pruned by the distance to the target that the
  * ball proves (a node outside a ball of radius r is more than r away).
+ * Where the next hop must lie inside the target's ball, it is read from
+ * the links of the ball (all read by the search), not from the node's own:
+ * a hub two hops from the target is passed, not read (rev_build).
  * Every table here is capped (nodes, adjacency entries, paths, steps) so a
  * hub with a million links cannot take the machine: the walk reports
  * `truncated`, the search fails with BH_ETOOBIG naming the cap. */
@@ -326,6 +329,9 @@ static int widen(graph *g, int side, int r, const ulist *front, ulist *next, uin
 	int rc = 0;
 	next->n = 0;
 	*cost = 0;
+	if (getenv("BH_PATH_TRACE"))
+		fprintf(stderr, "path: widen side %d from radius %d: %zu nodes, %zu known\n", side, r,
+			front->n, g->nnodes);
 	for (size_t k = 0; k < front->n; k++) {
 		uint32_t i = front->v[k];
 		if ((rc = expand(g, i)) < 0)
@@ -364,6 +370,12 @@ static int cmp_path(const void *x, const void *y)
 }
 
 
+/* A link seen from the target's side: `from` is a neighbour of `to`, a
+ * node of the target's ball inside its radius (whose links are all read). */
+typedef struct {
+	uint32_t from, to, count;
+} revadj;
+
 typedef struct {
 	graph *g;
 	uint32_t target;
@@ -373,6 +385,8 @@ typedef struct {
 	int reversed; /* 1: the walk starts from b, paths are kept from a */
 	uint32_t stack[BH_PATH_MAX_HOPS + 1];
 	uint32_t count[BH_PATH_MAX_HOPS + 1]; /* link rows of the hop into stack[k] */
+	revadj *rev; /* rev_build: the links into the target's ball, by their outer end */
+	size_t nrev;
 	bh_path *found; /* the best `keep` paths so far, in no order */
 	size_t nfound, capfound, keep, worst;
 	long steps;
@@ -426,23 +440,81 @@ static int record(walk *w, int hops)
 	return 0;
 }
 
+static int cmp_rev(const void *x, const void *y)
+{
+	const revadj *a = x, *b = y;
+	if (a->from != b->from)
+		return (a->from > b->from) - (a->from < b->from);
+	return (a->to > b->to) - (a->to < b->to);
+}
+
+/* Fills w->rev: every link of the nodes within radius - 1 of the target
+ * (widened, so read whole), by the node at its other end. A node whose
+ * next hop must lie that close to the target finds its hops there, without
+ * reading its own links: a hub of thousands of neighbours two hops from
+ * the target is not read for the one or two that lead to it. */
+static int rev_build(walk *w)
+{
+	graph *g = w->g;
+	size_t n = 0, cap = 0;
+	for (size_t k = 0; k < g->nnodes; k++) {
+		const gnode *t = &g->nodes[k];
+		if (t->d[w->side_of_target] < 0 || t->d[w->side_of_target] > w->radius - 1)
+			continue;
+		for (int32_t e = 0; e < t->nadj; e++) {
+			int rc = grow((void **)&w->rev, &cap, n + 1, sizeof *w->rev, MAX_ADJ, "links");
+			if (rc < 0)
+				return rc;
+			const gadj *a = &g->adj[t->off + (size_t)e];
+			w->rev[n++] = (revadj){a->node, (uint32_t)k, a->count};
+		}
+	}
+	if (n > 1)
+		qsort(w->rev, n, sizeof *w->rev, cmp_rev);
+	w->nrev = n;
+	return 0;
+}
+
 /* Extends the path stack[0..pos] in every way that can still reach the
- * target within lmax hops. Returns 1 to stop (a cap), 0, or an error. */
+ * target within lmax hops. The next node must be within lmax - pos - 1 of
+ * the target: when that is inside the target's ball (w->rev), the node's
+ * hops are read there, else from its own links (read once). The hops are
+ * the same either way (a link counts the same rows from both ends), only
+ * their order differs, and every path is ranked (record). Returns 1 to
+ * stop (a cap), 0, or an error. */
 static int dfs(walk *w, int pos)
 {
 	int rc;
 	uint32_t i = w->stack[pos];
+	size_t first = 0, n;
+	int from_rev = w->rev && w->lmax - pos - 1 <= w->radius - 1;
 	if (++w->steps > MAX_STEPS) {
 		w->truncated = 1;
 		return 1;
 	}
-	if ((rc = expand(w->g, i)) < 0)
-		return rc;
+	if (from_rev) {
+		size_t lo = 0, hi = w->nrev;
+		while (lo < hi) { /* the first entry from i */
+			size_t mid = lo + (hi - lo) / 2;
+			if (w->rev[mid].from < i)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (first = lo, n = 0; first + n < w->nrev && w->rev[first + n].from == i; n++)
+			;
+	} else {
+		if ((rc = expand(w->g, i)) < 0)
+			return rc;
+		n = (size_t)w->g->nodes[i].nadj;
+	}
 	w->g->nodes[i].onpath = 1;
-	for (int32_t e = 0; e < w->g->nodes[i].nadj; e++) {
-		const gadj *a = &w->g->adj[w->g->nodes[i].off + (size_t)e];
-		uint32_t j = a->node;
-		w->count[pos + 1] = a->count;
+	for (size_t e = 0; e < n; e++) {
+		/* g->adj may move when dfs below reads more links: indexed anew */
+		gadj a = from_rev ? (gadj){w->rev[first + e].to, w->rev[first + e].count}
+				  : w->g->adj[w->g->nodes[i].off + e];
+		uint32_t j = a.node;
+		w->count[pos + 1] = a.count;
 		if (j == w->target) {
 			w->stack[pos + 1] = j;
 			if ((rc = record(w, pos + 1)) != 0)
@@ -560,7 +632,7 @@ int bh_graph_paths(bh_paths *out, bh_store *s, int64_t a, int64_t b, int max_hop
 	w.reversed = side == 0; /* walked from b */
 	w.keep = limit < BH_PATH_MAX_FOUND ? (size_t)limit : BH_PATH_MAX_FOUND;
 	w.stack[0] = end[!side];
-	if ((rc = dfs(&w, 0)) < 0)
+	if ((w.radius >= 1 && (rc = rev_build(&w)) < 0) || (rc = dfs(&w, 0)) < 0)
 		goto done;
 	rc = 0;
 	if (w.nfound > 1)
@@ -573,6 +645,7 @@ done:
 	for (size_t k = 0; k < w.nfound && w.found; k++)
 		free(w.found[k].nodes);
 	free(w.found);
+	free(w.rev);
 	free(front[0].v);
 	free(front[1].v);
 	free(next.v);

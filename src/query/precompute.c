@@ -136,8 +136,8 @@ int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s)
  * readers check the cheap fingerprint. */
 static int clusters_hash(char *out, size_t cap, bh_store *s)
 {
-	uint64_t h;
-	int64_t n;
+	uint64_t h = 0;
+	int64_t n = 0;
 	int rc = bh_query_clusters_hash(&h, &n, s);
 	if (rc < 0)
 		return rc;
