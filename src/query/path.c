@@ -705,6 +705,10 @@ done:
  * conditions let SQLite use each table's entity indexes instead of reading a
  * whole source; LDA tables share the line of their <Filing>. */
 #define FEC_TXN_SOURCE "EXISTS (SELECT 1 FROM fec_txn x WHERE x.source_id = ?1)"
+/* the kind of FEC file of the source (one per source): with the committee
+ * it is one range of fec_txn_cmte, so a committee's 101k contributions
+ * (itcont) are not read to find one of its contributions to a candidate */
+#define FEC_TXN_FILE "(SELECT x.file FROM fec_txn x WHERE x.source_id = ?1 LIMIT 1)"
 static const char q_record_url[] =
 	"SELECT 'https://www.usaspending.gov/award/' || award_key FROM txn"
 	"  WHERE recipient IN (?3, ?4) AND source_id = ?1 AND line = ?2"
@@ -719,13 +723,14 @@ static const char q_record_url[] =
 	 * 9M rows for a generated itcont), and only for a source of fec_txn
 	 * (a constant term, tested once: else a committee's 677k rows would be
 	 * read for a line of cm.txt); the first that finds the row ends the
-	 * search (LIMIT 1). `cand` has no index: source and line last. */
+	 * search (LIMIT 1). `cand` has no index (fec_txn_cand is on cand_id):
+	 * source and line last. */
 	" UNION ALL SELECT 'https://docquery.fec.gov/cgi-bin/fecimg/?' || image_num FROM fec_txn"
 	"  WHERE counterparty IN (?3, ?4) AND +source_id = ?1 AND line = ?2"
 	"  AND coalesce(image_num, '') <> '' AND " FEC_TXN_SOURCE
 	" UNION ALL SELECT 'https://docquery.fec.gov/cgi-bin/fecimg/?' || image_num FROM fec_txn"
-	"  WHERE cmte IN (?3, ?4) AND +source_id = ?1 AND line = ?2 AND coalesce(image_num, '') <> ''"
-	"  AND " FEC_TXN_SOURCE
+	"  WHERE cmte IN (?3, ?4) AND file = " FEC_TXN_FILE " AND +source_id = ?1 AND line = ?2"
+	"  AND coalesce(image_num, '') <> '' AND " FEC_TXN_SOURCE
 	" UNION ALL SELECT 'https://docquery.fec.gov/cgi-bin/fecimg/?' || image_num FROM fec_txn"
 	"  WHERE cand IN (?3, ?4) AND source_id = ?1 AND line = ?2 AND coalesce(image_num, '') <> ''"
 	" UNION ALL SELECT 'https://lda.senate.gov/filings/public/filing/' || filing_id || '/print/'"
