@@ -58,6 +58,12 @@ int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s);
  * adds the members of temp.who_top to temp.who_mem from them. */
 extern const char bh_who_agg_sql[];
 extern const char bh_who_agg_prepare[];
+/* The SQL that fills who's temp.who_aw (the awards of its top companies)
+ * from who_agg_topaw's lists, or (_all) from every award when the store's
+ * tables predate them; each also fills temp.who_awb, the companies whose
+ * every award was read. */
+extern const char bh_who_agg_awards[];
+extern const char bh_who_agg_awards_all[];
 extern const char bh_who_agg_members[];
 /* Builds who_agg_topaw (who_agg.c: the largest awards of each company per
  * agency cell, all years and each year) from who_agg_award; the length of

@@ -99,10 +99,20 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy, int fast
 	if (rc < 0 || (rc = bh_store_exec(s, "PRAGMA analysis_limit=1000")) < 0 ||
 	    (rc = bh_store_exec(s, sql)) < 0)
 		return rc;
-	if (!fast || (rc = bh_store_exec(s, bh_who_agg_prepare)) < 0 || !getenv("BEHIND_TIMING"))
+	if (!fast || (rc = bh_store_exec(s, bh_who_agg_prepare)) < 0)
+		return rc;
+	/* the lists of who_agg_topaw, absent from tables an older version built */
+	sqlite3_stmt *q = NULL;
+	if ((rc = bh_store_prepare(&q, s, "SELECT count(*) FROM sqlite_master"
+					  " WHERE type = 'table' AND name = 'who_agg_topaw'")) < 0)
+		return rc;
+	int lists = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	if ((rc = bh_store_exec(s, lists ? bh_who_agg_awards : bh_who_agg_awards_all)) < 0 ||
+	    !getenv("BEHIND_TIMING"))
 		return rc;
 	/* the companies whose largest awards the lists could not settle */
-	sqlite3_stmt *q = NULL;
 	if ((rc = bh_store_prepare(&q, s, "SELECT count(*) FROM temp.who_awb")) < 0)
 		return rc;
 	if (sqlite3_step(q) == SQLITE_ROW)

@@ -133,9 +133,11 @@ const char bh_who_agg_prepare[] =
 	" GROUP BY p.psc;"
 	"CREATE TEMP TABLE who_naics AS SELECT p.naics AS code, max(p.descr) AS descr,"
 	" sum(p.amount) AS amount, sum(p.n) AS n FROM who_agg_naics p WHERE " AGG_IN("p")
-	" GROUP BY p.naics;"
-	/* the largest awards of the companies `who` lists awards for: the
-	 * awards of their lists, summed exactly */
+	" GROUP BY p.naics;";
+
+/* the largest awards of the companies `who` lists awards for: the awards
+ * of their lists, summed exactly */
+const char bh_who_agg_awards[] =
 	"CREATE TEMP TABLE who_aw AS" WHO_AW_SUMS("(p.co, p.award_key) IN (SELECT t.co, t.award_key"
 	" FROM who_agg_topaw t WHERE t.co IN " WHO_AW_COS " AND " TOPAW_IN("t") ")") ";"
 	/* what an award outside the lists can reach: a company whose third
@@ -147,6 +149,13 @@ const char bh_who_agg_prepare[] =
 	BH_WHO_AWARDS ";"
 	"DELETE FROM temp.who_aw WHERE co IN (SELECT co FROM temp.who_awb);"
 	"INSERT INTO temp.who_aw" WHO_AW_SUMS("p.co IN (SELECT co FROM temp.who_awb)") ";";
+
+/* the same from every award of those companies: tables built before
+ * who_agg_topaw (a store precomputed by an older version, until its next
+ * resolve) */
+const char bh_who_agg_awards_all[] =
+	"CREATE TEMP TABLE who_aw AS" WHO_AW_SUMS("p.co IN " WHO_AW_COS) ";"
+	"CREATE TEMP TABLE who_awb AS SELECT co FROM temp.who_aw GROUP BY co;";
 
 const char bh_who_agg_members[] =
 	"INSERT OR IGNORE INTO who_mem SELECT p.co, p.member FROM who_agg_mem p"
