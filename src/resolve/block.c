@@ -162,6 +162,18 @@ typedef struct {
 	size_t nchunk, next;
 } blocks;
 
+/* Frees the block layout; the struct is left empty (freeing twice is safe). */
+static void blocks_free(blocks *b)
+{
+	free(b->bs);
+	free(b->be);
+	free(b->bmid);
+	free(b->rpos);
+	free(b->roff);
+	free(b->chunk);
+	memset(b, 0, sizeof *b);
+}
+
 static int cap_of(const blocks *b, uint32_t s)
 {
 	return b->be[s] - s > (uint32_t)b->m->o.block_cap;
@@ -508,13 +520,7 @@ int bh_match_block(bh_matcher *m)
 			pthread_join(th[t], NULL);
 	/* the keys and their layout are done with: freed before the pairs
 	 * are gathered and sorted, the peak of the run */
-	free(b.bs);
-	free(b.be);
-	free(b.bmid);
-	free(b.rpos);
-	free(b.roff);
-	free(b.chunk);
-	memset(&b, 0, sizeof b);
+	blocks_free(&b);
 	bh_vec_free(&keys);
 	/* the threads' pairs, in one sorted list (the same whatever thread
 	 * compared which) */
@@ -575,12 +581,7 @@ cleanup:
 		bh_vec_free(&jobs[t].pairs);
 		bh_vec_free(&jobs[t].codes);
 	}
-	free(b.bs);
-	free(b.be);
-	free(b.bmid);
-	free(b.rpos);
-	free(b.roff);
-	free(b.chunk);
+	blocks_free(&b);
 	free(tmp);
 	bh_vec_free(&keys);
 	return rc;
