@@ -349,20 +349,17 @@ static int write_refused(const bh_server *srv, struct MHD_Connection *c, const c
  * harmless). 0 when the watch fails: then nothing is cached. */
 static uint64_t generation(bh_server *srv)
 {
-	sqlite3_stmt *q = NULL;
 	uint64_t gen = 0;
+	int64_t v;
 
 	pthread_mutex_lock(&srv->watch_mu);
-	if (sqlite3_prepare_v2(srv->watch->db, "PRAGMA data_version", -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW) {
-		int64_t v = sqlite3_column_int64(q, 0);
+	if (bh_store_data_version(&v, srv->watch) == 0) {
 		if (v != srv->data_version) {
 			srv->data_version = v;
 			srv->generation++;
 		}
 		gen = srv->generation;
 	}
-	sqlite3_finalize(q);
 	pthread_mutex_unlock(&srv->watch_mu);
 	return gen;
 }

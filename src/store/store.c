@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "store/schemaInt.h"
 #include "util/err.h"
+#include "util/map.h"
 #include "util/timing.h"
 
 #include <stdio.h>
@@ -49,17 +50,9 @@ int bh_store_prepare(sqlite3_stmt **out, bh_store *s, const char *sql)
 	return 0;
 }
 
-static uint64_t sql_hash(const char *sql)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	return h;
-}
-
 int bh_store_cached(sqlite3_stmt **out, bh_store *s, const char *sql)
 {
-	uint64_t h = sql_hash(sql);
+	uint64_t h = bh_hash_bytes(sql, strlen(sql));
 	int i, rc;
 	for (i = 0; i < s->nstmts; i++) {
 		bh_store_stmt *e = &s->stmts[i];
