@@ -496,9 +496,55 @@ static int64_t uf_root(int64_t *p, int64_t x)
 	return x;
 }
 
+/* Fields of the recipients' rows beyond name and place, each tried as one
+ * more Fellegi-Sunter field (ER_FIELDS=street,phone,... : analysis of
+ * which fields lift the F1; none by default, as `behind resolve` uses
+ * none). The column per prefix (recipient_, subawardee_, prime_awardee_);
+ * "%s" stands for the prefix; NULL: that mention has no such field. */
+typedef struct {
+	const char *name;
+	int cmp, tf;
+	const char *col[3];
+} extra_field;
+
+static const extra_field extras[] = {
+	{"street", BH_CMP_STRING, 1, {"%saddress_line_1", "%saddress_line_1", "%saddress_line_1"}},
+	{"phone", BH_CMP_EXACT, 1, {"recipient_phone_number", NULL, NULL}},
+	{"fax", BH_CMP_EXACT, 1, {"recipient_fax_number", NULL, NULL}},
+	{"parent", BH_CMP_ORG, 1, {"%sparent_name", "%sparent_name", "%sparent_name"}},
+	{"dba", BH_CMP_ORG, 1, {"recipient_doing_business_as_name", "%sdba_name", "%sdba_name"}},
+	{"cd", BH_CMP_EXACT, 1, {"recipient_congressional_district", "subaward_recipient_cd_original",
+				 "prime_award_summary_recipient_cd_original"}},
+	{"naics", BH_CMP_EXACT, 1, {"naics_code", NULL, "prime_award_naics_code"}},
+	{"psc", BH_CMP_EXACT, 1, {"product_or_service_code", NULL, NULL}},
+};
+#define NEXTRA (int)(sizeof extras / sizeof extras[0])
+
+/* "24" (a district of the row's state) and "MN-05" alike as "ST-NN". */
+static size_t norm_cd(char *out, size_t cap, const char *v, size_t vl, const char *st, size_t sl)
+{
+	char tmp[32];
+	if (vl == 0 || vl >= sizeof tmp)
+		return 0;
+	memcpy(tmp, v, vl);
+	tmp[vl] = 0;
+	const char *num = tmp;
+	if (vl > 3 && tmp[2] == '-') {
+		st = tmp;
+		sl = 2;
+		num = tmp + 3;
+	}
+	char *end;
+	long d = strtol(num, &end, 10);
+	if (end == num || *end || sl != 2)
+		return 0;
+	int n = snprintf(out, cap, "%.2s-%02ld", st, d);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
 static int run_recipients(const char *dir, bh_match_opts *o)
 {
-	static const bh_field_spec fs[] = {
+	static const bh_field_spec base[] = {
 		{"name", BH_CMP_ORG, BH_BLK_TOKENS | BH_BLK_ACRONYM | BH_BLK_SORTED | BH_BLK_PREFIX, 1, 0,
 		 BH_LVL_WEAK},
 		{"city", BH_CMP_STRING, 0, 1, 0},
@@ -520,9 +566,23 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 	int n;
 
 	/* the fields and options of `behind resolve` for organizations (the
-	 * street address only tells mentions apart, in the dedup key below) */
+	 * street address only tells mentions apart, in the dedup key below),
+	 * and the extra fields of ER_FIELDS */
+	bh_field_spec fs[BH_MATCH_MAXFIELDS];
+	int which[BH_MATCH_MAXFIELDS], nf = 4;
+	memcpy(fs, base, sizeof base);
+	const char *want = getenv("ER_FIELDS");
+	for (int e = 0; want && e < NEXTRA && nf < BH_MATCH_MAXFIELDS; e++) {
+		size_t el = strlen(extras[e].name);
+		for (const char *w = want; (w = strstr(w, extras[e].name)) != NULL; w += el)
+			if ((w == want || w[-1] == ',') && (w[el] == ',' || !w[el])) {
+				which[nf] = e;
+				fs[nf++] = (bh_field_spec){extras[e].name, extras[e].cmp, 0, extras[e].tf, 0, 0};
+				break;
+			}
+	}
 	o->em_u = 0;
-	if (bh_matcher_new(&m, fs, 4, o) < 0)
+	if (bh_matcher_new(&m, fs, nf, o) < 0)
 		return 2;
 	double t0 = now();
 	for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
@@ -535,7 +595,19 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 			return 2;
 		}
 		int nh = csv_row(&c, h, hl, MAXCOL);
-		int cols[3][7];
+		int cols[3][7], xcol[3][BH_MATCH_MAXFIELDS];
+		for (int p = 0; p < 3; p++)
+			for (int x = 4; x < nf; x++) {
+				char k[96];
+				const char *cn = extras[which[x]].col[p];
+				xcol[p][x] = -1;
+				if (!cn)
+					continue;
+				snprintf(k, sizeof k, cn, prefixes[p]);
+				xcol[p][x] = col_of(h, hl, nh, k);
+				if (xcol[p][x] < 0 && strcmp(extras[which[x]].name, "cd") == 0)
+					xcol[p][x] = col_of(h, hl, nh, "prime_award_summary_recipient_cd_original");
+			}
 		for (int p = 0; p < 3; p++) {
 			char k[64];
 			static const char *const sfx[] = {"name", "city_name", "state_code", "zip_4_code",
@@ -553,8 +625,9 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 			for (int p = 0; p < 3; p++) {
 				if (cols[p][0] < 0 || cols[p][0] >= n || l[cols[p][0]] == 0)
 					continue;
-				const char *vals[5];
-				size_t lens[5];
+				const char *vals[BH_MATCH_MAXFIELDS];
+				size_t lens[BH_MATCH_MAXFIELDS];
+				char cdbuf[16];
 				char duns[24] = "";
 				const char *uei = "";
 				size_t ul = 0;
@@ -586,6 +659,16 @@ static int run_recipients(const char *dir, bh_match_opts *o)
 				int64_t *sv;
 				if (bh_map_put(&sv, NULL, &seen, key, (size_t)(kl < (int)sizeof key ? kl : (int)sizeof key - 1)) != 1)
 					continue;
+				for (int x = 4; x < nf; x++) {
+					int ci = xcol[p][x];
+					vals[x] = ci >= 0 && ci < n ? f[ci] : NULL;
+					lens[x] = ci >= 0 && ci < n ? l[ci] : 0;
+					if (strcmp(fs[x].name, "cd") == 0) {
+						lens[x] = norm_cd(cdbuf, sizeof cdbuf, vals[x], lens[x], vals[2],
+								  lens[2]);
+						vals[x] = cdbuf;
+					}
+				}
 				int64_t i = bh_matcher_add(m, 0, -1, vals, lens);
 				if (i < 0)
 					return 2;
