@@ -44,45 +44,92 @@ static void uf_union(int64_t *parent, int64_t a, int64_t b)
 
 #define MAX_NAME_CLUSTER 64
 
-static int cmp_edge(const void *x, const void *y)
+/* strongest first; ties (one weight) by pair, so the order is total: pairs
+ * are unique */
+static inline int edge_before(const bh_edge *a, const bh_edge *b)
 {
-	const bh_edge *a = x, *b = y;
 	if (a->w != b->w)
-		return a->w > b->w ? -1 : 1;
+		return a->w > b->w;
 	if (a->i != b->i)
-		return a->i < b->i ? -1 : 1;
-	return a->j < b->j ? -1 : a->j > b->j;
+		return a->i < b->i;
+	return a->j < b->j;
+}
+
+BH_INTROSORT(sort_edges, bh_edge, edge_before)
+
+/* gfirst[i] = the first record of record i's group (i itself for the
+ * first), -1 for a record without a group. Groups (in `behind resolve`,
+ * an entity's identifier cluster: every record has one) are found by one
+ * radix sort of (group, record) when every group fits in 32 bits, by a map
+ * otherwise; the map was 8M lookups a pass at 10M records, three passes. */
+static int group_firsts(const bh_matcher *m, int64_t *gfirst)
+{
+	const int64_t *grp = m->group.p;
+	int64_t n = m->nrec;
+	uint64_t *key = NULL, *tmp = NULL;
+	size_t nk = 0;
+	int wide = 0, rc = 0;
+	for (int64_t i = 0; i < n; i++) {
+		gfirst[i] = -1;
+		if (grp[i] < 0)
+			continue;
+		nk++;
+		wide |= (uint64_t)grp[i] > UINT32_MAX;
+	}
+	if (!wide) {
+		if (!(key = malloc((nk + 1) * sizeof *key)) || !(tmp = malloc((nk + 1) * sizeof *tmp))) {
+			rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
+			goto cleanup;
+		}
+		size_t k = 0;
+		for (int64_t i = 0; i < n; i++)
+			if (grp[i] >= 0)
+				key[k++] = (uint64_t)grp[i] << 32 | (uint64_t)i;
+		bh_radix_sort_u64(key, tmp, nk);
+		int64_t first = -1;
+		for (k = 0; k < nk; k++) {
+			int64_t i = (int64_t)(key[k] & 0xffffffffu);
+			if (k == 0 || key[k] >> 32 != key[k - 1] >> 32)
+				first = i;
+			gfirst[i] = first;
+		}
+		goto cleanup;
+	}
+	bh_map gm = {0};
+	for (int64_t i = 0; i < n; i++) {
+		int64_t *first;
+		int r;
+		if (grp[i] < 0)
+			continue;
+		if ((r = bh_map_put(&first, NULL, &gm, &grp[i], sizeof grp[i])) < 0) {
+			bh_map_free(&gm);
+			rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
+			goto cleanup;
+		}
+		if (r == 1)
+			*first = i;
+		gfirst[i] = *first;
+	}
+	bh_map_free(&gm);
+cleanup:
+	free(key);
+	free(tmp);
+	return rc;
 }
 
 /* Unites the groups, then every uncut edge; leaves the forest in m->uf. */
-static int unite(bh_matcher *m)
+static int unite(bh_matcher *m, const int64_t *gfirst)
 {
 	int64_t *uf = m->uf.p;
-	const int64_t *grp = m->group.p;
-	bh_map gm = {0};
-	int rc = 0;
 	for (int64_t i = 0; i < m->nrec; i++)
 		uf[i] = i;
-	for (int64_t i = 0; i < m->nrec; i++) {
-		int64_t *first;
-		if (grp[i] < 0)
-			continue;
-		if ((rc = bh_map_put(&first, NULL, &gm, &grp[i], sizeof grp[i])) < 0) {
-			rc = bh_error_set(rc, "matcher: out of memory");
-			goto cleanup;
-		}
-		if (rc == 1)
-			*first = i;
-		else
-			uf_union(uf, *first, i);
-		rc = 0;
-	}
+	for (int64_t i = 0; i < m->nrec; i++)
+		if (gfirst[i] >= 0 && gfirst[i] != i)
+			uf_union(uf, gfirst[i], i);
 	/* cluster sizes, to refuse unions by name that chain too far */
 	int64_t *size = calloc((size_t)m->nrec + 1, sizeof *size);
-	if (!size) {
-		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
-		goto cleanup;
-	}
+	if (!size)
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory");
 	for (int64_t i = 0; i < m->nrec; i++)
 		size[bh_uf_find(uf, i)]++;
 	for (size_t k = 0; k < m->edges.n; k++) {
@@ -102,14 +149,12 @@ static int unite(bh_matcher *m)
 		size[r] = size[a] + size[b];
 	}
 	free(size);
-cleanup:
-	bh_map_free(&gm);
-	return rc;
+	return 0;
 }
 
 /* Cuts weak bridges (see the top of the file). Group members are tied to
  * their cluster root by strong edges, so identifiers are never cut. */
-static int cut_bridges(bh_matcher *m)
+static int cut_bridges(bh_matcher *m, const int64_t *gfirst)
 {
 	int64_t n = m->nrec, *uf = m->uf.p;
 	size_t ne = m->edges.n;
@@ -134,28 +179,12 @@ static int cut_bridges(bh_matcher *m)
 		ea[m2] = e->i;
 		eb[m2++] = e->j;
 	}
-	/* group ties: computed from a group-only forest */
-	{
-		const int64_t *grp = m->group.p;
-		bh_map gm = {0};
-		for (int64_t i = 0; i < n; i++) {
-			int64_t *first;
-			int r;
-			if (grp[i] < 0)
-				continue;
-			if ((r = bh_map_put(&first, NULL, &gm, &grp[i], sizeof grp[i])) < 0) {
-				bh_map_free(&gm);
-				rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
-				goto cleanup;
-			}
-			if (r == 1) {
-				*first = i;
-			} else {
-				ea[m2] = *first;
-				eb[m2++] = i;
-			}
+	/* group ties: each record to its group's first */
+	for (int64_t i = 0; i < n; i++) {
+		if (gfirst[i] >= 0 && gfirst[i] != i) {
+			ea[m2] = gfirst[i];
+			eb[m2++] = i;
 		}
-		bh_map_free(&gm);
 	}
 	for (size_t k = 0; k < m2; k++) {
 		deg[ea[k] + 1]++;
@@ -242,8 +271,10 @@ int bh_match_cluster(bh_matcher *m)
 {
 	const uint64_t *P = m->pairs.p, *C = m->codes.p;
 	double *best = NULL;
+	int64_t *gfirst = NULL;
 	int rc = 0;
 	double thr = m->o.threshold;
+	bh_weights wt;
 
 	m->edges.n = 0;
 	m->near.n = 0;
@@ -253,11 +284,12 @@ int bh_match_cluster(bh_matcher *m)
 	m->uf.n = (size_t)m->nrec;
 	if (m->o.one_to_one && !(best = calloc((size_t)m->nrec + 1, sizeof *best)))
 		return bh_error_set(BH_ENOMEM, "matcher: out of memory");
+	bh_weights_init(m, &wt);
 	for (size_t k = 0; k < m->pairs.n; k++) {
 		int64_t i = (int64_t)(P[k] >> 32), j = (int64_t)(P[k] & 0xffffffffu);
 		if (!bh_match_gate_ok(m, C[k]))
 			continue; /* cannot happen after compare_all; kept for set_model runs */
-		double w = bh_match_pair_weight(m, i, j, C[k]);
+		double w = bh_match_weight(m, &wt, i, C[k]);
 		double p = 1.0 / (1.0 + exp2(-w));
 		if (p < thr && !(m->o.near > 0 && p >= m->o.near))
 			continue;
@@ -283,13 +315,16 @@ int bh_match_cluster(bh_matcher *m)
 		}
 		m->edges.n = u;
 	}
-	if (m->edges.n)
-		qsort(m->edges.p, m->edges.n, sizeof(bh_edge), cmp_edge);
-	if (m->near.n)
-		qsort(m->near.p, m->near.n, sizeof(bh_edge), cmp_edge);
-	if ((rc = unite(m)) < 0 || (rc = cut_bridges(m)) < 0)
+	sort_edges(m->edges.p, m->edges.n);
+	sort_edges(m->near.p, m->near.n);
+	if (!(gfirst = malloc(((size_t)m->nrec + 1) * sizeof *gfirst))) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory");
 		goto cleanup;
-	if (m->st.bridges_cut && (rc = unite(m)) < 0)
+	}
+	if ((rc = group_firsts(m, gfirst)) < 0 || (rc = unite(m, gfirst)) < 0 ||
+	    (rc = cut_bridges(m, gfirst)) < 0)
+		goto cleanup;
+	if (m->st.bridges_cut && (rc = unite(m, gfirst)) < 0)
 		goto cleanup;
 	m->st.accepted = 0;
 	for (size_t k = 0; k < m->edges.n; k++)
@@ -299,5 +334,6 @@ int bh_match_cluster(bh_matcher *m)
 		m->st.clusters += bh_uf_find(m->uf.p, i) == i;
 cleanup:
 	free(best);
+	free(gfirst);
 	return rc;
 }

@@ -5,6 +5,7 @@
  * the stages (block.c, em.c, cluster.c) in order. */
 #include "resolve/resolveInt.h"
 #include "util/err.h"
+#include "util/timing.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -838,6 +839,31 @@ double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t 
 	return w;
 }
 
+void bh_weights_init(const bh_matcher *m, bh_weights *out)
+{
+	out->base = log2(m->lambda / (1.0 - m->lambda));
+	for (int f = 0; f < m->nf; f++) {
+		/* a value with no frequency takes field_weight's plain route */
+		bh_fval none = {0};
+		for (int l = 0; l < BH_NLEVELS; l++)
+			out->w[f][l] = field_weight(m, f, l, &none, NULL);
+		out->by_value[f] = m->fields[f].tf && m->nonmissing[f] > 0;
+	}
+}
+
+double bh_match_weight(const bh_matcher *m, const bh_weights *wt, int64_t i, uint64_t code)
+{
+	double w = wt->base;
+	for (int f = 0; f < m->nf; f++) {
+		int l = bh_code_level(code, f);
+		if (l == BH_LVL_EXACT && wt->by_value[f])
+			w += field_weight(m, f, l, bh_match_val(m, i, f), NULL);
+		else
+			w += wt->w[f][l];
+	}
+	return w;
+}
+
 double bh_matcher_score(const bh_matcher *m, int64_t i, int64_t j)
 {
 	return bh_match_pair_weight(m, i, j, bh_match_code(m, i, j));
@@ -861,21 +887,25 @@ int bh_matcher_run(bh_matcher *m)
 	double t0 = now();
 	if ((rc = finish_features(m, NULL)) < 0)
 		return rc;
+	bh_timing("resolve: block: features (matcher)");
 	double t1 = now(), c1 = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
 	if ((rc = bh_match_block(m)) < 0)
 		return rc;
 	m->st.cpu_compare = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c1;
 	m->st.candidates = m->st.compared;
+	bh_timing("resolve: block: blocks, compare (matcher)");
 	double t2 = now();
 	if (!m->has_model && (rc = bh_match_estimate(m)) < 0)
 		return rc;
 	double t3 = now();
+	bh_timing("resolve: block: EM (matcher)");
 	if ((rc = bh_match_cluster(m)) < 0)
 		return rc;
 	/* scored into edges and near pairs: the candidates are done with */
 	bh_vec_free(&m->pairs);
 	bh_vec_free(&m->codes);
 	double t4 = now();
+	bh_timing("resolve: block: cluster (matcher)");
 	m->st.records = m->nrec;
 	m->st.lambda = m->lambda;
 	m->st.secs_block = t1 - t0;

@@ -134,6 +134,89 @@ int bh_vec_grow(bh_vec *v, size_t n);
 void bh_vec_free(bh_vec *v);
 #define BH_VEC_AT(v, T, i) (((T *)(v).p)[i])
 
+/* BH_INTROSORT(name, T, before) defines static void name(T *v, size_t n),
+ * a sort with the order inlined (before(a, b): a sorts first). qsort
+ * (glibc's merge sort) spent half of the unions calling the comparison
+ * through a pointer and moving each 32-byte item with memmove, on a copy
+ * of the array (17.7M review pairs on the 10M-row store). An introsort: quicksort, insertion sort on
+ * short runs, heapsort past a depth (no quadratic input). Not stable: for
+ * orders in which items that compare equal are equal. */
+#define BH_INTROSORT(name, T, before)                                                    \
+	static void name##_heap(T *v, size_t n)                                 \
+	{                                                                           \
+		for (size_t k = n / 2; k-- > 0;) {                                   \
+			for (size_t r = k, c; (c = 2 * r + 1) < n; r = c) {         \
+				if (c + 1 < n && before(&v[c], &v[c + 1]))           \
+					c++;                                        \
+				if (!before(&v[r], &v[c]))                          \
+					break;                                      \
+				T t = v[r];                                     \
+				v[r] = v[c];                                        \
+				v[c] = t;                                           \
+			}                                                           \
+		}                                                                   \
+		for (size_t e = n; e-- > 1;) {                                      \
+			T t = v[0];                                             \
+			v[0] = v[e];                                                \
+			v[e] = t;                                                   \
+			for (size_t r = 0, c; (c = 2 * r + 1) < e; r = c) {         \
+				if (c + 1 < e && before(&v[c], &v[c + 1]))           \
+					c++;                                        \
+				if (!before(&v[r], &v[c]))                          \
+					break;                                      \
+				t = v[r];                                           \
+				v[r] = v[c];                                        \
+				v[c] = t;                                           \
+			}                                                           \
+		}                                                                   \
+	}                                                                           \
+	static void name##_rec(T *v, size_t n, int depth)                       \
+	{                                                                           \
+		while (n > 16) {                                                    \
+			if (depth-- == 0) {                                         \
+				name##_heap(v, n);                                  \
+				return;                                             \
+			}                                                           \
+			T p = v[n / 2], t;                                      \
+			size_t i = 0, j = n - 1;                                    \
+			for (;; i++, j--) {                                         \
+				while (before(&v[i], &p))                           \
+					i++;                                        \
+				while (before(&p, &v[j]))                           \
+					j--;                                        \
+				if (i >= j)                                         \
+					break;                                      \
+				t = v[i];                                           \
+				v[i] = v[j];                                        \
+				v[j] = t;                                           \
+			}                                                           \
+			/* [0, j] before or equal to p, [j + 1, n) after or equal */ \
+			size_t left = j + 1;                                        \
+			if (left < n - left) {                                      \
+				name##_rec(v, left, depth);                         \
+				v += left;                                          \
+				n -= left;                                          \
+			} else {                                                    \
+				name##_rec(v + left, n - left, depth);              \
+				n = left;                                           \
+			}                                                           \
+		}                                                                   \
+		for (size_t i = 1; i < n; i++) {                                    \
+			T t = v[i];                                             \
+			size_t k = i;                                               \
+			for (; k > 0 && before(&t, &v[k - 1]); k--)                 \
+				v[k] = v[k - 1];                                    \
+			v[k] = t;                                                   \
+		}                                                                   \
+	}                                                                           \
+	static void name(T *v, size_t n)                                            \
+	{                                                                           \
+		int depth = 2;                                                      \
+		for (size_t k = n; k > 1; k >>= 1)                                  \
+			depth += 2;                                                 \
+		name##_rec(v, n, depth);                                            \
+	}
+
 /* matcher.c */
 #define BH_CODE_GATED UINT64_MAX
 uint64_t bh_match_code(const bh_matcher *m, int64_t i, int64_t j);
@@ -142,6 +225,18 @@ int bh_code_level(uint64_t code, int f);
 int bh_match_gate_ok(const bh_matcher *m, uint64_t code);
 double bh_match_pair_weight(const bh_matcher *m, int64_t i, int64_t j, uint64_t code);
 uint64_t bh_match_next_rand(bh_matcher *m);
+
+/* The weights of bh_match_pair_weight, computed once for a run of pairs:
+ * a field's weight depends on its level alone, except an exact match of a
+ * field weighted by term frequency, which reads record i's value. The same
+ * sums in the same order: the same doubles. */
+typedef struct {
+	double base; /* the prior's log odds */
+	double w[BH_MATCH_MAXFIELDS][BH_NLEVELS];
+	int by_value[BH_MATCH_MAXFIELDS];
+} bh_weights;
+void bh_weights_init(const bh_matcher *m, bh_weights *out);
+double bh_match_weight(const bh_matcher *m, const bh_weights *wt, int64_t i, uint64_t code);
 
 /* As bh_match_code, but the gate fields first: a pair that fails one is
  * BH_CODE_GATED without comparing the rest (most candidates stop here). */

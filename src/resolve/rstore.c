@@ -352,88 +352,6 @@ static int cmp_upair_pair(const void *x, const void *y)
 	return p->w > q->w ? -1 : p->w < q->w;
 }
 
-/* Sorts of pairs with the order inlined: qsort (glibc's merge sort) spent
- * half of the unions calling the comparison through a pointer and moving
- * each 32-byte item with memmove, on a copy of the array (17.7M review
- * pairs on the 10M-row store). An introsort: quicksort, insertion sort on
- * short runs, heapsort past a depth (no quadratic input). Not stable: for
- * orders in which items that compare equal are equal. */
-#define UPAIR_SORT(name, before)                                                    \
-	static void name##_heap(upair *v, size_t n)                                 \
-	{                                                                           \
-		for (size_t k = n / 2; k-- > 0;) {                                   \
-			for (size_t r = k, c; (c = 2 * r + 1) < n; r = c) {         \
-				if (c + 1 < n && before(&v[c], &v[c + 1]))           \
-					c++;                                        \
-				if (!before(&v[r], &v[c]))                          \
-					break;                                      \
-				upair t = v[r];                                     \
-				v[r] = v[c];                                        \
-				v[c] = t;                                           \
-			}                                                           \
-		}                                                                   \
-		for (size_t e = n; e-- > 1;) {                                      \
-			upair t = v[0];                                             \
-			v[0] = v[e];                                                \
-			v[e] = t;                                                   \
-			for (size_t r = 0, c; (c = 2 * r + 1) < e; r = c) {         \
-				if (c + 1 < e && before(&v[c], &v[c + 1]))           \
-					c++;                                        \
-				if (!before(&v[r], &v[c]))                          \
-					break;                                      \
-				t = v[r];                                           \
-				v[r] = v[c];                                        \
-				v[c] = t;                                           \
-			}                                                           \
-		}                                                                   \
-	}                                                                           \
-	static void name##_rec(upair *v, size_t n, int depth)                       \
-	{                                                                           \
-		while (n > 16) {                                                    \
-			if (depth-- == 0) {                                         \
-				name##_heap(v, n);                                  \
-				return;                                             \
-			}                                                           \
-			upair p = v[n / 2], t;                                      \
-			size_t i = 0, j = n - 1;                                    \
-			for (;; i++, j--) {                                         \
-				while (before(&v[i], &p))                           \
-					i++;                                        \
-				while (before(&p, &v[j]))                           \
-					j--;                                        \
-				if (i >= j)                                         \
-					break;                                      \
-				t = v[i];                                           \
-				v[i] = v[j];                                        \
-				v[j] = t;                                           \
-			}                                                           \
-			/* [0, j] before or equal to p, [j + 1, n) after or equal */ \
-			size_t left = j + 1;                                        \
-			if (left < n - left) {                                      \
-				name##_rec(v, left, depth);                         \
-				v += left;                                          \
-				n -= left;                                          \
-			} else {                                                    \
-				name##_rec(v + left, n - left, depth);              \
-				n = left;                                           \
-			}                                                           \
-		}                                                                   \
-		for (size_t i = 1; i < n; i++) {                                    \
-			upair t = v[i];                                             \
-			size_t k = i;                                               \
-			for (; k > 0 && before(&t, &v[k - 1]); k--)                 \
-				v[k] = v[k - 1];                                    \
-			v[k] = t;                                                   \
-		}                                                                   \
-	}                                                                           \
-	static void name(bh_vec *pairs)                                             \
-	{                                                                           \
-		int depth = 2;                                                      \
-		for (size_t n = pairs->n; n > 1; n >>= 1)                           \
-			depth += 2;                                                 \
-		name##_rec(pairs->p, pairs->n, depth);                              \
-	}
-
 static inline int before_prob(const upair *p, const upair *q)
 {
 	return cmp_upair_prob(p, q) < 0;
@@ -451,9 +369,24 @@ static inline int before_doubt(const upair *p, const upair *q)
 	return cmp_upair_doubt(p, q) < 0;
 }
 
-UPAIR_SORT(sort_by_prob, before_prob)
-UPAIR_SORT(sort_by_pair, before_pair)
-UPAIR_SORT(sort_by_doubt, before_doubt)
+BH_INTROSORT(sort_upairs_prob, upair, before_prob)
+BH_INTROSORT(sort_upairs_pair, upair, before_pair)
+BH_INTROSORT(sort_upairs_doubt, upair, before_doubt)
+
+static void sort_by_prob(bh_vec *v)
+{
+	sort_upairs_prob(v->p, v->n);
+}
+
+static void sort_by_pair(bh_vec *v)
+{
+	sort_upairs_pair(v->p, v->n);
+}
+
+static void sort_by_doubt(bh_vec *v)
+{
+	sort_upairs_doubt(v->p, v->n);
+}
 
 /* Latest judgment per pair: merges united now, splits kept as constraints. */
 static int load_judgments(rctx *c, int64_t *merges)
@@ -1484,7 +1417,7 @@ int bh_resolve_store(bh_resolve_report *out, bh_store *s, const bh_resolve_opts 
 			(long long)c.n, (long long)out->new_entities, (long long)out->records);
 	if ((rc = bh_matcher_run(c.m)) < 0)
 		goto done;
-	bh_timing("resolve: block, score, cluster (matcher)");
+	/* the matcher's steps have their timing lines ("resolve: block: ...") */
 	bh_match_stats st;
 	bh_matcher_stats(c.m, &st);
 	out->candidates = st.candidates;
