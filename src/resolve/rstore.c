@@ -364,6 +364,21 @@ static inline int before_pair(const upair *p, const upair *q)
 
 static int cmp_upair_doubt(const void *x, const void *y);
 
+/* A review item of the near pairs (after the unions' in the queue). */
+static int outcome_late(const char *outcome)
+{
+	return strcmp(outcome, "cut") == 0 || strcmp(outcome, "below") == 0;
+}
+
+/* By pair, the higher weight first, and of one weight the unions' item
+ * first: the order in which review_keep's stable qsort left them, so the
+ * pair kept (and its outcome) is the same. */
+static inline int before_pair_outcome(const upair *p, const upair *q)
+{
+	int c = cmp_upair_pair(p, q);
+	return c ? c < 0 : outcome_late(q->reason) && !outcome_late(p->reason);
+}
+
 static inline int before_doubt(const upair *p, const upair *q)
 {
 	return cmp_upair_doubt(p, q) < 0;
@@ -372,6 +387,7 @@ static inline int before_doubt(const upair *p, const upair *q)
 BH_INTROSORT(sort_upairs_prob, upair, before_prob)
 BH_INTROSORT(sort_upairs_pair, upair, before_pair)
 BH_INTROSORT(sort_upairs_doubt, upair, before_doubt)
+BH_INTROSORT(sort_upairs_pair_outcome, upair, before_pair_outcome)
 
 static void sort_by_prob(bh_vec *v)
 {
@@ -386,6 +402,11 @@ static void sort_by_pair(bh_vec *v)
 static void sort_by_doubt(bh_vec *v)
 {
 	sort_upairs_doubt(v->p, v->n);
+}
+
+static void sort_by_pair_outcome(bh_vec *v)
+{
+	sort_upairs_pair_outcome(v->p, v->n);
 }
 
 /* Latest judgment per pair: merges united now, splits kept as constraints. */
@@ -1220,7 +1241,7 @@ static void review_keep(bh_vec *review, size_t max, int64_t *left)
 	*left = 0;
 	if (!review->n)
 		return;
-	qsort(review->p, review->n, sizeof(upair), cmp_upair_pair);
+	sort_by_pair_outcome(review);
 	for (size_t k = 0; k < review->n; k++) {
 		const upair *p = &BH_VEC_AT(*review, upair, k);
 		if (n > 0 && BH_VEC_AT(*review, upair, n - 1).a == p->a &&
