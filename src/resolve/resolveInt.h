@@ -211,6 +211,11 @@ void bh_vec_free(bh_vec *v);
 	}                                                                           \
 	static void name(T *v, size_t n)                                            \
 	{                                                                           \
+		size_t s = 1;                                                       \
+		while (s < n && !before(&v[s], &v[s - 1]))                          \
+			s++;                                                        \
+		if (s >= n)                                                         \
+			return; /* in order already (the matcher's edges are) */    \
 		int depth = 2;                                                      \
 		for (size_t k = n; k > 1; k >>= 1)                                  \
 			depth += 2;                                                 \
