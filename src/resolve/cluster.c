@@ -161,6 +161,7 @@ static int cut_bridges(bh_matcher *m, const int64_t *gfirst)
 	int64_t *deg = NULL, *adj = NULL, *disc = NULL, *low = NULL, *sz = NULL, *csize = NULL;
 	int64_t *stk = NULL, *pe = NULL, *it = NULL;
 	int64_t *ea = NULL, *eb = NULL;
+	uint8_t *keep = NULL;
 	int rc = 0;
 	size_t nall = ne + (size_t)n;
 
@@ -186,7 +187,26 @@ static int cut_bridges(bh_matcher *m, const int64_t *gfirst)
 			eb[m2++] = i;
 		}
 	}
+	/* Only a connected part of 4 or more records can hold a bridge that is
+	 * cut (two records on each side): the parts of 2 or 3 (most of them)
+	 * take no part in the search. The parts, by a union-find over the
+	 * edges in sz[], their sizes in low[] (both set afresh by the search). */
+	if (!(keep = malloc(m2 + 1))) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory cutting bridges");
+		goto cleanup;
+	}
+	for (int64_t i = 0; i < n; i++) {
+		sz[i] = i;
+		low[i] = 0;
+	}
+	for (size_t k = 0; k < m2; k++)
+		uf_union(sz, ea[k], eb[k]);
+	for (int64_t i = 0; i < n; i++)
+		low[bh_uf_find(sz, i)]++;
 	for (size_t k = 0; k < m2; k++) {
+		keep[k] = low[bh_uf_find(sz, ea[k])] >= 4;
+		if (!keep[k])
+			continue;
 		deg[ea[k] + 1]++;
 		deg[eb[k] + 1]++;
 	}
@@ -199,6 +219,8 @@ static int cut_bridges(bh_matcher *m, const int64_t *gfirst)
 	for (int64_t i = 0; i < n; i++)
 		it[i] = deg[i];
 	for (size_t k = 0; k < m2; k++) {
+		if (!keep[k])
+			continue;
 		adj[it[ea[k]]++] = (int64_t)k;
 		adj[it[eb[k]]++] = (int64_t)k;
 	}
@@ -238,7 +260,7 @@ static int cut_bridges(bh_matcher *m, const int64_t *gfirst)
 			sp--;
 			if (pe[v] < 0)
 				continue;
-			int64_t p = ea[pe[v]] == v ? eb[pe[v]] : ea[pe[v]];
+			int64_t p = stk[sp - 1]; /* the parent lies below on the stack */
 			sz[p] += sz[v];
 			if (low[v] < low[p])
 				low[p] = low[v];
@@ -264,6 +286,7 @@ cleanup:
 	free(it);
 	free(ea);
 	free(eb);
+	free(keep);
 	return rc;
 }
 
