@@ -17,6 +17,7 @@
  * dedicated handle watches with PRAGMA data_version: a commit by any other
  * process or connection starts a new generation. */
 #include "serve/cache.h"
+#include "serve/flight.h"
 #include "serve/serveInt.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -41,6 +42,7 @@ typedef struct {
 	bh_store *s;
 	int64_t deadline_ns;
 	int *timed_out;
+	const int *stopping; /* the server's: set, every query stops */
 } pooled;
 
 struct bh_server {
@@ -59,13 +61,25 @@ struct bh_server {
 	pthread_mutex_t watch_mu;
 	int64_t data_version;
 	uint64_t generation;
+	bh_flights *flights; /* NULL: identical requests are not coalesced */
+	int stopping;        /* read by the progress handlers (atomically) */
+	int lead_delay_ms;   /* tests: a leader waits this long before computing */
 };
 
-/* Per-connection state: the POST body as it arrives. */
+/* Per-connection state: the POST body as it arrives, and a request that
+ * follows another's computation (flight.h): suspended until `woken`, then
+ * answered with `shared` (owned), or computed alone (`solo`) when the
+ * leader failed. */
 typedef struct {
+	struct MHD_Connection *conn;
 	char *body;
 	size_t len;
 	int too_big;
+	int following, woken, solo;
+	char *shared;
+	size_t shared_len;
+	char shared_ctype[64];
+	int64_t t0; /* when the request arrived, for the log */
 } conn_state;
 
 static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -86,6 +100,8 @@ static int64_t now_ns(void)
 static int progress(void *payload)
 {
 	pooled *p = payload;
+	if (__atomic_load_n(p->stopping, __ATOMIC_RELAXED))
+		return 1;
 	if (p->deadline_ns && now_ns() > p->deadline_ns) {
 		if (p->timed_out)
 			*p->timed_out = 1;
@@ -129,6 +145,7 @@ static int pool_get(pooled **out, bh_server *srv)
 	 * stays small so that many handles are cheap. */
 	sqlite3_exec(p->s->db, "PRAGMA cache_size=-16384; PRAGMA mmap_size=2147418112", NULL, NULL,
 		     NULL);
+	p->stopping = &srv->stopping;
 	sqlite3_progress_handler(p->s->db, 4000, progress, p);
 	*out = p;
 	return 0;
@@ -423,13 +440,22 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 	if (st->too_big)
 		return reply_error(c, 413, "request body too large");
 
-	/* a read answer already computed on this generation of the store */
+	/* a read answer already computed on this generation of the store, or
+	 * being computed for another connection */
 	char key[BH_SERVE_MAX_URL + 64], ctype[64];
 	uint64_t gen = 0;
-	int cacheable = srv->cache && !rt->write && strcmp(method, "POST") != 0 &&
-			cache_key(key, sizeof key, c, url) == 0 && (gen = generation(srv)) != 0;
+	int keyed = (srv->cache || srv->flights) && !rt->write && strcmp(method, "POST") != 0 &&
+		    cache_key(key, sizeof key, c, url) == 0 && (gen = generation(srv)) != 0;
+	int cacheable = keyed && srv->cache, lead = 0;
 	if (cacheable && bh_rcache_get(&body, &len, ctype, sizeof ctype, srv->cache, key, gen) == 1)
 		return reply(c, 200, ctype, body, len, 1, "hit");
+	if (keyed && srv->flights && !st->solo) {
+		if ((rc = bh_flight_join(srv->flights, key, gen, st)) == 0)
+			return MHD_YES; /* suspended until the leader lands */
+		lead = rc == 1;
+		if (lead && srv->lead_delay_ms)
+			usleep((useconds_t)srv->lead_delay_ms * 1000);
+	}
 
 	if (!(r.out = open_memstream(&body, &len)))
 		return reply_error(c, 500, "out of memory");
@@ -458,7 +484,12 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 			sqlite3_exec(p->s->db, "COMMIT", NULL, NULL, NULL);
 		pool_put(srv, p);
 	}
-	if (fclose(r.out) != 0) {
+	rc = fclose(r.out);
+	if (lead)
+		bh_flight_land(srv->flights, key, gen,
+			       !rc && r.status == 200 && len <= BH_SERVE_MAX_OUT ? body : NULL, len,
+			       r.ctype);
+	if (rc != 0) {
 		free(body);
 		return reply_error(c, 500, "out of memory");
 	}
@@ -542,14 +573,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	bh_server *srv = cls;
 	conn_state *st = *con_cls;
-	int64_t t0;
 	enum MHD_Result ok;
 
 	if (!st) {
 		if (!(st = calloc(1, sizeof *st)))
 			return MHD_NO;
+		st->conn = c;
 		*con_cls = st;
 		return MHD_YES;
+	}
+	if (st->woken) {
+		/* resumed: the leader's answer, or compute it alone */
+		st->woken = 0;
+		st->following = 0;
+		if (st->shared) {
+			ok = reply(c, 200, st->shared_ctype, st->shared, st->shared_len, 1, "shared");
+			st->shared = NULL;
+			goto logged;
+		}
+		st->solo = 1;
+		ok = serve_api(srv, c, url, method, st);
+		goto logged;
 	}
 	if (*upload_size) {
 		if (!st->too_big && st->len + *upload_size <= BH_SERVE_MAX_BODY) {
@@ -567,7 +611,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 
-	t0 = now_ns();
+	st->t0 = now_ns();
 	if (strlen(url) > BH_SERVE_MAX_URL)
 		ok = reply_error(c, 414, "URL too long");
 	else if (srv->loopback &&
@@ -581,8 +625,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ok = reply_error(c, 405, "method not allowed");
 	else
 		ok = serve_asset(c, url);
+	if (st->following)
+		return ok; /* logged when answered */
+logged:
 	if (srv->log)
-		fprintf(srv->log, "%s %s %.1f ms\n", method, url, (double)(now_ns() - t0) / 1e6);
+		fprintf(srv->log, "%s %s %.1f ms\n", method, url, (double)(now_ns() - st->t0) / 1e6);
 	return ok;
 }
 
@@ -591,10 +638,33 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	conn_state *st = *con_cls;
 	if (st) {
+		free(st->shared);
 		free(st->body);
 		free(st);
 		*con_cls = NULL;
 	}
+}
+
+/* ---- requests that follow another's computation (flight.h) ------------ */
+
+/* Under the flight table's lock, from the request's own handler. */
+static void follow_suspend(void *waiter)
+{
+	conn_state *st = waiter;
+	st->following = 1;
+	MHD_suspend_connection(st->conn);
+}
+
+/* From the leader's thread: the connection's own thread answers it when
+ * MHD calls on_request again. */
+static void follow_wake(void *waiter, char *body, size_t len, const char *ctype)
+{
+	conn_state *st = waiter;
+	st->shared = body;
+	st->shared_len = len;
+	snprintf(st->shared_ctype, sizeof st->shared_ctype, "%s", ctype ? ctype : "");
+	st->woken = 1;
+	MHD_resume_connection(st->conn);
 }
 
 /* ---- start and stop ---------------------------------------------------- */
@@ -637,7 +707,7 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	struct sockaddr *sa;
 	const char *addr = o->listen && *o->listen ? o->listen : "127.0.0.1";
 	char *host = NULL;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	int rc, threads = o->threads > 0 ? o->threads : default_threads();
 
 	*out = NULL;
@@ -694,10 +764,23 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	pool_put(srv, probe);
 	if (o->cache_mb >= 0) {
 		size_t mb = o->cache_mb > 0 ? (size_t)o->cache_mb : BH_SERVE_DEFAULT_CACHE_MB;
-		if ((rc = bh_store_open(&srv->watch, srv->db, BH_STORE_RO)) < 0 ||
-		    (rc = bh_rcache_new(&srv->cache, mb << 20)) < 0)
+		if ((rc = bh_rcache_new(&srv->cache, mb << 20)) < 0)
 			goto fail;
 	}
+	/* BEHIND_SERVE_COALESCE=0 (benchmarks): every request computes its
+	 * own answer, to measure what one costs */
+	const char *co = getenv("BEHIND_SERVE_COALESCE");
+	/* tests (serve_coalesce.sh): time for the followers to arrive */
+	const char *delay = getenv("BEHIND_SERVE_LEAD_DELAY_MS");
+	srv->lead_delay_ms = delay ? atoi(delay) : 0;
+	if (!(co && !strcmp(co, "0"))) {
+		static const bh_flight_ops ops = {follow_suspend, follow_wake};
+		if ((rc = bh_flights_new(&srv->flights, &ops)) < 0)
+			goto fail;
+	}
+	if ((srv->cache || srv->flights) &&
+	    (rc = bh_store_open(&srv->watch, srv->db, BH_STORE_RO)) < 0)
+		goto fail;
 
 	srv->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
 				  MHD_OPTION_SOCK_ADDR, sa,
@@ -741,11 +824,17 @@ void bh_server_stop(bh_server *srv)
 {
 	if (!srv)
 		return;
+	/* every running query stops; the followers of the flights still in
+	 * progress are resumed before the daemon, which must find none
+	 * suspended, stops */
+	__atomic_store_n(&srv->stopping, 1, __ATOMIC_RELAXED);
+	bh_flights_close(srv->flights);
 	if (srv->d)
 		MHD_stop_daemon(srv->d);
 	for (int i = 0; i < srv->nidle; i++)
 		pooled_free(srv->idle[i]);
 	bh_rcache_free(srv->cache);
+	bh_flights_free(srv->flights);
 	bh_store_close(srv->watch);
 	pthread_mutex_destroy(&srv->watch_mu);
 	pthread_mutex_destroy(&srv->mu);
