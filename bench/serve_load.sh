@@ -2,16 +2,20 @@
 # Load run of `behind serve` (not a test) on the FULL store: wrk at 50
 # connections on loopback against search, show (an agency, GEO Group, and
 # a rotation over hundreds of different entities taken from the store) and
-# who, each with the response cache (the default) and without it
-# (--cache 0), RUNS times; prints the median of each figure as Markdown
-# rows for bench/RESULTS.md. The rotations make almost every request a
-# different one: uncached, they measure the queries themselves; cached,
-# the first pass fills the cache and the rest are hits.
+# who, RUNS times, in each of three modes: `cached` (the default server),
+# `uncached` (--cache 0 and BEHIND_SERVE_COALESCE=0: every request
+# computes its own answer, what a query costs) and `coalesced` (--cache 0,
+# identical requests in flight sharing one computation, as the server
+# without a cache does: the fixed URLs only, who among them); prints the
+# median of each figure as Markdown rows for bench/RESULTS.md. The
+# rotations make almost every request a different one: uncached, they
+# measure the queries themselves; cached, the first pass fills the cache
+# and the rest are hits.
 #
 # Usage: bench/serve_load.sh [SECONDS per run, default 10]
 #   DB=store (default bench/out/full.db, built from $DATA with ingest and
 #   resolve when absent), DATA (default ../shared/data), RUNS (default 3),
-#   CONNS (default 50), MODES ("cached uncached"), THREADS (server threads,
+#   CONNS (default 50), MODES ("cached uncached coalesced"), THREADS (server threads,
 #   default the server's own).
 #   BEHIND_SHOW_ROUTE=rows: show's influence section through the records
 #   (the route before resolve stored it), for a same-run comparison.
@@ -25,7 +29,7 @@ OUT=bench/out
 DB=${DB:-$OUT/full.db}
 RUNS=${RUNS:-3}
 CONNS=${CONNS:-50}
-MODES=${MODES:-cached uncached}
+MODES=${MODES:-cached uncached coalesced}
 command -v wrk >/dev/null || { echo "serve_load: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 mkdir -p "$OUT"
 if [ ! -f "$DB" ]; then
@@ -66,10 +70,11 @@ nsearch=$(wc -l <"$OUT/search_paths.txt")
 . bench/serve_lib.sh
 trap serve_down EXIT
 start() {
-	local extra=()
-	[ "$1" = uncached ] && extra+=(--cache 0)
+	local extra=() coalesce=1
+	[ "$1" != cached ] && extra+=(--cache 0)
+	[ "$1" = uncached ] && coalesce=0
 	[ -n "${THREADS:-}" ] && extra+=(--threads "$THREADS")
-	serve_up "$DB" "$OUT/serve.log" "${extra[@]}"
+	BEHIND_SERVE_COALESCE=$coalesce serve_up "$DB" "$OUT/serve.log" "${extra[@]}"
 	url=${url%/}
 }
 
@@ -119,10 +124,10 @@ for mode in $MODES; do
 	start "$mode"
 	bench "/api/search?q=geo" "/api/search?q=geo"
 	bench "/api/search?q=detention%20services" "/api/search?q=detention%20services"
-	bench "/api/search (rotating, $nsearch queries)" "@$OUT/search_paths.txt"
+	[ "$mode" = coalesced ] || bench "/api/search (rotating, $nsearch queries)" "@$OUT/search_paths.txt"
 	bench "/api/show?id=subagency:7012 (ICE)" "/api/show?id=subagency:7012"
 	bench "/api/show?id=$geo (GEO Group)" "/api/show?id=$geo"
-	bench "/api/show (rotating, $nshow entities)" "@$OUT/show_paths.txt"
+	[ "$mode" = coalesced ] || bench "/api/show (rotating, $nshow entities)" "@$OUT/show_paths.txt"
 	bench "/api/who?agency=7012" "/api/who?agency=7012"
 	serve_down
 done

@@ -113,11 +113,12 @@ static void fts_of(char *out, size_t cap, const words *q, int nw, int prefix)
 				      q->w[i], prefix && i == nw - 1 ? "*" : "");
 }
 
-/* Prepares sql with ?1 = text (borrowed until finalize) and ?2 = n. */
+/* The statement of sql (kept prepared by the handle: bh_store_release()
+ * gives it back) with ?1 = text (borrowed until then) and ?2 = n. */
 static int prepare2(sqlite3_stmt **q, bh_store *s, const char *sql, const char *text, int tn,
 		    int n)
 {
-	int rc = bh_store_prepare(q, s, sql);
+	int rc = bh_store_cached(q, s, sql);
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_text(*q, 1, text, tn, SQLITE_STATIC);
@@ -136,7 +137,7 @@ static int count_names(int64_t *out, bh_store *s, const char *fq, int cap)
 		return rc;
 	rc = sqlite3_step(q) == SQLITE_ROW ? 0 : bh_store_fail(s, "search");
 	*out = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return rc;
 }
 
@@ -145,12 +146,12 @@ static int64_t broad_postings(bh_store *s, const char *w, size_t n)
 {
 	sqlite3_stmt *q = NULL;
 	int64_t p = 0;
-	if (bh_store_prepare(&q, s, "SELECT postings FROM search_key WHERE key = ?1") < 0)
+	if (bh_store_cached(&q, s, "SELECT postings FROM search_key WHERE key = ?1") < 0)
 		return 0;
 	sqlite3_bind_text(q, 1, w, (int)n, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		p = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return p;
 }
 
@@ -176,7 +177,7 @@ static void put_entity(FILE *out, int json, int k, const char *id, const char *k
 static int put_cluster(bh_store *s, FILE *out, int json, int k, int64_t canon, int64_t records)
 {
 	sqlite3_stmt *q = NULL;
-	int rc = bh_store_prepare(&q, s, "SELECT id, kind, name FROM entity WHERE rid = ?1");
+	int rc = bh_store_cached(&q, s, "SELECT id, kind, name FROM entity WHERE rid = ?1");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(q, 1, canon);
@@ -184,7 +185,7 @@ static int put_cluster(bh_store *s, FILE *out, int json, int k, int64_t canon, i
 	if (rc)
 		put_entity(out, json, k, bh_col_text(q, 0), bh_col_text(q, 1), bh_col_text(q, 2),
 			   records);
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return rc;
 }
 
@@ -195,19 +196,24 @@ static int route_narrow(bh_store *s, const char *fq, int limit, int json, FILE *
 {
 	sqlite3_stmt *q = NULL;
 	int rc, k = 0;
+	/* grouped and ranked first, the entity read for the `limit` clusters
+	 * shown only (a cluster whose entity row is missing drops out before
+	 * the limit, as a join of every hit would drop it) */
 	rc = prepare2(
 		&q, s,
 		"WITH hits AS (SELECT " BH_CANON("st.entity") " AS c, f.rank AS r, st.n AS n"
-		"   FROM name_fts f JOIN statement st ON st.rid = f.rowid WHERE name_fts MATCH ?1)"
-		" SELECT e.id, e.kind, e.name, min(h.r), sum(h.n) FROM hits h JOIN entity e ON e.rid = h.c"
-		" GROUP BY h.c ORDER BY min(h.r) + 0.0 - (sum(h.n) > 100) * 0.5, sum(h.n) DESC LIMIT ?2",
+		"   FROM name_fts f JOIN statement st ON st.rid = f.rowid WHERE name_fts MATCH ?1),"
+		" g AS (SELECT h.c AS c, min(h.r) AS r, sum(h.n) AS n FROM hits h GROUP BY h.c"
+		"   HAVING EXISTS (SELECT 1 FROM entity x WHERE x.rid = h.c)"
+		"   ORDER BY min(h.r) + 0.0 - (sum(h.n) > 100) * 0.5, sum(h.n) DESC LIMIT ?2)"
+		" SELECT e.id, e.kind, e.name, g.r, g.n FROM g CROSS JOIN entity e ON e.rid = g.c",
 		fq, -1, limit);
 	if (rc < 0)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		put_entity(out, json, k++, bh_col_text(q, 0), bh_col_text(q, 1), bh_col_text(q, 2),
 			   sqlite3_column_int64(q, 4));
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	return rc == SQLITE_DONE ? k : bh_store_fail(s, "search");
 }
 
@@ -284,7 +290,7 @@ static int route_filtered(bh_store *s, bh_search_tok *t, const words *w, int lim
 		if ((rc = put_cluster(s, out, json, k, h[i].canon, h[i].n)) > 0)
 			k++;
 done:
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	free(h);
 	return rc < 0 ? rc : k;
 }
@@ -307,12 +313,12 @@ static int route_broad(bh_store *s, bh_search_tok *t, const words *w, const char
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 			put_entity(out, json, k++, bh_col_text(q, 0), bh_col_text(q, 1),
 				   bh_col_text(q, 2), sqlite3_column_int64(q, 3));
-		sqlite3_finalize(q);
+		bh_store_release(s, q);
 		return rc == SQLITE_DONE ? k : bh_store_fail(s, "search");
 	}
-	if ((rc = bh_store_prepare(&q, s, "SELECT canon FROM search_top WHERE key = ?1 ORDER BY pos")) <
+	if ((rc = bh_store_cached(&q, s, "SELECT canon FROM search_top WHERE key = ?1 ORDER BY pos")) <
 		    0 ||
-	    (rc = bh_store_prepare(&names, s,
+	    (rc = bh_store_cached(&names, s,
 				   "SELECT st.n, st.value FROM statement st WHERE st.prop = 'name'"
 				   " AND st.entity IN (SELECT ?1 UNION ALL"
 				   "  SELECT entity FROM cluster WHERE canon = ?1 AND entity <> ?1)")) < 0)
@@ -336,8 +342,8 @@ static int route_broad(bh_store *s, bh_search_tok *t, const words *w, const char
 	}
 	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? k : bh_store_fail(s, "search");
 done:
-	sqlite3_finalize(q);
-	sqlite3_finalize(names);
+	bh_store_release(s, q);
+	bh_store_release(s, names);
 	return rc;
 }
 
@@ -424,7 +430,7 @@ int bh_query_search(bh_store *s, const char *text, int limit, int json, FILE *ou
 		fprintf(out, "  (none)\n");
 
 	/* awards: transactions and summaries by description, subawards too */
-	rc = bh_store_prepare(
+	rc = bh_store_cached(
 		&q, s,
 		"WITH h AS ("
 		"  SELECT t.award_key AS k, f.rank AS r, t.amount AS a, t.recipient AS who,"
@@ -475,7 +481,7 @@ int bh_query_search(bh_store *s, const char *text, int limit, int json, FILE *ou
 		}
 		k++;
 	}
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	if (rc != SQLITE_DONE)
 		return bh_store_fail(s, "search");
 	if (json)

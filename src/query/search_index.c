@@ -21,6 +21,7 @@
  * either changed. Judgments are not part of it: they change clusters only
  * at the next resolve, which rebuilds the index. */
 #include "query/searchInt.h"
+#include "util/err.h"
 #include "util/map.h"
 #include "util/timing.h"
 
@@ -43,11 +44,11 @@ int bh_search_tok_open(bh_search_tok **out, bh_store *s)
 	bh_search_tok *t = NULL;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &q, NULL) == SQLITE_OK) {
+	if (bh_store_cached(&q, s, "SELECT fts5(?1)") == 0) {
 		sqlite3_bind_pointer(q, 1, (void *)&fts, "fts5_api_ptr", NULL);
 		sqlite3_step(q);
 	}
-	sqlite3_finalize(q);
+	bh_store_release(s, q);
 	if (!fts || fts->iVersion < 2)
 		return bh_error_set(BH_EDB, "search: this SQLite has no FTS5 API");
 	if (!(t = calloc(1, sizeof *t)))
@@ -103,17 +104,35 @@ int bh_search_tok_each(bh_search_tok *t, const char *text, size_t len,
 int bh_search_index_fresh(int *out, int *broad, bh_store *s)
 {
 	sqlite3_stmt *q = NULL;
+	int64_t version = -1;
+	int rc;
 	*out = 0;
 	*broad = 0;
-	/* absent in a store not resolved by this version: not an error */
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT built_from = (" SEARCH_BUILT_FROM "), broad FROM search_meta",
-			       -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW) {
-		*out = sqlite3_column_int(q, 0) == 1;
-		*broad = sqlite3_column_int(q, 1);
+	/* A read-only handle (the server's) remembers the answer until another
+	 * connection commits: the sources' summary was a fifth of a search. */
+	if (s->readonly && (rc = bh_store_data_version(&version, s)) < 0)
+		return rc;
+	if (version >= 0 && version == s->search_version) {
+		*out = s->search_fresh;
+		*broad = s->search_broad;
+		return 0;
 	}
-	sqlite3_finalize(q);
+	/* absent in a store not resolved by this version: not an error */
+	if (bh_store_cached(&q, s,
+			    "SELECT built_from = (" SEARCH_BUILT_FROM "), broad FROM search_meta") < 0) {
+		bh_error_clear();
+	} else {
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			*out = sqlite3_column_int(q, 0) == 1;
+			*broad = sqlite3_column_int(q, 1);
+		}
+		bh_store_release(s, q);
+	}
+	if (version >= 0) {
+		s->search_version = version;
+		s->search_fresh = *out;
+		s->search_broad = *broad;
+	}
 	return 0;
 }
 

@@ -175,6 +175,7 @@ int bh_store_open(bh_store **out, const char *path, int mode)
 	}
 	s->readonly = mode == BH_STORE_RO;
 	s->fresh_version = -1; /* bh_query_precomputed() has not looked yet */
+	s->search_version = -1; /* nor bh_search_index_fresh() */
 	flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	/* A store on a read-only filesystem (a DVD, a read-only mount) cannot
 	 * get its WAL index: it is opened as immutable, which no writer can

@@ -31,6 +31,9 @@ typedef struct {
 	 * the version, and a read-only handle makes none of its own) */
 	int64_t fresh_version;
 	int fresh;
+	/* bh_search_index_fresh()'s answer, remembered the same way */
+	int64_t search_version;
+	int search_fresh, search_broad;
 } bh_store;
 
 #define BH_STORE_DEFAULT_PATH "behind.db"
