@@ -63,6 +63,12 @@ extern const char bh_who_agg_prepare[];
  * tables predate them; each also fills temp.who_awb, the companies whose
  * every award was read. */
 extern const char bh_who_agg_awards[];
+/* After bh_who_agg_awards: adds to temp.who_aw the largest awards of the
+ * companies of temp.who_awb, by a threshold walk over their awards per cell
+ * and year (who_agg.c), or every award of them in tables built without the
+ * walk's index ($BEHIND_WHO_AWARDS_WHOLE=1 too). *ncos, *nread: the
+ * companies walked, the awards summed (*nread -1: read whole instead). */
+int bh_who_agg_awards_settle(int64_t *ncos, int64_t *nread, bh_store *s);
 extern const char bh_who_agg_awards_all[];
 extern const char bh_who_agg_members[];
 /* Builds who_agg_topaw (who_agg.c: the largest awards of each company per

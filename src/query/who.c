@@ -109,10 +109,18 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy, int fast
 	int lists = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
 	q = NULL;
+	int64_t ncos = 0, nread = 0;
 	if ((rc = bh_store_exec(s, lists ? bh_who_agg_awards : bh_who_agg_awards_all)) < 0 ||
-	    !getenv("BEHIND_TIMING"))
+	    (lists && (rc = bh_who_agg_awards_settle(&ncos, &nread, s)) < 0))
 		return rc;
+	if (!getenv("BEHIND_TIMING"))
+		return 0;
 	/* the companies whose largest awards the lists could not settle */
+	if (lists && nread >= 0) {
+		fprintf(stderr, "timing: who: largest awards of %lld companies walked (%lld awards summed)\n",
+			(long long)ncos, (long long)nread);
+		return 0;
+	}
 	if ((rc = bh_store_prepare(&q, s, "SELECT count(*) FROM temp.who_awb")) < 0)
 		return rc;
 	if (sqlite3_step(q) == SQLITE_ROW)

@@ -14,8 +14,13 @@
  * of every contract record's parties otherwise). */
 #include "query/queryInt.h"
 
+#include "util/err.h"
+#include "util/map.h"
+
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char bh_who_agg_sql[] =
 	"DROP TABLE IF EXISTS temp.pc_ob;"
@@ -43,6 +48,9 @@ const char bh_who_agg_sql[] =
 	" max(description) AS d, max(recipient) AS who"
 	" FROM temp.pc_ob GROUP BY co, award_key, agency, subagency, fy;"
 	"CREATE INDEX who_agg_award_co ON who_agg_award(co, award_key);"
+	/* a company's awards per cell and year, largest first: who's
+	 * threshold walk (bh_who_agg_awards_settle) */
+	"CREATE INDEX who_agg_award_fy ON who_agg_award(co, agency, subagency, fy, amount);"
 	/* the entities a company stands for: its recipients and parents */
 	"CREATE TABLE who_agg_mem AS SELECT agency, subagency, fy, co, recipient AS member"
 	" FROM temp.pc_ob UNION SELECT agency, subagency, fy, co, parent FROM temp.pc_ob"
@@ -147,7 +155,10 @@ const char bh_who_agg_awards[] =
 	"  GROUP BY p.co) b"
 	" WHERE (SELECT count(*) FROM temp.who_aw a WHERE a.co = b.co AND a.amt > b.lim) < "
 	BH_WHO_AWARDS ";"
-	"DELETE FROM temp.who_aw WHERE co IN (SELECT co FROM temp.who_awb);"
+	"DELETE FROM temp.who_aw WHERE co IN (SELECT co FROM temp.who_awb);";
+
+/* the awards of the companies of temp.who_awb, every one of them */
+static const char q_awards_whole[] =
 	"INSERT INTO temp.who_aw" WHO_AW_SUMS("p.co IN (SELECT co FROM temp.who_awb)") ";";
 
 /* the same from every award of those companies: tables built before
@@ -160,3 +171,187 @@ const char bh_who_agg_awards_all[] =
 const char bh_who_agg_members[] =
 	"INSERT OR IGNORE INTO who_mem SELECT p.co, p.member FROM who_agg_mem p"
 	" WHERE p.co IN (SELECT co FROM who_top) AND " AGG_IN("p") ";";
+
+/* ---- the companies the lists do not settle -------------------------- */
+
+/* A company of temp.who_awb (its third listed award does not beat what an
+ * award outside the lists could reach: with a range of years, the bounds
+ * of every year add up) gets its largest awards by a threshold walk
+ * (Fagin's): one list per cell and fiscal year of the agency in the range,
+ * each the company's awards largest first (the index who_agg_award_fy);
+ * the walk advances the list whose last amount is largest and sums each
+ * new award exactly over the agency and years (WHO_AW_SUMS into
+ * temp.who_aw). An award not met yet has in each list at most that list's
+ * last amount (0 once the list is done or if it is not there), so at most
+ * T = sum of max(last, 0): the walk stops when three awards met are above
+ * T. Every award above T is then in temp.who_aw, so its three largest are
+ * the company's. The 10M-row store's largest cluster (937k awards) is
+ * settled by reading a few thousand index entries instead. */
+
+/* the cells and years of the agency in the range: the walk's lists */
+static const char q_walk_lists[] =
+	"SELECT p.agency, p.subagency, p.fy FROM who_agg_year p WHERE " AGG_IN("p");
+static const char q_walk_list[] =
+	"SELECT award_key, amount FROM who_agg_award WHERE co = ?1 AND agency IS ?2"
+	" AND subagency IS ?3 AND fy IS ?4 ORDER BY amount DESC";
+static const char q_walk_sum[] = WHO_AW_SUMS("p.co = ?1 AND p.award_key = ?2");
+static const char q_walk_insert[] = "INSERT INTO temp.who_awk VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+/* the awards met go to temp.who_aw in (company, award) order, as the rows
+ * route's GROUP BY gives them: equal amounts then rank the same way */
+static const char q_walk_begin[] = "DROP TABLE IF EXISTS temp.who_awk;"
+				   "CREATE TEMP TABLE who_awk AS SELECT * FROM temp.who_aw WHERE 0;";
+static const char q_walk_end[] = "INSERT INTO temp.who_aw SELECT * FROM temp.who_awk"
+				 " ORDER BY co, award_key;";
+
+typedef struct {
+	sqlite3_stmt *q;
+	int64_t last; /* amount of the row last read */
+	int done;
+} walk_list;
+
+/* One company: reads its lists until three awards are above the bound;
+ * adds the awards it summed to *nread. */
+static int walk_company(bh_store *s, int64_t co, walk_list *l, int nl, sqlite3_stmt *sum,
+			sqlite3_stmt *ins, int64_t *nread)
+{
+	bh_map seen = {0};
+	int64_t best[3];
+	int nbest = 0, rc = 0;
+	for (int i = 0; i < nl; i++) {
+		sqlite3_reset(l[i].q);
+		sqlite3_bind_int64(l[i].q, 1, co);
+		l[i].done = 0;
+		l[i].last = INT64_MAX;
+	}
+	for (;;) {
+		/* the bound, and the list to advance: the largest last amount */
+		int64_t t = 0;
+		int next = -1;
+		for (int i = 0; i < nl; i++) {
+			if (l[i].done)
+				continue;
+			if (l[i].last > 0)
+				t = l[i].last == INT64_MAX || t > INT64_MAX - l[i].last ? INT64_MAX
+											 : t + l[i].last;
+			if (next < 0 || l[i].last > l[next].last)
+				next = i;
+		}
+		if (next < 0 || (nbest == 3 && best[2] > t))
+			break;
+		int step = sqlite3_step(l[next].q);
+		if (step == SQLITE_DONE) {
+			l[next].done = 1;
+			continue;
+		}
+		if (step != SQLITE_ROW) {
+			rc = bh_store_fail(s, "who: reading a company's awards");
+			goto done;
+		}
+		l[next].last = sqlite3_column_int64(l[next].q, 1);
+		/* award_key is NOT NULL (the award and txn tables) */
+		const void *key = sqlite3_column_blob(l[next].q, 0);
+		int64_t *v;
+		if ((rc = bh_map_put(&v, NULL, &seen, key ? key : "",
+				     (size_t)sqlite3_column_bytes(l[next].q, 0))) < 0)
+			goto done;
+		if (rc == 0)
+			continue; /* summed when first met */
+		rc = 0;
+		sqlite3_reset(sum);
+		sqlite3_bind_int64(sum, 1, co);
+		sqlite3_bind_value(sum, 2, sqlite3_column_value(l[next].q, 0));
+		if (sqlite3_step(sum) != SQLITE_ROW) {
+			rc = bh_store_fail(s, "who: summing an award");
+			goto done;
+		}
+		sqlite3_reset(ins);
+		for (int c = 0; c < 7; c++)
+			sqlite3_bind_value(ins, c + 1, sqlite3_column_value(sum, c));
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = bh_store_fail(s, "who: keeping an award");
+			goto done;
+		}
+		(*nread)++;
+		/* the three largest totals met, largest first */
+		int64_t amt = sqlite3_column_int64(sum, 2);
+		if (nbest < 3)
+			best[nbest++] = amt;
+		else if (amt > best[2])
+			best[2] = amt;
+		for (int k = nbest - 1; k > 0 && best[k - 1] < best[k]; k--) {
+			int64_t x = best[k];
+			best[k] = best[k - 1];
+			best[k - 1] = x;
+		}
+	}
+done:
+	for (int i = 0; i < nl; i++)
+		sqlite3_reset(l[i].q);
+	bh_map_free(&seen);
+	return rc;
+}
+
+int bh_who_agg_awards_settle(int64_t *ncos, int64_t *nread, bh_store *s)
+{
+	sqlite3_stmt *cos = NULL, *lists = NULL, *sum = NULL, *ins = NULL;
+	walk_list *l = NULL;
+	int nl = 0, cap = 0, rc, indexed;
+	*ncos = *nread = 0;
+	/* tables built before the index (layout 3) read the companies whole */
+	if ((rc = bh_store_prepare(&cos, s, "SELECT count(*) FROM sqlite_master"
+					    " WHERE type = 'index' AND name = 'who_agg_award_fy'")) < 0)
+		return rc;
+	indexed = sqlite3_step(cos) == SQLITE_ROW && sqlite3_column_int(cos, 0);
+	sqlite3_finalize(cos);
+	cos = NULL;
+	if (!indexed || getenv("BEHIND_WHO_AWARDS_WHOLE")) {
+		*nread = -1;
+		return bh_store_exec(s, q_awards_whole);
+	}
+	if ((rc = bh_store_prepare(&lists, s, q_walk_lists)) < 0)
+		goto done;
+	while ((rc = sqlite3_step(lists)) == SQLITE_ROW) {
+		if (nl == cap) {
+			walk_list *m = realloc(l, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *l);
+			if (!m) {
+				rc = bh_error_set(BH_ENOMEM, "who: out of memory");
+				goto done;
+			}
+			l = m;
+		}
+		memset(&l[nl], 0, sizeof l[nl]);
+		if ((rc = bh_store_prepare(&l[nl].q, s, q_walk_list)) < 0)
+			goto done;
+		for (int c = 0; c < 3; c++)
+			sqlite3_bind_value(l[nl].q, c + 2, sqlite3_column_value(lists, c));
+		nl++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(s, "who: reading the agency's cells");
+		goto done;
+	}
+	if ((rc = bh_store_exec(s, q_walk_begin)) < 0 ||
+	    (rc = bh_store_prepare(&cos, s, "SELECT co FROM temp.who_awb")) < 0 ||
+	    (rc = bh_store_prepare(&sum, s, q_walk_sum)) < 0 ||
+	    (rc = bh_store_prepare(&ins, s, q_walk_insert)) < 0)
+		goto done;
+	while ((rc = sqlite3_step(cos)) == SQLITE_ROW) {
+		if ((rc = walk_company(s, sqlite3_column_int64(cos, 0), l, nl, sum, ins, nread)) < 0)
+			goto done;
+		(*ncos)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(s, "who: reading the unsettled companies");
+		goto done;
+	}
+	rc = bh_store_exec(s, q_walk_end);
+done:
+	for (int i = 0; i < nl; i++)
+		sqlite3_finalize(l[i].q);
+	free(l);
+	sqlite3_finalize(cos);
+	sqlite3_finalize(lists);
+	sqlite3_finalize(sum);
+	sqlite3_finalize(ins);
+	return rc;
+}

@@ -109,7 +109,8 @@ same_sums() {
 	echo "$d different"
 }
 same_who() {
-	same_sums who "7012 --json" "7012" "7012 --from 2021 --to 2022 --json" "070 --json" "7012 --from 2016"
+	same_sums who "7012 --json" "7012" "7012 --from 2021 --to 2022 --json" "070 --json" "7012 --from 2016" \
+		"7012 --from 2016 --to 2019 --json" "7012 --to 2018"
 }
 same_top() {
 	same_sums top "--agency 7012 --json" "--agency 7012" "--agency 7012 --from 2021 --to 2022 --json" \
@@ -205,21 +206,89 @@ assert_eq "0 different" "$(same_top)" "after the judgments: top through the sums
 
 # who's largest awards come from lists of each company's first N awards per
 # agency cell (who_agg_topaw), kept only when no award outside the lists can
-# reach the third; else the company's awards are read. With lists of one
-# award (a rebuild: the length is an input of the build) the fixtures'
-# companies have awards outside them: some are settled by the bound, the
-# others read whole, and every answer stays the same as through the rows.
+# reach the third; else a threshold walk reads the company's awards per cell
+# and year, largest first, until three are above what an award not read can
+# reach (who_agg.c). With lists of one award (a rebuild: the length is an
+# input of the build) the fixtures' companies have awards outside them: some
+# are settled by the bound, the others walked, and every answer stays the
+# same as through the rows, also with the walk replaced by reading the
+# companies whole ($BEHIND_WHO_AWARDS_WHOLE).
 # awards_read ARGS...: how many companies who read whole
 awards_read() {
 	BEHIND_TIMING=1 "$BEHIND" --db "$DB" who "$@" 2>&1 >/dev/null |
 		sed -n 's/^timing: who: largest awards of \([0-9]*\) companies read whole/\1/p'
 }
-assert_eq 0 "$(awards_read 7012)" "lists of 5: the fixtures' companies are settled by their lists"
+# awards_walked ARGS...: "COMPANIES AWARDS" walked and summed
+awards_walked() {
+	BEHIND_TIMING=1 "$BEHIND" --db "$DB" who "$@" 2>&1 >/dev/null |
+		sed -n 's/^timing: who: largest awards of \([0-9]*\) companies walked (\([0-9]*\) awards summed)/\1 \2/p'
+}
+assert_eq "0 0" "$(awards_walked 7012)" "lists of 5: the fixtures' companies are settled by their lists"
+# A company whose largest award in FY2016-2019 is spread over the four years
+# (30,000 a year): each year's list holds ten single-year awards above it
+# (50,000 down to 41,000) and twenty below (20,000 down to 1,000), so the
+# walk must pass the big ones in every list before it meets the spread award,
+# and may stop in the small ones (a walk that stopped at the first three
+# awards would miss it).
+python3 - "$F/txn_current_iso.csv" "$T/walk.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, base = rows[0], rows[1]
+col = {c: i for i, c in enumerate(head)}
+out = csv.writer(open(sys.argv[2], "w", newline=""))
+out.writerow(head)
+n = 0
+def txn(piid, fy, dollars):
+    global n
+    r = list(base)
+    n += 1
+    key = "CONT_AWD_%s_7012_-NONE-_-NONE-" % piid
+    r[col["contract_transaction_unique_key"]] = "7012_-NONE-_%s_%d_-NONE-_0" % (piid, n)
+    r[col["contract_award_unique_key"]] = key
+    r[col["award_id_piid"]] = piid
+    r[col["modification_number"]] = str(n)
+    r[col["federal_action_obligation"]] = r[col["total_dollars_obligated"]] = "%d.00" % dollars
+    r[col["action_date"]] = "%d-03-15" % fy
+    r[col["recipient_uei"]] = "WALKTEST0001"
+    r[col["recipient_name"]] = r[col["recipient_name_raw"]] = "THRESHOLD WALK TESTING CORP"
+    r[col["recipient_parent_uei"]] = r[col["recipient_parent_name"]] = ""
+    r[col["usaspending_permalink"]] = "https://www.usaspending.gov/award/" + key
+    out.writerow(r)
+for fy in range(2016, 2020):
+    txn("70WALK00SPREAD", fy, 30000)
+    for j in range(10):
+        txn("70WALK%dB%02d" % (fy, j), fy, 50000 - 1000 * j - fy % 10)
+    for j in range(20):
+        txn("70WALK%dS%02d" % (fy, j), fy, 20000 - 1000 * j + fy % 10)
+PY
+run "$BEHIND" --db "$DB" ingest "$T/walk.csv"
+assert_status 0 "$RC" "ingest the walk's company"
 BEHIND_WHO_TOP_AWARDS=1 BEHIND_TIMING=1 run "$BEHIND" --db "$DB" resolve
 assert_contains "$OUT" "precomputed: cluster graph (cluster_edge" "another list length: resolve rebuilds the tables"
 assert_ne 0 "$(q "$DB" "select count(*) from who_agg_topaw where outside")" "lists of one award leave awards out"
-assert_ne 0 "$(awards_read 7012)" "lists of one: some companies are read whole"
-assert_eq "0 different" "$(same_who)" "lists of one: who through the sums = who through the rows"
+for a in "7012" "7012 --from 2016" "7012 --to 2020" "070 --from 2021 --to 2022"; do
+	# shellcheck disable=SC2086 # the arguments are words
+	w=$(awards_walked $a)
+	assert_ne "0" "${w%% *}" "lists of one: who $a walks some companies"
+	# the walk stops before reading every award of them (the fixtures'
+	# awards of those companies in the agency and years, counted by sqlite)
+done
+w=$(awards_walked 7012 --from 2016 --to 2019)
+all=$(q "$DB" "select count(distinct award_key) from who_agg_award where fy between 2016 and 2019
+	and co in (select co from who_agg_co where subagency in (select rid from entity where id = 'subagency:7012')
+	and fy between 2016 and 2019 group by co order by sum(amount) desc limit 10)")
+[ "${w#* }" -lt "$all" ] || fail "the walk read ${w#* } of the $all awards of the top companies: it should stop earlier"
+"$BEHIND" --db "$DB" who 7012 --from 2016 --to 2019 --json >"$T/walk.json"
+assert_eq "CONT_AWD_70WALK00SPREAD_7012_-NONE-_-NONE- 120000.00" \
+	"$(python3 -c 'import json,sys; a=[x for x in json.load(open(sys.argv[1]))["money"]["largest_awards"] if x["award_key"].startswith("CONT_AWD_70WALK")][0]; print(a["award_key"], "%.2f" % a["amount"])' "$T/walk.json")" \
+	"the spread award (4 x 30,000) is the walk company's largest"
+assert_eq "0 different" "$(same_who)" "lists of one: who through the sums (walk) = who through the rows"
+assert_eq "0 different" "$(BEHIND_WHO_AWARDS_WHOLE=1 same_who)" "lists of one, read whole: who = who through the rows"
+assert_ne 0 "$(BEHIND_WHO_AWARDS_WHOLE=1 awards_read 7012 --from 2016)" "read whole when asked"
+# tables built by layout 3 (no walk index): the companies are read whole
+q "$DB" "DROP INDEX who_agg_award_fy" >/dev/null
+assert_ne 0 "$(awards_read 7012 --from 2016)" "no walk index: the unsettled companies are read whole"
+assert_eq "0 different" "$(same_who)" "no walk index: who through the sums = who through the rows"
 BEHIND_TIMING=1 run "$BEHIND" --db "$DB" resolve
 assert_contains "$OUT" "precomputed: cluster graph (cluster_edge" "back to lists of 5: rebuilt again"
 # tables built by a version before the lists (fresh until the next resolve):
