@@ -26,6 +26,7 @@
 #include "util/err.h"
 #include "util/timing.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,19 +39,16 @@
  * is in the key before b: a leaf cannot be a hop inside a path, so path
  * reads a node's other neighbours as one range and the leaves only by their
  * key (the two ends); a committee's million one-off contributors are not
- * read at all. */
-static const char q_edges[] =
-	"DROP TABLE IF EXISTS temp.pc_edge; DROP TABLE IF EXISTS temp.pc_deg;"
-	"CREATE TEMP TABLE pc_edge AS"
-	" SELECT a, b, count(*) AS links FROM ("
-	"  SELECT coalesce(cs.canon, l.src) AS a, coalesce(cd.canon, l.dst) AS b FROM link l"
-	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst"
-	"  UNION ALL"
-	"  SELECT coalesce(cd.canon, l.dst), coalesce(cs.canon, l.src) FROM link l"
-	"   LEFT JOIN cluster cs ON cs.entity = l.src LEFT JOIN cluster cd ON cd.entity = l.dst)"
-	" WHERE a <> b GROUP BY a, b;"
-	"CREATE TEMP TABLE pc_deg(a INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
-	"INSERT INTO temp.pc_deg SELECT a, count(*) FROM temp.pc_edge GROUP BY a;"
+ * read at all.
+ *
+ * Built in memory (build_edges): the clusters as an array indexed by
+ * entity, one scan of link's (src, dst) index, the pairs packed as 64-bit
+ * keys (a << 32 | b) and radix-sorted, counted in one pass, and inserted in
+ * the table's key order (a, leaf, b), so every insert appends. The same
+ * rows as GROUP BY over link joined twice to cluster (tests/e2e/
+ * precomputed.sh compares them with python over link and cluster), at a
+ * fraction of its cost (bench/RESULTS.md "Entity resolution"). */
+static const char q_edges_table[] =
 	"DROP TABLE IF EXISTS cluster_edge;"
 	"CREATE TABLE cluster_edge("
 	"  a INTEGER NOT NULL,"
@@ -59,13 +57,176 @@ static const char q_edges[] =
 	"  deg INTEGER NOT NULL,"   /* rows of b as a: its neighbours */
 	"  leaf INTEGER NOT NULL,"  /* deg = 1 */
 	"  PRIMARY KEY(a, leaf, b)"
-	") WITHOUT ROWID;"
-	/* pc_edge is in (a, b) order (its GROUP BY): the inserts go to the end
-	 * of the table's two ranges of a */
-	"INSERT INTO cluster_edge(a, b, links, deg, leaf)"
-	" SELECT e.a, e.b, e.links, d.n, d.n = 1 FROM temp.pc_edge e"
-	" CROSS JOIN temp.pc_deg d ON d.a = e.b ORDER BY e.rowid;"
-	"DROP TABLE temp.pc_edge; DROP TABLE temp.pc_deg;";
+	") WITHOUT ROWID;";
+
+/* entity -> canonical entity, grown to the largest rid met */
+typedef struct {
+	int64_t *canon;
+	size_t n;
+} canon_map;
+
+static int canon_grow(canon_map *m, int64_t rid)
+{
+	size_t n = m->n ? m->n : 1024;
+	while ((int64_t)n <= rid)
+		n *= 2;
+	int64_t *c = realloc(m->canon, n * sizeof *c);
+	if (!c)
+		return bh_error_set(BH_ENOMEM, "precomputed answers: out of memory (clusters)");
+	for (size_t i = m->n; i < n; i++)
+		c[i] = (int64_t)i;
+	m->canon = c;
+	m->n = n;
+	return 0;
+}
+
+static int64_t canon_of(const canon_map *m, int64_t rid)
+{
+	return rid >= 0 && (size_t)rid < m->n ? m->canon[rid] : rid;
+}
+
+/* LSD radix sort of n keys, 16 bits a pass, skipping the passes whose
+ * digit is the same in every key; tmp holds n keys. */
+static void radix_sort(uint64_t *k, uint64_t *tmp, size_t *count, size_t n)
+{
+	uint64_t *src = k, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xffff]++;
+		if (n && count[(src[0] >> shift) & 0xffff] == n)
+			continue; /* one digit: nothing moves */
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof *k);
+}
+
+static int build_edges(bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	canon_map cm = {0};
+	uint64_t *keys = NULL, *tmp = NULL;
+	uint32_t *deg = NULL;
+	size_t *count = NULL, n = 0, cap = 0, ndeg = 0;
+	int rc;
+	/* the clusters */
+	if ((rc = bh_store_prepare(&q, s, "SELECT entity, canon FROM cluster")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t e = sqlite3_column_int64(q, 0);
+		if (e < 0 || e > 0xffffffffll)
+			continue; /* no such rid in practice: canon_of keeps it as is */
+		if ((size_t)e >= cm.n && (rc = canon_grow(&cm, e)) < 0)
+			goto done;
+		cm.canon[e] = sqlite3_column_int64(q, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(s, "precomputed answers: reading the clusters");
+		goto done;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	/* the pairs, both directions */
+	if ((rc = bh_store_prepare(&q, s, "SELECT src, dst FROM link")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t a = canon_of(&cm, sqlite3_column_int64(q, 0));
+		int64_t b = canon_of(&cm, sqlite3_column_int64(q, 1));
+		if (a == b)
+			continue;
+		if (a < 0 || b < 0 || a > 0xffffffffll || b > 0xffffffffll) {
+			rc = bh_error_set(BH_ETOOBIG, "precomputed answers: entity id %lld out of range",
+					  (long long)(a < 0 || a > 0xffffffffll ? a : b));
+			goto done;
+		}
+		if (n + 2 > cap) {
+			size_t c = cap ? 2 * cap : 1 << 16;
+			uint64_t *k = realloc(keys, c * sizeof *k);
+			if (!k) {
+				rc = bh_error_set(BH_ENOMEM, "precomputed answers: out of memory (pairs)");
+				goto done;
+			}
+			keys = k;
+			cap = c;
+		}
+		keys[n++] = (uint64_t)a << 32 | (uint64_t)b;
+		keys[n++] = (uint64_t)b << 32 | (uint64_t)a;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = bh_store_fail(s, "precomputed answers: reading the links");
+		goto done;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (n && (!(tmp = malloc(n * sizeof *tmp)) || !(count = malloc(65536 * sizeof *count)))) {
+		rc = bh_error_set(BH_ENOMEM, "precomputed answers: out of memory (sort)");
+		goto done;
+	}
+	radix_sort(keys, tmp, count, n);
+	free(tmp);
+	tmp = NULL;
+	/* the neighbours of each cluster: distinct pairs per a */
+	ndeg = n ? (size_t)(keys[n - 1] >> 32) + 1 : 0;
+	if (ndeg && !(deg = calloc(ndeg, sizeof *deg))) {
+		rc = bh_error_set(BH_ENOMEM, "precomputed answers: out of memory (degrees)");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || keys[i] != keys[i - 1])
+			deg[keys[i] >> 32]++;
+	if ((rc = bh_store_exec(s, q_edges_table)) < 0 ||
+	    (rc = bh_store_prepare(&q, s, "INSERT INTO cluster_edge(a, b, links, deg, leaf)"
+					  " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
+		goto done;
+	/* each a's run of pairs twice: the non-leaves, then the leaves */
+	for (size_t i = 0; i < n;) {
+		size_t end = i;
+		while (end < n && keys[end] >> 32 == keys[i] >> 32)
+			end++;
+		for (int leaf = 0; leaf < 2; leaf++) {
+			for (size_t j = i; j < end;) {
+				size_t k = j;
+				while (k < end && keys[k] == keys[j])
+					k++;
+				uint32_t b = (uint32_t)keys[j], d = b < ndeg ? deg[b] : 0;
+				if ((d == 1) == leaf) {
+					sqlite3_bind_int64(q, 1, (int64_t)(keys[j] >> 32));
+					sqlite3_bind_int64(q, 2, b);
+					sqlite3_bind_int64(q, 3, (int64_t)(k - j));
+					sqlite3_bind_int64(q, 4, d);
+					sqlite3_bind_int(q, 5, leaf);
+					if (sqlite3_step(q) != SQLITE_DONE) {
+						rc = bh_store_fail(s, "precomputed answers: writing cluster_edge");
+						goto done;
+					}
+					sqlite3_reset(q);
+				}
+				j = k;
+			}
+		}
+		i = end;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(q);
+	free(cm.canon);
+	free(keys);
+	free(tmp);
+	free(count);
+	free(deg);
+	return rc;
+}
 
 /* What the store's links, clusters and obligations are made of, as one
  * string: FNV-1a of the source table, the last resolve run. */
@@ -198,7 +359,7 @@ int bh_query_precompute(bh_store *s)
 	if ((rc = bh_store_exec(s, "DROP TABLE IF EXISTS precomputed;"
 				   "CREATE TABLE precomputed(built_from TEXT NOT NULL,"
 				   "  built_at TEXT NOT NULL, clusters TEXT NOT NULL);")) < 0 ||
-	    (rc = bh_store_exec(s, q_edges)) < 0)
+	    (rc = build_edges(s)) < 0)
 		goto done;
 	bh_timing("precomputed: cluster graph (cluster_edge)");
 	if ((rc = bh_store_exec(s, bh_who_agg_sql)) < 0 || (rc = bh_who_agg_top_awards(s)) < 0)
