@@ -32,10 +32,12 @@ const char bh_who_agg_sql[] =
 	"DROP TABLE IF EXISTS who_agg_year; DROP TABLE IF EXISTS who_agg_co;"
 	"DROP TABLE IF EXISTS who_agg_psc; DROP TABLE IF EXISTS who_agg_naics;"
 	"DROP TABLE IF EXISTS who_agg_award; DROP TABLE IF EXISTS who_agg_mem;"
-	"CREATE TABLE who_agg_year AS SELECT agency, subagency, fy, sum(amount) AS amount,"
-	" count(*) AS n FROM temp.pc_ob GROUP BY agency, subagency, fy;"
 	"CREATE TABLE who_agg_co AS SELECT agency, subagency, fy, co, sum(amount) AS amount,"
 	" count(*) AS n FROM temp.pc_ob GROUP BY agency, subagency, fy, co;"
+	/* the same sums one level up: from who_agg_co's groups (every row of
+	 * pc_ob is in one, a NULL company too) instead of sorting pc_ob again */
+	"CREATE TABLE who_agg_year AS SELECT agency, subagency, fy, sum(amount) AS amount,"
+	" sum(n) AS n FROM who_agg_co GROUP BY agency, subagency, fy;"
 	"CREATE TABLE who_agg_psc AS SELECT agency, subagency, fy, psc, max(psc_desc) AS descr,"
 	" sum(amount) AS amount, count(*) AS n FROM temp.pc_ob WHERE psc IS NOT NULL"
 	" GROUP BY agency, subagency, fy, psc;"
