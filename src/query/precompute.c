@@ -173,7 +173,8 @@ static int build_edges(bh_store *s)
 		rc = bh_error_set(BH_ENOMEM, "precomputed answers: out of memory (sort)");
 		goto done;
 	}
-	radix_sort(keys, tmp, count, n);
+	if (n) /* a store without links has no pairs (and no buffers) */
+		radix_sort(keys, tmp, count, n);
 	free(tmp);
 	tmp = NULL;
 	/* the neighbours of each cluster: distinct pairs per a */

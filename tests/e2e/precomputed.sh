@@ -297,4 +297,13 @@ q "$DB" "DROP TABLE who_agg_topaw" >/dev/null
 assert_ne 0 "$(awards_read 7012)" "no lists: the top companies are read whole"
 assert_eq "0 different" "$(same_who)" "no lists: who through the sums = who through the rows"
 
+# a store without any link (companies only): no pairs, an empty cluster_edge
+run "$BEHIND" --db "$T/nolinks.db" ingest --mapping "$FIXTURES/review/companies.yaml" \
+	"$FIXTURES/review/companies.csv"
+assert_status 0 "$RC" "ingest a list of companies"
+run "$BEHIND" --db "$T/nolinks.db" resolve
+assert_status 0 "$RC" "resolve a store without links"
+assert_eq "0|0" "$(q "$T/nolinks.db" "select (select count(*) from link), (select count(*) from cluster_edge)")" \
+	"no links, no cluster_edge rows"
+
 finish
