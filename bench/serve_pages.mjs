@@ -1,8 +1,13 @@
 // Time to content of the explorer's pages in headless Chromium (Debian's,
 // driven by playwright-core from web/): for each page, a fresh tab loads
-// the URL and the clock stops when the page is usable, i.e. when <main>
-// has lost aria-busy (web/src/main.js removes it once the page's data has
-// arrived and is drawn) and holds an h1. Each page is loaded cold (a
+// the URL and the clock stops when the page is usable: <main> has lost
+// aria-busy (web/src/main.js removes it once the page's data has arrived
+// and its tables are in the document) and holds an h1, a dossier holds its
+// five numbered sections, each with its heading and readable content (a
+// table or text), and its top recipients' rows; the clock is read in the
+// first animation frame after the one that found it so (that frame has
+// been painted). Charts are not waited for: web/src/chart.js draws them
+// after the tables, which carry the same figures. Each page is loaded cold (a
 // fresh browser context, so app.js is fetched and parsed again) RUNS + 1
 // times: the first load after the server started is reported apart
 // (nothing in the server's response cache), then the median; loaded again
@@ -13,8 +18,9 @@
 // way users move between pages): median and worst. In parentheses, the
 // part of a cold load spent waiting for the API. A console error or a page
 // that shows an error fails the run.
-// Run by bench/serve_pages.sh with SERVE_URL, WEB, PAGES (a file of
-// "name<TAB>hash" lines) and RUNS set; prints one Markdown row per page.
+// Run by bench/serve_pages.sh with SERVE_URL (or SERVE_URLS), WEB, PAGES
+// (a file of "name<TAB>hash" lines) and RUNS set; prints one Markdown row
+// per page and server.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +28,11 @@ import { join } from 'node:path';
 const require = createRequire(join(process.env.WEB, 'package.json'));
 const { chromium } = require('playwright-core');
 
-const URL = process.env.SERVE_URL;
+// SERVE_URL: one server; or SERVE_URLS="label=URL label=URL": servers of
+// several binaries on the same store, measured in turns (a column says which)
+const SERVERS = process.env.SERVE_URLS
+  ? process.env.SERVE_URLS.split(' ').filter(Boolean).map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)])
+  : [['', process.env.SERVE_URL]];
 const RUNS = Number(process.env.RUNS || 5);
 const MODE = process.env.MODE || '';
 const pages = readFileSync(process.env.PAGES, 'utf8').split('\n').filter(Boolean)
@@ -33,30 +43,55 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+const newContext = async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.addInitScript(`window.behindUsable = ${usable}`);
+  return ctx;
+};
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor((s.length - 1) / 2)]; };
 let bad = 0;
+
+// Whether the page in the window is usable, defined in every page as
+// window.behindUsable (an init script: the page's CSP forbids eval): see
+// the top of this file. A dossier (#/agency/ID) must hold its five
+// sections (money, supply chain, lobbying, revolving door, political
+// money), each with a heading and a table or text, and its top recipients.
+function usable() {
+  const m = document.getElementById('main');
+  if (!m || m.hasAttribute('aria-busy') || !m.querySelector('h1')) return false;
+  if (!location.hash.startsWith('#/agency/')) return true;
+  const secs = [...m.querySelectorAll(':scope > section')];
+  return secs.length >= 5 && secs.every((x) => x.querySelector('h2') && x.querySelector('td, p'))
+    && m.querySelector('#top-recipients tbody tr td') !== null;
+}
 
 // A cold load in a fresh browser context (nothing cached in the browser):
 // ms from navigation start to a usable page, and how many of them were the
 // API's (its requests' resource timings, first start to last end).
-async function load(hash, ctx0) {
-  const ctx = ctx0 || await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function load(base, hash, ctx0) {
+  const ctx = ctx0 || await newContext();
   const page = await ctx.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(URL + hash, { waitUntil: 'commit' });
-  await page.waitForFunction(() => {
-    const m = document.getElementById('main');
-    return m && !m.hasAttribute('aria-busy') && m.querySelector('h1');
-  }, null, { timeout: 30000, polling: 'raf' });
-  const t = await page.evaluate(() => {
-    const api = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/'));
-    return {
-      ms: performance.now(),
-      api: api.length ? Math.max(...api.map((r) => r.responseEnd)) - Math.min(...api.map((r) => r.startTime)) : 0,
+  await page.goto(base + hash, { waitUntil: 'commit' });
+  // checked in every frame; the frame that found the page usable is
+  // painted before the next one starts, where the clock is read
+  const t = await page.evaluate(() => new Promise((done, fail) => {
+    const limit = setTimeout(() => fail(new Error('no usable page after 30 s')), 30000);
+    const tick = () => {
+      if (!window.behindUsable()) { requestAnimationFrame(tick); return; }
+      requestAnimationFrame(() => {
+        clearTimeout(limit);
+        const api = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/'));
+        done({
+          ms: performance.now(),
+          api: api.length ? Math.max(...api.map((r) => r.responseEnd)) - Math.min(...api.map((r) => r.startTime)) : 0,
+        });
+      });
     };
-  });
+    tick();
+  }));
   const h1 = await page.locator('main h1').first().innerText();
   const err = await page.locator('main .error').count();
   if (ctx0) await page.close(); else await ctx.close();
@@ -69,7 +104,8 @@ async function load(hash, ctx0) {
 
 // Navigation inside the explorer (what a click on a link does: the hash
 // changes, the page's data is fetched and drawn): ms from the change to
-// the first frame after <main> is usable again.
+// the second frame after <main> is usable again (usable(): the frame
+// after the change is painted before the second one starts).
 async function navigate(page, hash) {
   return page.evaluate((h) => new Promise((resolve, reject) => {
     const m = document.getElementById('main');
@@ -80,10 +116,10 @@ async function navigate(page, hash) {
     // one task: the records, not the attribute's state, say it was set
     const obs = new MutationObserver((records) => {
       if (records.some((r) => r.oldValue === null)) busy = true;
-      if (busy && !m.hasAttribute('aria-busy') && m.querySelector('h1')) {
+      if (busy && window.behindUsable()) {
         obs.disconnect();
         clearTimeout(timer);
-        requestAnimationFrame(() => resolve(performance.now() - t0));
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
       }
     });
     obs.observe(m, { attributes: true, attributeFilter: ['aria-busy'], attributeOldValue: true });
@@ -92,27 +128,39 @@ async function navigate(page, hash) {
 }
 
 try {
-  const home = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  home.on('pageerror', (e) => { bad++; console.error(`serve_pages: ${e.message}`); });
-  await home.goto(URL + '#/');
+  const homes = [];
+  for (const [, base] of SERVERS) {
+    const home = await (await newContext()).newPage();
+    home.on('pageerror', (e) => { bad++; console.error(`serve_pages: ${e.message}`); });
+    await home.goto(base + '#/');
+    homes.push(home);
+  }
   for (const [name, hash] of pages) {
-    const cold = [], nav = [];
-    let first = null;
-    for (let i = 0; i <= RUNS; i++) {
-      const r = await load(hash);
-      if (i === 0) first = r; else cold.push(r);
+    const first = [], cold = SERVERS.map(() => []), again = SERVERS.map(() => []), nav = SERVERS.map(() => []);
+    for (const [, base] of SERVERS) first.push(await load(base, hash));
+    // the binaries take turns, in alternating order, so that the machine's
+    // load falls on both alike
+    const turns = (i) => (i % 2 ? [...SERVERS.keys()].reverse() : [...SERVERS.keys()]);
+    for (let i = 0; i < RUNS; i++) for (const k of turns(i)) cold[k].push(await load(SERVERS[k][1], hash));
+    const seen = [];
+    for (const [, base] of SERVERS) {
+      const ctx = await newContext();
+      await load(base, '#/', ctx);
+      seen.push(ctx);
     }
-    const seen = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await load('#/', seen);
-    const again = [];
-    for (let i = 0; i < RUNS; i++) again.push((await load(hash, seen)).ms);
-    await seen.close();
+    for (let i = 0; i < RUNS; i++) for (const k of turns(i)) again[k].push((await load(SERVERS[k][1], hash, seen[k])).ms);
+    for (const ctx of seen) await ctx.close();
     for (let i = 0; i < RUNS; i++) {
-      await navigate(home, i % 2 ? '#/' : '#/search?q=x');
-      nav.push(await navigate(home, hash));
+      for (const k of turns(i)) {
+        await navigate(homes[k], i % 2 ? '#/' : '#/search?q=x');
+        nav[k].push(await navigate(homes[k], hash));
+      }
     }
     const f0 = (x) => x.toFixed(0);
-    console.log(`| ${name} | ${MODE} | ${f0(first.ms)} (${f0(first.api)}) | ${f0(median(cold.map((r) => r.ms)))} (${f0(median(cold.map((r) => r.api)))}) | ${f0(median(again))} | ${f0(median(nav))} | ${f0(Math.max(...nav))} |`);
+    SERVERS.forEach(([label], k) => {
+      const who = label ? ` ${label} |` : '';
+      console.log(`| ${name} | ${MODE} |${who} ${f0(first[k].ms)} (${f0(first[k].api)}) | ${f0(median(cold[k].map((r) => r.ms)))} (${f0(median(cold[k].map((r) => r.api)))}) | ${f0(median(again[k]))} | ${f0(median(nav[k]))} | ${f0(Math.max(...nav[k]))} |`);
+    });
   }
 } finally {
   await browser.close();

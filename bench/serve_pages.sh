@@ -7,7 +7,9 @@
 #
 # Usage: bench/serve_pages.sh
 #   DB=store (default bench/out/full.db, built by bench/serve_load.sh),
-#   RUNS (loads per page after the first, default 5), MODES.
+#   RUNS (loads per page after the first, default 5), MODES,
+#   OLD=another behind binary: served beside BEHIND on the same store and
+#   measured in turns with it, one row each (old vs new in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BEHIND=${BEHIND:-build/behind}
@@ -41,17 +43,34 @@ pages=$OUT/pages.tsv
 
 # shellcheck source=bench/serve_lib.sh
 . bench/serve_lib.sh
-trap serve_down EXIT
 echo "Store: $DB; ms from navigation to a usable page: cold loads (fresh browser context; API part in"
 echo "parentheses), the first one after the server started, then the median of $RUNS; $RUNS loads in a new tab of a"
 echo "browser that has seen the explorer; and $RUNS in-app navigations."
 echo
-echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms |"
-echo "|---|---|---:|---:|---:|---:|---:|"
+if [ -n "${OLD:-}" ]; then
+	echo "| page | server cache | binary | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|"
+else
+	echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms |"
+	echo "|---|---|---:|---:|---:|---:|---:|"
+fi
+old_pid=
+old_down() { [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null && wait "$old_pid" 2>/dev/null; old_pid=; }
+trap 'serve_down; old_down' EXIT
 for mode in $MODES; do
 	extra=()
 	[ "$mode" = uncached ] && extra+=(--cache 0)
+	urls=
+	if [ -n "${OLD:-}" ]; then
+		BEHIND=$OLD serve_up "$DB" "$OUT/pages_serve_old.log" "${extra[@]}"
+		old_pid=$pid urls="old=$url"
+	fi
 	serve_up "$DB" "$OUT/pages_serve.log" "${extra[@]}"
-	SERVE_URL=$url WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
+	if [ -n "$urls" ]; then
+		SERVE_URLS="$urls new=$url" WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
+	else
+		SERVE_URL=$url WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
+	fi
 	serve_down
+	old_down
 done

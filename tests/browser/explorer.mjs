@@ -6,7 +6,7 @@
 // into $SHOTS; any console error, page error or dialog fails the run
 // (harness.mjs). Values are the fixtures' hand counts (tests/e2e/usaspending_fixtures.sh).
 // Run by tests/e2e/browser.sh with SERVE_URL, HOSTILE_URL, SHOTS and WEB set.
-import { check, eq, newPage, text, shot, run } from './harness.mjs';
+import { check, eq, newPage, text, seenText, shot, run } from './harness.mjs';
 
 const URL = process.env.SERVE_URL;
 const HOSTILE = process.env.HOSTILE_URL;
@@ -33,10 +33,12 @@ await run(async () => {
 
   // ---- entity page ---------------------------------------------------------
   eq('ACME DETENTION SERVICES LLC', await text(page, 'h1'), 'entity heading');
-  const body = await page.locator('main').innerText();
+  const body = await seenText(page, 'main');
   for (const v of ['$1,000,000.00', '$250,000.50', '-$12,345.67', 'HOLLOWAY HOLDINGS INC', 'ACME DETENTION SERVICES, LLC', '$1,237,654.83']) {
     check(body.includes(v), `entity page shows ${v}`);
   }
+  // charts are drawn after the tables (web/src/chart.js): wait for the marks
+  await page.locator('svg.bars g.bar').first().waitFor();
   eq(3, await page.locator('svg.bars g.bar').count(), 'chart: one bar per fiscal year 2013-2015');
   eq(1, await page.locator('svg.bars g.bar.neg').count(), 'chart: FY2015 is negative');
   eq('https://www.usaspending.gov/award/CONT_AWD_FIXT13C0001_7012_-NONE-_-NONE-',
@@ -58,8 +60,10 @@ await run(async () => {
   eq('$2,262,655.17', await text(page, '#total'), 'dossier total');
   const firstRow = await page.locator('#top-recipients tbody tr').first().innerText();
   check(firstRow.includes('HOLLOWAY HOLDINGS INC') && firstRow.includes('$1,812,655.08') && firstRow.includes('80.1%'), 'top recipient row', firstRow);
+  await page.locator('#money svg.bars g.bar').first().waitFor();
+  await page.locator('svg.flowsvg path.band').first().waitFor();
   eq(8, await page.locator('#money svg.bars g.bar').count() - 3, 'years FY2013-2023 drawn (3 empty years filled)');
-  const sc = await page.locator('#supply-chain').innerText();
+  const sc = await seenText(page, '#supply-chain');
   check(sc.includes('EVERGREEN SUPPLY LLC') && sc.includes('$20,000.50'), 'subcontracts in the dossier', sc.slice(0, 300));
   check(await page.locator('svg.flowsvg path.band').count() === 4, 'money-flow: one band per top recipient');
   await shot(page, '04-dossier');
@@ -166,7 +170,7 @@ await run(async () => {
   eq(0, await hp.locator('main img, main script').count(), 'no element was made from the name');
   await hp.goto(HOSTILE + '#/agency/7012');
   await hp.locator('#total').waitFor();
-  check((await hp.locator('main').innerText()).includes(EVIL), 'hostile name as text in the dossier');
+  check((await seenText(hp, 'main')).includes(EVIL), 'hostile name as text in the dossier');
   eq(0, await hp.locator('main img, main script').count(), 'no element from the name in the dossier');
   await hp.waitForTimeout(300);
   await shot(hp, '08-hostile');

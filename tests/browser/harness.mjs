@@ -36,7 +36,36 @@ export async function newPage(viewport = { width: 1280, height: 900 }) {
   return page;
 }
 export const text = (page, sel) => page.locator(sel).first().innerText();
-export const shot = (page, name) => page.screenshot({ path: join(process.env.SHOTS, name + '.png'), fullPage: true });
+// The text a reader sees scrolling down through sel, a screen at a time:
+// sections below the first screen are laid out only when they come near
+// it (content-visibility in web/src/app.css), and innerText leaves out
+// what is not laid out.
+export async function seenText(page, sel) {
+  return page.evaluate(async (sel) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    let all = '';
+    for (let y = 0; ; y += innerHeight / 2) {
+      scrollTo(0, y);
+      await frame();
+      all += document.querySelector(sel).innerText + '\n';
+      if (y + innerHeight >= document.documentElement.scrollHeight) break;
+    }
+    scrollTo(0, 0);
+    return all;
+  }, sel);
+}
+// A full-page screenshot taken with the window as tall as the page, so
+// that the sections below the first screen are laid out and painted too.
+export async function shot(page, name) {
+  const vp = page.viewportSize();
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (tall > vp.height) {
+    await page.setViewportSize({ width: vp.width, height: tall });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  await page.screenshot({ path: join(process.env.SHOTS, name + '.png'), fullPage: true });
+  if (tall > vp.height) await page.setViewportSize(vp);
+}
 
 // Runs the test body, then closes the browser and exits 0 only when every
 // check passed and no page misbehaved.

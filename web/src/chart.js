@@ -1,8 +1,20 @@
 // Hand-written SVG charts: money by fiscal year as bars (negative years,
 // de-obligations, go below the axis), with the same numbers as a table
 // beside it for screen readers, phones and anyone who wants the figures.
+// A chart's <svg> goes into the page at once with its viewBox (so its
+// space is kept and nothing moves), its marks are drawn after the page's
+// tables have been painted (later()): on a cold load of a dossier the
+// SVG text and paths cost the first frame ~50-150 ms, and every figure
+// they show is in a table already.
 import { h, s, table } from './dom.js';
 import { money, short } from './fmt.js';
+
+// Runs draw() once the browser is idle after the current frame (at most
+// 300 ms later); an <svg> drawn after its page was left is simply dropped.
+function later(draw) {
+  if (window.requestIdleCallback) requestIdleCallback(draw, { timeout: 300 });
+  else setTimeout(draw, 0);
+}
 
 // rows: [{year, amount, records}]; fills the gaps between years with 0.
 export function yearChart(title, rows) {
@@ -22,6 +34,20 @@ export function yearChart(title, rows) {
   const bw = (W - L) / all.length;
   const y = (v) => T + (H - T - B) * (max - v) / ((max - min) || 1);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'bars' });
+  later(() => drawBars(svg, all, { W, H, L, bw, y, max, min }));
+  box.append(svg);
+  const det = h('details', { class: 'figures' }, h('summary', null, 'Figures'));
+  det.append(table(null, [
+    { label: 'Fiscal year', cell: (r) => r.year },
+    { label: 'Amount', num: true, cell: (r) => money(r.amount) },
+    { label: 'Records', num: true, cell: (r) => r.records },
+  ], rows));
+  box.append(det);
+  return box;
+}
+
+// The marks of yearChart's bars (all: every year of the span, gaps as 0).
+function drawBars(svg, all, { W, H, L, bw, y, max, min }) {
   svg.append(s('line', { x1: L, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
   for (const t of [max, max / 2, min].filter((v, i, a) => a.indexOf(v) === i)) {
     svg.append(s('text', { x: L - 6, y: y(t) + 4, class: 'tick', 'text-anchor': 'end' }, '$' + short(t)));
@@ -37,16 +63,9 @@ export function yearChart(title, rows) {
     }
     svg.append(g);
   });
-  box.append(svg);
-  const det = h('details', { class: 'figures' }, h('summary', null, 'Figures'));
-  det.append(table(null, [
-    { label: 'Fiscal year', cell: (r) => r.year },
-    { label: 'Amount', num: true, cell: (r) => money(r.amount) },
-    { label: 'Records', num: true, cell: (r) => r.records },
-  ], rows));
-  box.append(det);
-  return box;
 }
+
+const ROW = 30; /* a flow's height in the diagram */
 
 // A money-flow diagram: one source on the left, targets on the right, each
 // band as wide as its share; a third column when targets pass money on.
@@ -57,9 +76,16 @@ export function flowChart(title, source, flows, href) {
   const shown = flows.filter((f) => f.amount > 0).slice(0, 10);
   if (!shown.length) return box;
   const third = shown.some((f) => f.next && f.next.length);
-  const W = third ? 900 : 640, rowH = 30, H = shown.length * rowH + 20;
-  const total = shown.reduce((a, f) => a + f.amount, 0);
+  const W = third ? 900 : 640, H = shown.length * ROW + 20;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'flowsvg' });
+  later(() => drawFlows(svg, source, shown, href, H));
+  box.append(svg);
+  return box;
+}
+
+// The bands and labels of flowChart (shown: its flows, largest first).
+function drawFlows(svg, source, shown, href, H) {
+  const total = shown.reduce((a, f) => a + f.amount, 0);
   const sx = 150, tx = 330;
   let acc = 10;
   svg.append(s('rect', { x: sx - 10, y: 10, width: 10, height: H - 20, class: 'node' }));
@@ -72,7 +98,7 @@ export function flowChart(title, source, flows, href) {
   lines.slice(0, 4).forEach((l, i) => svg.append(s('text', { x: sx - 16, y: H / 2 - 8 * (Math.min(lines.length, 4) - 1) + 16 * i, 'text-anchor': 'end', class: 'label' }, l)));
   shown.forEach((f, i) => {
     const w = Math.max(2, (H - 20) * f.amount / total);
-    const ty = 10 + i * rowH + rowH / 2;
+    const ty = 10 + i * ROW + ROW / 2;
     const y0 = acc + w / 2;
     acc += w;
     svg.append(s('path', {
@@ -88,6 +114,4 @@ export function flowChart(title, source, flows, href) {
       svg.append(s('text', { x: tx + 306, y: ny + 3, class: 'small' }, `${n.name.slice(0, 40)} $${short(n.amount)}`));
     });
   });
-  box.append(svg);
-  return box;
 }
