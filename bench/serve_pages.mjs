@@ -15,7 +15,8 @@
 // assets come from the browser's cache: their names carry their content
 // hash and the server lets browsers keep them); and reached
 // RUNS times by navigation inside the explorer (a link's hash change, the
-// way users move between pages): median and worst. In parentheses, the
+// way users move between pages): median and worst. Last, the median time
+// a cold-loaded page takes to show its end after a jump there. In parentheses, the
 // part of a cold load spent waiting for the API. A console error or a page
 // that shows an error fails the run.
 // Run by bench/serve_pages.sh with SERVE_URL (or SERVE_URLS), WEB, PAGES
@@ -92,6 +93,14 @@ async function load(base, hash, ctx0) {
     };
     tick();
   }));
+  // then a jump to the end of the page: ms until the frame showing it has
+  // been painted (what laying out the sections below the first screen
+  // late costs a reader who goes there at once)
+  t.end = await page.evaluate(() => new Promise((done) => {
+    const t0 = performance.now();
+    scrollTo(0, document.documentElement.scrollHeight);
+    requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+  }));
   const h1 = await page.locator('main h1').first().innerText();
   const err = await page.locator('main .error').count();
   if (ctx0) await page.close(); else await ctx.close();
@@ -159,7 +168,7 @@ try {
     const f0 = (x) => x.toFixed(0);
     SERVERS.forEach(([label], k) => {
       const who = label ? ` ${label} |` : '';
-      console.log(`| ${name} | ${MODE} |${who} ${f0(first[k].ms)} (${f0(first[k].api)}) | ${f0(median(cold[k].map((r) => r.ms)))} (${f0(median(cold[k].map((r) => r.api)))}) | ${f0(median(again[k]))} | ${f0(median(nav[k]))} | ${f0(Math.max(...nav[k]))} |`);
+      console.log(`| ${name} | ${MODE} |${who} ${f0(first[k].ms)} (${f0(first[k].api)}) | ${f0(median(cold[k].map((r) => r.ms)))} (${f0(median(cold[k].map((r) => r.api)))}) | ${f0(median(again[k]))} | ${f0(median(nav[k]))} | ${f0(Math.max(...nav[k]))} | ${f0(median(cold[k].map((r) => r.end)))} |`);
     });
   }
 } finally {

@@ -45,14 +45,14 @@ pages=$OUT/pages.tsv
 . bench/serve_lib.sh
 echo "Store: $DB; ms from navigation to a usable page: cold loads (fresh browser context; API part in"
 echo "parentheses), the first one after the server started, then the median of $RUNS; $RUNS loads in a new tab of a"
-echo "browser that has seen the explorer; and $RUNS in-app navigations."
+echo "browser that has seen the explorer; $RUNS in-app navigations; the cold loads' jump to the page's end."
 echo
 if [ -n "${OLD:-}" ]; then
-	echo "| page | server cache | binary | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms |"
-	echo "|---|---|---|---:|---:|---:|---:|---:|"
+	echo "| page | server cache | binary | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms | jump to the end ms |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
 else
-	echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms |"
-	echo "|---|---|---:|---:|---:|---:|---:|"
+	echo "| page | server cache | first cold load ms (API) | median cold load ms (API) | new tab, assets cached ms | in-app median ms | in-app worst ms | jump to the end ms |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|"
 fi
 old_pid=
 old_down() { [ -n "$old_pid" ] && kill "$old_pid" 2>/dev/null && wait "$old_pid" 2>/dev/null; old_pid=; }
