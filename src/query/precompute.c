@@ -52,10 +52,10 @@ static const char q_edges_table[] =
 	"DROP TABLE IF EXISTS cluster_edge;"
 	"CREATE TABLE cluster_edge("
 	"  a INTEGER NOT NULL,"
+	"  leaf INTEGER NOT NULL,"  /* deg = 1 */
 	"  b INTEGER NOT NULL,"
 	"  links INTEGER NOT NULL," /* link rows between the two clusters */
 	"  deg INTEGER NOT NULL,"   /* rows of b as a: its neighbours */
-	"  leaf INTEGER NOT NULL,"  /* deg = 1 */
 	"  PRIMARY KEY(a, leaf, b)"
 	") WITHOUT ROWID;";
 
