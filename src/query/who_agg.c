@@ -125,10 +125,11 @@ int bh_who_agg_top_awards(bh_store *s)
 
 /* the awards (p) where `cond` holds, summed over the agency's rows in the
  * years asked for */
-#define WHO_AW_SUMS(cond)                                                                          \
+#define WHO_AW_SUMS_FROM(from, cond)                                                               \
 	" SELECT p.co, p.award_key, sum(p.amount) AS amt, max(p.d) AS d, min(p.src) AS src,"      \
-	" min(p.ln) AS ln, max(p.who) AS who FROM who_agg_award p WHERE " cond " AND "            \
+	" min(p.ln) AS ln, max(p.who) AS who FROM " from " WHERE " cond " AND "                   \
 	AGG_IN("p") " GROUP BY p.co, p.award_key"
+#define WHO_AW_SUMS(cond) WHO_AW_SUMS_FROM("who_agg_award p", cond)
 
 const char bh_who_agg_prepare[] =
 	"DROP TABLE IF EXISTS temp.who_fy; DROP TABLE IF EXISTS temp.who_co;"
@@ -151,12 +152,10 @@ const char bh_who_agg_prepare[] =
  * IN form SQLite 3.40 searched who_agg_award_fy by co alone, every award
  * of the company: 2.5 s for the 10M store's largest) */
 const char bh_who_agg_awards[] =
-	"CREATE TEMP TABLE who_aw AS SELECT p.co, p.award_key, sum(p.amount) AS amt, max(p.d) AS d,"
-	" min(p.src) AS src, min(p.ln) AS ln, max(p.who) AS who"
-	" FROM (SELECT DISTINCT t.co, t.award_key FROM who_agg_topaw t WHERE t.co IN " WHO_AW_COS
-	" AND " TOPAW_IN("t") ") k, who_agg_award p"
-	" WHERE p.co = k.co AND p.award_key = k.award_key AND " AGG_IN("p")
-	" GROUP BY p.co, p.award_key;"
+	"CREATE TEMP TABLE who_aw AS"
+	WHO_AW_SUMS_FROM("(SELECT DISTINCT t.co, t.award_key FROM who_agg_topaw t WHERE t.co IN "
+			 WHO_AW_COS " AND " TOPAW_IN("t") ") k, who_agg_award p",
+			 "p.co = k.co AND p.award_key = k.award_key") ";"
 	/* what an award outside the lists can reach: a company whose third
 	 * listed award does not exceed it is read whole */
 	"CREATE TEMP TABLE who_awb AS SELECT b.co FROM (SELECT p.co, sum(max(p.amount, 0)) AS lim"
