@@ -63,6 +63,9 @@ extern const char bh_who_agg_prepare[];
  * tables predate them; each also fills temp.who_awb, the companies whose
  * every award was read. */
 extern const char bh_who_agg_awards[];
+/* bh_who_agg_awards' first SELECT: the sums of the listed awards (its plan
+ * is traced under BEHIND_TIMING=plan; tests/e2e/precomputed.sh reads it) */
+extern const char bh_who_agg_listed[];
 /* After bh_who_agg_awards: adds to temp.who_aw the largest awards of the
  * companies of temp.who_awb, by a threshold walk over their awards per cell
  * and year (who_agg.c), or every award of them in tables built without the

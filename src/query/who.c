@@ -110,8 +110,13 @@ int bh_who_prepare(bh_store *s, int64_t agency, int from_fy, int to_fy, int fast
 	sqlite3_finalize(q);
 	q = NULL;
 	int64_t ncos = 0, nread = 0;
-	if ((rc = bh_store_exec(s, lists ? bh_who_agg_awards : bh_who_agg_awards_all)) < 0 ||
-	    (lists && (rc = bh_who_agg_awards_settle(&ncos, &nread, s)) < 0))
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = bh_store_exec(s, lists ? bh_who_agg_awards : bh_who_agg_awards_all)) < 0)
+		return rc;
+	if (lists)
+		bh_query_trace(s, "who: sums of the listed awards", bh_who_agg_listed, &t0);
+	if (lists && (rc = bh_who_agg_awards_settle(&ncos, &nread, s)) < 0)
 		return rc;
 	if (!getenv("BEHIND_TIMING"))
 		return 0;

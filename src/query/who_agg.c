@@ -151,11 +151,13 @@ const char bh_who_agg_prepare[] =
 /* (a join on the lists' distinct keys, not "(co, award_key) IN": with the
  * IN form SQLite 3.40 searched who_agg_award_fy by co alone, every award
  * of the company: 2.5 s for the 10M store's largest) */
+#define WHO_AW_LISTED                                                                              \
+	WHO_AW_SUMS_FROM("(SELECT DISTINCT t.co, t.award_key FROM who_agg_topaw t WHERE t.co IN "   \
+			 WHO_AW_COS " AND " TOPAW_IN("t") ") k, who_agg_award p",                    \
+			 "p.co = k.co AND p.award_key = k.award_key")
+const char bh_who_agg_listed[] = WHO_AW_LISTED;
 const char bh_who_agg_awards[] =
-	"CREATE TEMP TABLE who_aw AS"
-	WHO_AW_SUMS_FROM("(SELECT DISTINCT t.co, t.award_key FROM who_agg_topaw t WHERE t.co IN "
-			 WHO_AW_COS " AND " TOPAW_IN("t") ") k, who_agg_award p",
-			 "p.co = k.co AND p.award_key = k.award_key") ";"
+	"CREATE TEMP TABLE who_aw AS" WHO_AW_LISTED ";"
 	/* what an award outside the lists can reach: a company whose third
 	 * listed award does not exceed it is read whole */
 	"CREATE TEMP TABLE who_awb AS SELECT b.co FROM (SELECT p.co, sum(max(p.amount, 0)) AS lim"
