@@ -12,6 +12,10 @@ SERVE_URL=""
 serve_start() {
 	local db=$1 log="$T/serve.$$.out"
 	shift
+	# emptied here, not only by the redirection below: that one happens in
+	# the background child, and until it does the loop would read the URL
+	# of the previous server of this test (same file), now stopped
+	: >"$log"
 	"$BEHIND" --db "$db" serve --port 0 "$@" >"$log" 2>"$T/serve.$$.err" &
 	SERVE_PID=$!
 	for _ in $(seq 1 100); do
