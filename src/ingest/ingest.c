@@ -216,9 +216,15 @@ static int delete_source(bh_store *s, int64_t id)
  *
  * One pass over the name statements of those entities, in (entity, value)
  * order, keeps the running best of each entity and writes only names that
- * change. The entities are found from the new sources' statements by rowid
- * range: a source's statements were appended, so they lie at or above the
- * smallest rowid any new source has. */
+ * change. The new sources' statements were appended, so they lie at or
+ * above the smallest rowid any new source has. Two kinds of entities:
+ * - made by this ingest (rid above `old_entities`, the largest before it):
+ *   every statement of theirs is in that range, read in rowid order and
+ *   grouped by a sort on disk (reading them through statement_entity
+ *   instead fetched each row at random: 111 s of CPU and 1.7 GiB for 10M
+ *   contract rows, bench/RESULTS.md "Scaling");
+ * - older ones a new source mentions: all their names, through
+ *   statement_entity (few, unless a large file is loaded again). */
 typedef struct {
 	bh_buf best, run, cur; /* best and current value, the entity's name */
 	int64_t best_n, run_n, entity;
@@ -257,59 +263,95 @@ static int pick_entity_end(name_pick *k, sqlite3_stmt *ins, bh_store *s)
 	return rc == SQLITE_DONE ? 0 : bh_store_fail(s, "best names");
 }
 
-static int best_names(bh_store *s, int64_t first_source)
+/* the smallest rowid of the new sources' statements (?1: the first new source) */
+#define NEW_STATEMENTS_FROM                                                                        \
+	"(SELECT min((SELECT min(rid) FROM statement WHERE source_id = so.id))"                   \
+	" FROM source so WHERE so.id >= ?1)"
+
+/* ?1 the first new source, ?2 the largest entity rid before the ingest */
+static const char q_names_new[] =
+	"SELECT st.entity, st.value, sum(st.n), e.name FROM statement st NOT INDEXED"
+	" JOIN entity e ON e.rid = st.entity"
+	" WHERE st.rid >= " NEW_STATEMENTS_FROM " AND +st.source_id >= ?1 AND +st.prop = 'name'"
+	" AND +st.entity > ?2"
+	" GROUP BY st.entity, st.value ORDER BY st.entity, st.value";
+static const char q_names_old[] =
+	"SELECT st.entity, st.value, st.n, e.name FROM statement st"
+	" JOIN entity e ON e.rid = st.entity"
+	" WHERE st.prop = 'name' AND st.entity IN (SELECT entity FROM statement"
+	"  WHERE rid >= " NEW_STATEMENTS_FROM " AND +source_id >= ?1 AND +prop = 'name'"
+	"  AND +entity <= ?2)"
+	" ORDER BY st.entity, st.value";
+
+/* Feeds the rows of `q` (entity, value, n, current name; in (entity,
+ * value) order) to the pick, queuing changed names into `ins`. */
+static int pick_rows(name_pick *k, sqlite3_stmt *q, sqlite3_stmt *ins, bh_store *s)
+{
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t e = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 2);
+		const char *v = (const char *)sqlite3_column_text(q, 1);
+		size_t vl = (size_t)sqlite3_column_bytes(q, 1);
+		if (e != k->entity) {
+			if ((rc = pick_entity_end(k, ins, s)) < 0)
+				return rc;
+			k->entity = e;
+			k->has_best = 0;
+			pick_set(&k->cur, (const char *)sqlite3_column_text(q, 3),
+				 (size_t)sqlite3_column_bytes(q, 3));
+		} else if (vl == k->run.len && (!vl || memcmp(v, k->run.p, vl) == 0)) {
+			k->run_n += n;
+			continue;
+		} else {
+			pick_run_end(k);
+		}
+		pick_set(&k->run, v ? v : "", vl);
+		k->run_n = n;
+	}
+	if (rc != SQLITE_DONE)
+		return bh_store_fail(s, "best names");
+	/* the last entity of these rows (the two queries' entities differ) */
+	rc = pick_entity_end(k, ins, s);
+	k->entity = 0;
+	return rc;
+}
+
+static int best_names(bh_store *s, int64_t first_source, int64_t old_entities)
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	name_pick k;
 	int rc;
 
 	memset(&k, 0, sizeof k);
-	if ((rc = bh_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS best_name(rid INTEGER PRIMARY KEY,"
+	/* the new names sorted on disk (first: a change of temp_store drops
+	 * the temp tables) */
+	if ((rc = bh_store_disk_sorts(s, 1)) < 0 ||
+	    (rc = bh_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS best_name(rid INTEGER PRIMARY KEY,"
 				   " name TEXT NOT NULL); DELETE FROM temp.best_name")) < 0 ||
-	    (rc = bh_store_prepare(&ins, s, "INSERT INTO temp.best_name(rid, name) VALUES(?,?)")) < 0 ||
-	    (rc = bh_store_prepare(
-		     &q, s,
-		     "SELECT st.entity, st.value, st.n, e.name FROM statement st"
-		     " JOIN entity e ON e.rid = st.entity"
-		     " WHERE st.prop = 'name' AND st.entity IN (SELECT entity FROM statement"
-		     "  WHERE rid >= (SELECT min((SELECT min(rid) FROM statement WHERE source_id = so.id))"
-		     "                FROM source so WHERE so.id >= ?1)"
-		     "  AND +source_id >= ?1 AND +prop = 'name')"
-		     " ORDER BY st.entity, st.value")) < 0)
+	    (rc = bh_store_prepare(&ins, s, "INSERT INTO temp.best_name(rid, name) VALUES(?,?)")) < 0)
 		goto done;
-	sqlite3_bind_int64(q, 1, first_source);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t e = sqlite3_column_int64(q, 0), n = sqlite3_column_int64(q, 2);
-		const char *v = (const char *)sqlite3_column_text(q, 1);
-		size_t vl = (size_t)sqlite3_column_bytes(q, 1);
-		if (e != k.entity) {
-			if ((rc = pick_entity_end(&k, ins, s)) < 0)
-				goto done;
-			k.entity = e;
-			k.has_best = 0;
-			pick_set(&k.cur, (const char *)sqlite3_column_text(q, 3),
-				 (size_t)sqlite3_column_bytes(q, 3));
-		} else if (vl == k.run.len && (!vl || memcmp(v, k.run.p, vl) == 0)) {
-			k.run_n += n;
-			continue;
-		} else {
-			pick_run_end(&k);
-		}
-		pick_set(&k.run, v ? v : "", vl);
-		k.run_n = n;
+	for (int part = 0; part < 2; part++) {
+		/* a first load has no older entities */
+		if (part == 1 && old_entities <= 0)
+			break;
+		if ((rc = bh_store_prepare(&q, s, part ? q_names_old : q_names_new)) < 0)
+			goto done;
+		sqlite3_bind_int64(q, 1, first_source);
+		sqlite3_bind_int64(q, 2, old_entities);
+		if ((rc = pick_rows(&k, q, ins, s)) < 0)
+			goto done;
+		sqlite3_finalize(q);
+		q = NULL;
 	}
-	if (rc != SQLITE_DONE) {
-		rc = bh_store_fail(s, "best names");
-		goto done;
-	}
-	if ((rc = pick_entity_end(&k, ins, s)) < 0)
-		goto done;
 	rc = bh_store_exec(s, "UPDATE entity SET name = (SELECT b.name FROM temp.best_name b"
 			      " WHERE b.rid = entity.rid) WHERE rid IN (SELECT rid FROM temp.best_name);"
 			      "DROP TABLE temp.best_name");
 done:
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
+	int rc2 = bh_store_disk_sorts(s, 0);
+	if (rc >= 0)
+		rc = rc2;
 	bh_buf_free(&k.best);
 	bh_buf_free(&k.run);
 	bh_buf_free(&k.cur);
@@ -672,6 +714,18 @@ static int64_t next_source_id(bh_store *s)
 	return id;
 }
 
+/* the largest entity rid so far (0 in an empty store) */
+static int64_t largest_entity(bh_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t rid = 0;
+	if (bh_store_prepare(&q, s, "SELECT coalesce(max(rid), 0) FROM entity") == 0 &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		rid = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rid;
+}
+
 int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths, int npaths,
 		    const bh_ingest_opts *opts)
 {
@@ -683,6 +737,7 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	if (opts->mapping && (rc = bh_mapping_load(&w.mapping, opts->mapping)) < 0)
 		return rc;
 	int64_t first_source = next_source_id(s);
+	int64_t old_entities = largest_entity(s);
 	/* Bulk mode: with no other connection open, a rollback journal writes
 	 * each new page once, where WAL writes it twice (log, then checkpoint).
 	 * The switch fails harmlessly (stays WAL) while readers are attached,
@@ -699,7 +754,7 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	 * index builds take their own memory (peak RSS) */
 	malloc_trim(0);
 	if (out->files_loaded &&
-	    ((rc = bh_store_build_indexes(s)) < 0 || (rc = best_names(s, first_source)) < 0)) {
+	    ((rc = bh_store_build_indexes(s)) < 0 || (rc = best_names(s, first_source, old_entities)) < 0)) {
 		out->seconds = now() - t0;
 		return rc;
 	}

@@ -259,16 +259,22 @@ void bh_store_rollback(bh_store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int bh_store_disk_sorts(bh_store *s, int on)
+{
+	/* sorts on disk, on two threads: in memory, the sorts of a 10M-row
+	 * load took gigabytes. SQLite's sorter keeps runs of up to cache_size
+	 * bytes in memory, one per thread plus the one being filled: with the
+	 * 256 MiB load cache that was over 1 GiB on a 3M-row load
+	 * (bench/RESULTS.md), so the cache is cut to 32 MiB meanwhile. */
+	return bh_store_exec(s, on ? "PRAGMA temp_store=FILE; PRAGMA threads=2; PRAGMA cache_size=-32768"
+				   : "PRAGMA temp_store=MEMORY; PRAGMA threads=0;"
+				     "PRAGMA cache_size=" LOAD_CACHE);
+}
+
 int bh_store_build_indexes(bh_store *s)
 {
 	int rc;
-	/* index builds sort on disk, on two threads: in memory, the sorts of a
-	 * 10M-row load took gigabytes. SQLite's sorter keeps runs of up to
-	 * cache_size bytes in memory, one per thread plus the one being filled:
-	 * with the 256 MiB load cache that was over 1 GiB on a 3M-row load
-	 * (bench/RESULTS.md), so the cache is cut to 32 MiB meanwhile. */
-	if ((rc = bh_store_exec(s, "PRAGMA temp_store=FILE; PRAGMA threads=2;"
-				   "PRAGMA cache_size=-32768")) < 0)
+	if ((rc = bh_store_disk_sorts(s, 1)) < 0)
 		return rc;
 	bh_timing("indexes: start");
 	for (const bh_schema_part *const *p = bh_schema_parts; *p; p++) {
@@ -279,8 +285,7 @@ int bh_store_build_indexes(bh_store *s)
 			return rc;
 		bh_timing((*p)->name);
 	}
-	if ((rc = bh_store_exec(s, "PRAGMA temp_store=MEMORY; PRAGMA threads=0;"
-				   "PRAGMA cache_size=" LOAD_CACHE)) < 0)
+	if ((rc = bh_store_disk_sorts(s, 0)) < 0)
 		return rc;
 	/* statistics for the query planner, sampled so that they stay cheap
 	 * on a large store */

@@ -109,6 +109,11 @@ int bh_store_schema_version(void);
 	"  PRIMARY KEY(a, b)" \
 	") WITHOUT ROWID;"
 
+/* Switches the sorts of the statements that follow to disk (on: temp files,
+ * two threads, a 32 MiB cache: memory stays bounded whatever the size) or
+ * back to the load's in-memory regime. */
+int bh_store_disk_sorts(bh_store *s, int on);
+
 /* Creates the secondary indexes that bulk ingest leaves out while loading;
  * idempotent. Called at the end of each ingest run. */
 int bh_store_build_indexes(bh_store *s);
