@@ -26,35 +26,19 @@ named() {
 	q "$DB" "SELECT count(DISTINCT entity) FROM statement WHERE prop = 'name'"
 }
 
-# txns OUT SPEC...: contract transactions of the fixture's first row, one per
-# SPEC "UEI:NAME:COUNT" (COUNT rows naming the recipient UEI so)
+# txns OUT SPEC...: contract transactions of the fixture's first row, for
+# each SPEC "UEI:NAME:COUNT" COUNT rows naming the recipient UEI so
 txns() {
-	python3 - "$F/txn_current_iso.csv" "$@" <<'PY'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="")))
-head, base = rows[0], rows[1]
-col = {c: i for i, c in enumerate(head)}
-out = csv.writer(open(sys.argv[2], "w", newline=""))
-out.writerow(head)
-tag = sys.argv[2].rsplit("/", 1)[-1].split(".")[0].upper()
-n = 0
-for spec in sys.argv[3:]:
-    uei, name, count = spec.split(":")
-    for _ in range(int(count)):
-        n += 1
-        r = list(base)
-        piid = "70NAME%s%03d" % (tag, n)
-        key = "CONT_AWD_%s_7012_-NONE-_-NONE-" % piid
-        r[col["contract_transaction_unique_key"]] = "7012_-NONE-_%s_0_-NONE-_0" % piid
-        r[col["contract_award_unique_key"]] = key
-        r[col["award_id_piid"]] = piid
-        r[col["recipient_uei"]] = uei
-        r[col["recipient_duns"]] = ""
-        r[col["recipient_name"]] = r[col["recipient_name_raw"]] = name
-        r[col["recipient_parent_uei"]] = r[col["recipient_parent_name"]] = ""
-        r[col["usaspending_permalink"]] = "https://www.usaspending.gov/award/" + key
-        out.writerow(r)
-PY
+	local out=$1 n=0 uei name count
+	shift
+	for spec in "$@"; do
+		IFS=: read -r uei name count <<<"$spec"
+		for _ in $(seq 1 "$count"); do
+			n=$((n + 1))
+			printf '{"piid": "70NAME%s%03d", "recipient": ["%s", "%s"], "recipient_duns": ""}\n' \
+				"$(basename "$out" .csv)" "$n" "$uei" "$name"
+		done
+	done | python3 "$ROOT/tests/txn_rows.py" "$F/txn_current_iso.csv" "$out"
 }
 name_of() {
 	q "$DB" "SELECT e.name FROM entity e WHERE e.rid = (SELECT entity FROM statement

@@ -243,30 +243,16 @@ assert_eq "0 0" "$(awards_walked 7012)" "lists of 5: the fixtures' companies are
 # walk must pass the big ones in every list before it meets the spread award,
 # and may stop in the small ones (a walk that stopped at the first three
 # awards would miss it).
-python3 - "$F/txn_current_iso.csv" "$T/walk.csv" <<'PY'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline="")))
-head, base = rows[0], rows[1]
-col = {c: i for i, c in enumerate(head)}
-out = csv.writer(open(sys.argv[2], "w", newline=""))
-out.writerow(head)
+python3 - <<'PY' | python3 "$ROOT/tests/txn_rows.py" "$F/txn_current_iso.csv" "$T/walk.csv"
+import json
 n = 0
 def txn(piid, fy, dollars):
     global n
-    r = list(base)
     n += 1
-    key = "CONT_AWD_%s_7012_-NONE-_-NONE-" % piid
-    r[col["contract_transaction_unique_key"]] = "7012_-NONE-_%s_%d_-NONE-_0" % (piid, n)
-    r[col["contract_award_unique_key"]] = key
-    r[col["award_id_piid"]] = piid
-    r[col["modification_number"]] = str(n)
-    r[col["federal_action_obligation"]] = r[col["total_dollars_obligated"]] = "%d.00" % dollars
-    r[col["action_date"]] = "%d-03-15" % fy
-    r[col["recipient_uei"]] = "WALKTEST0001"
-    r[col["recipient_name"]] = r[col["recipient_name_raw"]] = "THRESHOLD WALK TESTING CORP"
-    r[col["recipient_parent_uei"]] = r[col["recipient_parent_name"]] = ""
-    r[col["usaspending_permalink"]] = "https://www.usaspending.gov/award/" + key
-    out.writerow(r)
+    amount = "%d.00" % dollars
+    print(json.dumps({"piid": piid, "modification_number": str(n), "federal_action_obligation": amount,
+                      "total_dollars_obligated": amount, "action_date": "%d-03-15" % fy,
+                      "recipient": ["WALKTEST0001", "THRESHOLD WALK TESTING CORP"]}))
 for fy in range(2016, 2020):
     txn("70WALK00SPREAD", fy, 30000)
     for j in range(10):
