@@ -14,14 +14,19 @@
 // RUNS times in a new tab of a browser that has seen the explorer once (its
 // assets come from the browser's cache: their names carry their content
 // hash and the server lets browsers keep them); and reached
-// RUNS times by navigation inside the explorer (a link's hash change, the
+// RUNS times by navigation inside the explorer (a link's history entry, the
 // way users move between pages): median and worst. Last, the median time
 // a cold-loaded page takes to show its end after a jump there. In parentheses, the
 // part of a cold load spent waiting for the API. A console error or a page
 // that shows an error fails the run.
 // Run by bench/serve_pages.sh with SERVE_URL (or SERVE_URLS), WEB, PAGES
-// (a file of "name<TAB>hash" lines) and RUNS set; prints one Markdown row
-// per page and server.
+// (a file of "name<TAB>path" lines, path as in /entity/ID without its
+// first slash) and RUNS set; prints one Markdown row per page and server.
+// A server labelled old with OLD_URLS=hash is a binary from before path
+// URLs: its pages are loaded at #/entity/ID and so on. TIMELINE=1 adds a
+// table of where the cold loads' time went (medians): the page's response
+// end, its style and scripts' (the last /assets/ response), first
+// contentful paint, the usable frame.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +43,11 @@ const RUNS = Number(process.env.RUNS || 5);
 const MODE = process.env.MODE || '';
 const pages = readFileSync(process.env.PAGES, 'utf8').split('\n').filter(Boolean)
   .map((l) => l.split('\t'));
+const hashUrls = (label) => label === 'old' && process.env.OLD_URLS === 'hash';
+// a page's URL on a server: base (with its trailing slash) + path, or the
+// #/ form on an old binary
+const at = (k, path) => SERVERS[k][1] + (hashUrls(SERVERS[k][0]) ? '#/' : '') + path;
+const timeline = SERVERS.map(() => []);
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -60,7 +70,7 @@ let bad = 0;
 function usable() {
   const m = document.getElementById('main');
   if (!m || m.hasAttribute('aria-busy') || !m.querySelector('h1')) return false;
-  if (!location.hash.startsWith('#/agency/')) return true;
+  if (!location.pathname.startsWith('/agency/') && !location.hash.startsWith('#/agency/')) return true;
   const secs = [...m.querySelectorAll(':scope > section')];
   return secs.length >= 5 && secs.every((x) => x.querySelector('h2') && x.querySelector('td, p'))
     && m.querySelector('#top-recipients tbody tr td') !== null;
@@ -69,13 +79,13 @@ function usable() {
 // A cold load in a fresh browser context (nothing cached in the browser):
 // ms from navigation start to a usable page, and how many of them were the
 // API's (its requests' resource timings, first start to last end).
-async function load(base, hash, ctx0) {
+async function load(url, ctx0) {
   const ctx = ctx0 || await newContext();
   const page = await ctx.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(base + hash, { waitUntil: 'commit' });
+  await page.goto(url, { waitUntil: 'commit' });
   // checked in every frame; the frame that found the page usable is
   // painted before the next one starts, where the clock is read
   const t = await page.evaluate(() => new Promise((done, fail) => {
@@ -84,10 +94,17 @@ async function load(base, hash, ctx0) {
       if (!window.behindUsable()) { requestAnimationFrame(tick); return; }
       requestAnimationFrame(() => {
         clearTimeout(limit);
-        const api = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/'));
+        const ms = performance.now();
+        const res = performance.getEntriesByType('resource');
+        const api = res.filter((r) => r.name.includes('/api/'));
+        const assets = res.filter((r) => r.name.includes('/assets/'));
+        const fcp = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
         done({
-          ms: performance.now(),
+          ms,
           api: api.length ? Math.max(...api.map((r) => r.responseEnd)) - Math.min(...api.map((r) => r.startTime)) : 0,
+          doc: performance.getEntriesByType('navigation')[0].responseEnd,
+          assets: assets.length ? Math.max(...assets.map((r) => r.responseEnd)) : 0,
+          fcp: fcp ? fcp.startTime : ms,
         });
       });
     };
@@ -106,17 +123,19 @@ async function load(base, hash, ctx0) {
   if (ctx0) await page.close(); else await ctx.close();
   if (problems.length || err) {
     bad++;
-    console.error(`serve_pages: ${hash}: ${problems.join('; ') || 'the page shows an error'}`);
+    console.error(`serve_pages: ${url}: ${problems.join('; ') || 'the page shows an error'}`);
   }
   return { ...t, h1 };
 }
 
-// Navigation inside the explorer (what a click on a link does: the hash
-// changes, the page's data is fetched and drawn): ms from the change to
-// the second frame after <main> is usable again (usable(): the frame
-// after the change is painted before the second one starts).
-async function navigate(page, hash) {
-  return page.evaluate((h) => new Promise((resolve, reject) => {
+// Navigation inside the explorer (what a click on a link does: a new
+// history entry (the hash on an old binary), the page's data is fetched
+// and drawn): ms from the change to the second frame after <main> is
+// usable again (usable(): the frame after the change is painted before
+// the second one starts).
+async function navigate(page, path, hash) {
+  return page.evaluate(([p, hashed]) => new Promise((resolve, reject) => {
+    const h = '#/' + p;
     const m = document.getElementById('main');
     const t0 = performance.now();
     let busy = false;
@@ -132,44 +151,59 @@ async function navigate(page, hash) {
       }
     });
     obs.observe(m, { attributes: true, attributeFilter: ['aria-busy'], attributeOldValue: true });
-    location.hash = h;
-  }), hash);
+    if (hashed) location.hash = h;
+    else { history.pushState(null, '', '/' + p); dispatchEvent(new PopStateEvent('popstate')); }
+  }), [path, hash]);
 }
 
 try {
   const homes = [];
-  for (const [, base] of SERVERS) {
+  for (const k of SERVERS.keys()) {
     const home = await (await newContext()).newPage();
     home.on('pageerror', (e) => { bad++; console.error(`serve_pages: ${e.message}`); });
-    await home.goto(base + '#/');
+    await home.goto(at(k, ''));
     homes.push(home);
   }
-  for (const [name, hash] of pages) {
+  for (const [name, path] of pages) {
     const first = [], cold = SERVERS.map(() => []), again = SERVERS.map(() => []), nav = SERVERS.map(() => []);
-    for (const [, base] of SERVERS) first.push(await load(base, hash));
+    for (const k of SERVERS.keys()) first.push(await load(at(k, path)));
     // the binaries take turns, in alternating order, so that the machine's
     // load falls on both alike
     const turns = (i) => (i % 2 ? [...SERVERS.keys()].reverse() : [...SERVERS.keys()]);
-    for (let i = 0; i < RUNS; i++) for (const k of turns(i)) cold[k].push(await load(SERVERS[k][1], hash));
+    for (let i = 0; i < RUNS; i++) for (const k of turns(i)) cold[k].push(await load(at(k, path)));
     const seen = [];
-    for (const [, base] of SERVERS) {
+    for (const k of SERVERS.keys()) {
       const ctx = await newContext();
-      await load(base, '#/', ctx);
+      await load(at(k, ''), ctx);
       seen.push(ctx);
     }
-    for (let i = 0; i < RUNS; i++) for (const k of turns(i)) again[k].push((await load(SERVERS[k][1], hash, seen[k])).ms);
+    for (let i = 0; i < RUNS; i++) for (const k of turns(i)) again[k].push((await load(at(k, path), seen[k])).ms);
     for (const ctx of seen) await ctx.close();
     for (let i = 0; i < RUNS; i++) {
       for (const k of turns(i)) {
-        await navigate(homes[k], i % 2 ? '#/' : '#/search?q=x');
-        nav[k].push(await navigate(homes[k], hash));
+        const hashed = hashUrls(SERVERS[k][0]);
+        await navigate(homes[k], i % 2 ? '' : 'search?q=x', hashed);
+        nav[k].push(await navigate(homes[k], path, hashed));
       }
     }
+    SERVERS.forEach(([label], k) => timeline[k].push([name, label, [first[k], ...cold[k]]]));
     const f0 = (x) => x.toFixed(0);
     SERVERS.forEach(([label], k) => {
       const who = label ? ` ${label} |` : '';
       console.log(`| ${name} | ${MODE} |${who} ${f0(first[k].ms)} (${f0(first[k].api)}) | ${f0(median(cold[k].map((r) => r.ms)))} (${f0(median(cold[k].map((r) => r.api)))}) | ${f0(median(again[k]))} | ${f0(median(nav[k]))} | ${f0(Math.max(...nav[k]))} | ${f0(median(cold[k].map((r) => r.end)))} |`);
     });
+  }
+  if (process.env.TIMELINE === '1') {
+    const f0 = (x) => x.toFixed(0);
+    console.log(`\nWhere the cold loads' time went (${MODE}; medians of the first and the ${RUNS} others, ms from navigation):\n`);
+    console.log(`| page |${SERVERS.length > 1 ? ' binary |' : ''} page's response end | style and scripts' end | first contentful paint | usable frame | API ms |`);
+    console.log(`|---|${SERVERS.length > 1 ? '---|' : ''}---:|---:|---:|---:|---:|`);
+    for (const rows of timeline) {
+      for (const [name, label, loads] of rows) {
+        const m = (k) => f0(median(loads.map((r) => r[k])));
+        console.log(`| ${name} |${SERVERS.length > 1 ? ` ${label} |` : ''} ${m('doc')} | ${m('assets')} | ${m('fcp')} | ${m('ms')} | ${m('api')} |`);
+      }
+    }
   }
 } finally {
   await browser.close();

@@ -9,7 +9,10 @@
 #   DB=store (default bench/out/full.db, built by bench/serve_load.sh),
 #   RUNS (loads per page after the first, default 5), MODES,
 #   OLD=another behind binary: served beside BEHIND on the same store and
-#   measured in turns with it, one row each (old vs new in the same run).
+#   measured in turns with it, one row each (old vs new in the same run);
+#   OLD_URLS=hash (default: a binary before path URLs, its pages at
+#   #/entity/ID ...) or path; TIMELINE=1: also where a cold load's time
+#   goes (the page's response, its scripts and style, first paint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BEHIND=${BEHIND:-build/behind}
@@ -31,14 +34,14 @@ pac=$(sq "SELECT e.id FROM fec_txn t JOIN entity e ON e.rid = t.cmte GROUP BY e.
 lobby=$(sq "SELECT e.id FROM lda_filing f JOIN entity e ON e.rid = f.registrant GROUP BY e.rid ORDER BY count(*) DESC LIMIT 1")
 pages=$OUT/pages.tsv
 {
-	printf 'search "geo"\t#/search?q=geo\n'
-	printf 'search "detention services"\t#/search?q=detention%%20services\n'
-	printf 'entity: ICE (subagency:7012)\t#/entity/subagency%%3A7012\n'
-	printf 'entity: GEO Group (%s)\t#/entity/%s\n' "$geo" "$(enc "$geo")"
-	printf 'entity: largest PAC (%s)\t#/entity/%s\n' "$pac" "$(enc "$pac")"
-	printf 'entity: largest LDA registrant (%s)\t#/entity/%s\n' "$lobby" "$(enc "$lobby")"
-	printf 'dossier: ICE (7012)\t#/agency/7012\n'
-	printf 'dossier: DHS (070)\t#/agency/070\n'
+	printf 'search "geo"\tsearch?q=geo\n'
+	printf 'search "detention services"\tsearch?q=detention%%20services\n'
+	printf 'entity: ICE (subagency:7012)\tentity/subagency%%3A7012\n'
+	printf 'entity: GEO Group (%s)\tentity/%s\n' "$geo" "$(enc "$geo")"
+	printf 'entity: largest PAC (%s)\tentity/%s\n' "$pac" "$(enc "$pac")"
+	printf 'entity: largest LDA registrant (%s)\tentity/%s\n' "$lobby" "$(enc "$lobby")"
+	printf 'dossier: ICE (7012)\tagency/7012\n'
+	printf 'dossier: DHS (070)\tagency/070\n'
 } >"$pages"
 
 # shellcheck source=bench/serve_lib.sh
@@ -67,7 +70,7 @@ for mode in $MODES; do
 	fi
 	serve_up "$DB" "$OUT/pages_serve.log" "${extra[@]}"
 	if [ -n "$urls" ]; then
-		SERVE_URLS="$urls new=$url" WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
+		SERVE_URLS="$urls new=$url" OLD_URLS=${OLD_URLS:-hash} WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
 	else
 		SERVE_URL=$url WEB=$WEB PAGES=$pages RUNS=$RUNS MODE=$mode node bench/serve_pages.mjs
 	fi

@@ -1,8 +1,6 @@
 // Builds the explorer: bundles web/src/main.js with esbuild into
 // web/dist/assets/app-HASH.js (and the chunks it imports, statically or on
-// demand), web/src/boot.js into boot-HASH.js (a classic script that starts
-// the page's first API request before the bundle runs, see first.js),
-// copies app.css as app-HASH.css, and writes index.html naming them, with a
+// demand), copies app.css as app-HASH.css, and writes index.html naming them, with a
 // modulepreload for each chunk the bundle imports statically (so the
 // browser fetches it beside app.js instead of after parsing app.js). Every
 // asset but index.html has its content hash in its name, so the server can
@@ -33,8 +31,6 @@ const app = await build({
   entryNames: 'app-[hash]',
   chunkNames: 'chunk-[hash]',
 });
-const boot = await build({ ...common, entryPoints: [join(here, 'src', 'boot.js')], format: 'iife',
-  entryNames: 'boot-[hash]' });
 
 const url = (p) => '/assets/' + basename(p);
 const entry = (m) => Object.entries(m.metafile.outputs).find(([, o]) => o.entryPoint)[0];
@@ -52,7 +48,6 @@ const swap = (from, to) => {
 };
 swap('<link rel="stylesheet" href="/assets/app.css">', `<link rel="stylesheet" href="/assets/${cssName}">`);
 swap('<script type="module" src="/assets/app.js"></script>',
-  `<script async src="${url(entry(boot))}"></script>\n` +
   preload.map((p) => `<link rel="modulepreload" href="${p}">\n`).join('') +
   `<script type="module" src="${url(appJs)}"></script>`);
 writeFileSync(join(dist, 'index.html'), html);

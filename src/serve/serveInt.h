@@ -105,4 +105,19 @@ extern const bh_asset bh_assets[]; /* ends with a NULL path */
 /* The embedded asset at exactly `path`, or NULL. No filesystem access. */
 const bh_asset *bh_asset_find(const char *path);
 
+/* Pages of the explorer at path URLs (page.c). bh_page_is: whether `url`
+ * (a decoded path) is one. bh_page_first: the API path of the page's first
+ * request into *api (static; NULL when the page has none the server can
+ * make), its parameters set on the connection `conn` (a struct
+ * MHD_Connection *), the one taken from the path copied into *arg (owned
+ * by the caller, kept until the request ends); -1 when out of memory.
+ * bh_page_html: the page in *out (owned by the caller, *len bytes): the
+ * shell with, when api is set, the API's answer inside (`answer`, n bytes
+ * of JSON, borrowed: the answer, or {"error": ...} with its status); 0 or
+ * -1. */
+int bh_page_is(const char *url);
+int bh_page_first(const char **api, void *conn, const char *url, char **arg);
+int bh_page_html(char **out, size_t *len, const bh_asset *shell, const char *api, int status,
+		 const char *answer, size_t n);
+
 #endif

@@ -80,6 +80,7 @@ typedef struct {
 	size_t shared_len;
 	char shared_ctype[64];
 	int64_t t0; /* when the request arrived, for the log */
+	char *page_arg; /* a page's parameter taken from its path (page.c) */
 } conn_state;
 
 static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -274,17 +275,29 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *c
 	return ok;
 }
 
+/* {"error": msg} into *body (owned by the caller); 0 or -1. */
+static int error_json(char **body, size_t *len, const char *msg)
+{
+	FILE *f = open_memstream(body, len);
+	if (!f)
+		return -1;
+	fputs("{\"error\":", f);
+	bh_json_str(f, msg);
+	fputs("}\n", f);
+	if (fclose(f) != 0) {
+		free(*body);
+		*body = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static enum MHD_Result reply_error(struct MHD_Connection *c, int status, const char *msg)
 {
 	char *body = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&body, &len);
-	if (!f)
+	if (error_json(&body, &len, msg) < 0)
 		return MHD_NO;
-	fputs("{\"error\":", f);
-	bh_json_str(f, msg);
-	fputs("}\n", f);
-	fclose(f);
 	return reply(c, status, "application/json; charset=utf-8", body, len, 1, NULL);
 }
 
@@ -413,33 +426,23 @@ static int cache_key(char *out, size_t cap, struct MHD_Connection *c, const char
 	return b.len > b.cap ? -1 : 0;
 }
 
-static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const char *url,
-				 const char *method, conn_state *st)
+/* The answer of read or write route `rt` to this connection's parameters,
+ * from the response cache or computed on a pooled store (then cached):
+ * *body (owned by the caller) and *len, with r->status, r->err and r->ctype
+ * saying how it went, *x_cache the X-Behind-Cache header. Returns 0, 1 when
+ * the request now follows another connection's identical computation
+ * (suspended: nothing to reply yet; only when !st->solo), or -1 when out
+ * of memory. Called by serve_api and serve_page. */
+static int answer(bh_server *srv, struct MHD_Connection *c, const bh_route *rt, const char *url,
+		  const char *method, conn_state *st, bh_req *r, char **body, size_t *len,
+		  const char **x_cache)
 {
-	const bh_route *rt = NULL;
-	int path_known = 0, rc;
-	const char *why = NULL;
 	pooled *p = NULL;
-	bh_req r = {0};
-	char *body = NULL;
-	size_t len = 0;
-	int is_head = !strcmp(method, "HEAD");
+	int rc;
 
-	for (const bh_route *x = bh_routes; x->method; x++) {
-		if (strcmp(x->path, url) != 0)
-			continue;
-		path_known = 1;
-		if (!strcmp(x->method, method) || (is_head && !strcmp(x->method, "GET")))
-			rt = x;
-	}
-	if (!rt)
-		return path_known ? reply_error(c, 405, "method not allowed")
-				  : reply_error(c, 404, "no such endpoint (GET /api/ lists them)");
-	if (rt->write && (rc = write_refused(srv, c, &why)) != 0)
-		return reply_error(c, rc, why);
-	if (st->too_big)
-		return reply_error(c, 413, "request body too large");
-
+	*body = NULL;
+	*len = 0;
+	*x_cache = NULL;
 	/* a read answer already computed on this generation of the store, or
 	 * being computed for another connection */
 	char key[BH_SERVE_MAX_URL + 64], ctype[64];
@@ -447,65 +450,151 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 	int keyed = (srv->cache || srv->flights) && !rt->write && strcmp(method, "POST") != 0 &&
 		    cache_key(key, sizeof key, c, url) == 0 && (gen = generation(srv)) != 0;
 	int cacheable = keyed && srv->cache, lead = 0;
-	if (cacheable && bh_rcache_get(&body, &len, ctype, sizeof ctype, srv->cache, key, gen) == 1)
-		return reply(c, 200, ctype, body, len, 1, "hit");
+	r->status = 200;
+	if (cacheable && bh_rcache_get(body, len, ctype, sizeof ctype, srv->cache, key, gen) == 1) {
+		snprintf(st->shared_ctype, sizeof st->shared_ctype, "%s", ctype);
+		r->ctype = st->shared_ctype;
+		*x_cache = "hit";
+		return 0;
+	}
 	if (keyed && srv->flights && !st->solo) {
 		if ((rc = bh_flight_join(srv->flights, key, gen, st)) == 0)
-			return MHD_YES; /* suspended until the leader lands */
+			return 1; /* suspended until the leader lands */
 		lead = rc == 1;
 		if (lead && srv->lead_delay_ms)
 			usleep((useconds_t)srv->lead_delay_ms * 1000);
 	}
 
-	if (!(r.out = open_memstream(&body, &len)))
-		return reply_error(c, 500, "out of memory");
-	r.conn = c;
-	r.status = 200;
-	r.ctype = "application/json; charset=utf-8";
-	r.body = st->body;
-	r.body_len = st->len;
-	r.db = srv->db;
-	r.write = srv->write;
-	r.page_token = srv->write && !srv->listened ? srv->token : NULL;
+	if (!(r->out = open_memstream(body, len)))
+		return -1;
+	r->conn = c;
+	r->ctype = "application/json; charset=utf-8";
+	r->body = st->body;
+	r->body_len = st->len;
+	r->db = srv->db;
+	r->write = srv->write;
+	r->page_token = srv->write && !srv->listened ? srv->token : NULL;
 	if ((rc = pool_get(&p, srv)) < 0) {
-		bh_req_fail(&r, 503, "%s", bh_error_last());
+		bh_req_fail(r, 503, "%s", bh_error_last());
 	} else {
-		r.store = p->s;
-		p->timed_out = &r.timed_out;
+		r->store = p->s;
+		p->timed_out = &r->timed_out;
 		p->deadline_ns = now_ns() + (int64_t)srv->timeout_ms * 1000000;
 		bh_error_clear();
 		/* one snapshot for all the queries of a read (and one lock, not
 		 * one per statement) */
 		int in_txn = !rt->write && sqlite3_exec(p->s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-		rc = rt->handler(&r);
-		if (rc < 0 && r.status == 200)
-			bh_req_fail_rc(&r, rc);
+		rc = rt->handler(r);
+		if (rc < 0 && r->status == 200)
+			bh_req_fail_rc(r, rc);
 		if (in_txn && !sqlite3_get_autocommit(p->s->db))
 			sqlite3_exec(p->s->db, "COMMIT", NULL, NULL, NULL);
 		pool_put(srv, p);
 	}
-	rc = fclose(r.out);
+	rc = fclose(r->out);
+	r->out = NULL;
 	if (lead)
 		bh_flight_land(srv->flights, key, gen,
-			       !rc && r.status == 200 && len <= BH_SERVE_MAX_OUT ? body : NULL, len,
-			       r.ctype);
+			       !rc && r->status == 200 && *len <= BH_SERVE_MAX_OUT ? *body : NULL, *len,
+			       r->ctype);
 	if (rc != 0) {
-		free(body);
+		free(*body);
+		*body = NULL;
+		return -1;
+	}
+	if (*len > BH_SERVE_MAX_OUT) {
+		free(*body);
+		*body = NULL;
+		bh_req_fail(r, 500, "the answer is larger than the server sends; narrow it");
+		return 0;
+	}
+	if (r->status != 200) {
+		free(*body);
+		*body = NULL;
+		if (r->status >= 500)
+			fprintf(stderr, "behind serve: %s %s: %d %s\n", method, url, r->status, r->err);
+		return 0;
+	}
+	if (cacheable) {
+		bh_rcache_put(srv->cache, key, gen, *body, *len, r->ctype);
+		*x_cache = "miss";
+	}
+	return 0;
+}
+
+static const bh_route *route_of(const char *url, const char *method, int *path_known)
+{
+	const bh_route *rt = NULL;
+	int is_head = !strcmp(method, "HEAD");
+	*path_known = 0;
+	for (const bh_route *x = bh_routes; x->method; x++) {
+		if (strcmp(x->path, url) != 0)
+			continue;
+		*path_known = 1;
+		if (!strcmp(x->method, method) || (is_head && !strcmp(x->method, "GET")))
+			rt = x;
+	}
+	return rt;
+}
+
+static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const char *url,
+				 const char *method, conn_state *st)
+{
+	int path_known, rc;
+	const char *why = NULL, *x_cache;
+	const bh_route *rt = route_of(url, method, &path_known);
+	bh_req r = {0};
+	char *body;
+	size_t len;
+
+	if (!rt)
+		return path_known ? reply_error(c, 405, "method not allowed")
+				  : reply_error(c, 404, "no such endpoint (GET /api/ lists them)");
+	if (rt->write && (rc = write_refused(srv, c, &why)) != 0)
+		return reply_error(c, rc, why);
+	if (st->too_big)
+		return reply_error(c, 413, "request body too large");
+	if ((rc = answer(srv, c, rt, url, method, st, &r, &body, &len, &x_cache)) == 1)
+		return MHD_YES;
+	if (rc < 0)
 		return reply_error(c, 500, "out of memory");
-	}
-	if (len > BH_SERVE_MAX_OUT) {
-		free(body);
-		return reply_error(c, 500, "the answer is larger than the server sends; narrow it");
-	}
-	if (r.status != 200) {
-		free(body);
-		if (r.status >= 500)
-			fprintf(stderr, "behind serve: %s %s: %d %s\n", method, url, r.status, r.err);
+	if (r.status != 200)
 		return reply_error(c, r.status, r.err);
+	return reply(c, r.status, r.ctype, body, len, 1, x_cache);
+}
+
+/* A page of the explorer at its path URL (/entity/ID, /agency/ID,
+ * /search?q=..., page.c): the page itself with the answer of its first API
+ * request inside, so that a cold load needs no request of its own before
+ * drawing. Computed alone (never suspended behind another connection) and
+ * through the response cache, under the API's cache key, so the page and
+ * /api/ share answers. */
+static enum MHD_Result serve_page(bh_server *srv, struct MHD_Connection *c, const char *url,
+				  const char *method, conn_state *st)
+{
+	const bh_asset *shell = bh_asset_find("/");
+	const char *api = NULL, *x_cache = NULL;
+	int path_known, rc = 0;
+	bh_req r = {0};
+	char *body = NULL, *page = NULL;
+	size_t len = 0, plen = 0;
+
+	if (!shell || bh_page_first(&api, c, url, &st->page_arg) < 0)
+		return reply_error(c, 500, "out of memory");
+	if (api) {
+		const bh_route *rt = route_of(api, "GET", &path_known);
+		st->solo = 1;
+		if (!rt || (rc = answer(srv, c, rt, api, "GET", st, &r, &body, &len, &x_cache)) < 0)
+			return reply_error(c, 500, "out of memory");
 	}
-	if (cacheable)
-		bh_rcache_put(srv->cache, key, gen, body, len, r.ctype);
-	return reply(c, r.status, r.ctype, body, len, 1, cacheable ? "miss" : NULL);
+	if (api && r.status != 200 && error_json(&body, &len, r.err) < 0)
+		return reply_error(c, 500, "out of memory");
+	rc = bh_page_html(&page, &plen, shell, api, r.status, body, len);
+	free(body);
+	if (rc < 0)
+		return reply_error(c, 500, "out of memory");
+	(void)method;
+	return reply(c, 200, "text/html; charset=utf-8", page, plen, 1, x_cache);
 }
 
 /* Whether Accept-Encoding allows gzip: a "gzip" token not given q=0. */
@@ -623,6 +712,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ok = serve_api(srv, c, url, method, st);
 	else if (strcmp(method, "POST") == 0)
 		ok = reply_error(c, 405, "method not allowed");
+	else if (bh_page_is(url))
+		ok = serve_page(srv, c, url, method, st);
 	else
 		ok = serve_asset(c, url);
 	if (st->following)
@@ -640,6 +731,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (st) {
 		free(st->shared);
 		free(st->body);
+		free(st->page_arg);
 		free(st);
 		*con_cls = NULL;
 	}

@@ -28,7 +28,7 @@ await run(async () => {
   const idx = sugg.findIndex((t) => t.includes('ACME DETENTION'));
   for (let i = 0; i <= idx; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/entity\/duns%3A012345678$/);
+  await page.waitForURL(/\/entity\/duns%3A012345678$/);
   await page.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
 
   // ---- entity page ---------------------------------------------------------
@@ -46,7 +46,7 @@ await run(async () => {
   await shot(page, '02-entity');
 
   // ---- full search page, grouped by kind ------------------------------------
-  await page.goto(URL + '#/search?q=detention');
+  await page.goto(URL + 'search?q=detention');
   await page.locator('section.group').first().waitFor();
   const groups = await page.locator('section.group h2').allInnerTexts();
   check(groups.some((g) => g.startsWith('Companies')) && groups.some((g) => g.startsWith('Agencies')) && groups.some((g) => g.startsWith('Contracts')),
@@ -54,8 +54,12 @@ await run(async () => {
   await shot(page, '03-search');
 
   // ---- agency dossier --------------------------------------------------------
-  await page.goto(URL + '#/agency/7012');
+  await page.goto(URL + 'agency/7012');
   await page.locator('#total').waitFor();
+  // the five sections of `behind who`, numbered 1-5 (a scalar field of the
+  // answer, such as its figure id, is not a section)
+  eq('1. Money|2. Supply chain|3. Lobbying|4. Revolving door|5. Political money',
+    (await page.locator('main > section > h2').allTextContents()).join('|'), 'dossier sections 1-5');
   eq('U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT', await text(page, 'h1'), 'dossier heading');
   eq('$2,262,655.17', await text(page, '#total'), 'dossier total');
   const firstRow = await page.locator('#top-recipients tbody tr').first().innerText();
@@ -76,7 +80,7 @@ await run(async () => {
   eq('$170,000.10', await text(page, '#total'), 'dossier FY2021-2022 total');
 
   // ---- network view, expand on click -----------------------------------------
-  await page.goto(URL + '#/network/duns%3A098765432');
+  await page.goto(URL + 'network/duns%3A098765432');
   await page.locator('#net-status').waitFor();
   await page.waitForFunction(() => /entities/.test(document.querySelector('#net-status')?.textContent || ''));
   eq('4 entities, 3 links', await text(page, '#net-status'), 'network: HOLLOWAY and its 3 neighbours');
@@ -94,30 +98,44 @@ await run(async () => {
   check(!(await page.locator('#net-tables').innerText()).includes('parent of'), 'kind filter hides parent_of links');
   await shot(page, '06-network-expanded');
 
-  // a cold load (fresh browser context) of each page kind asks the API
-  // once: boot.js started the page's first request before the bundle ran,
-  // and the page took that answer (web/src/first.js)
-  for (const [hash, route, h1] of [['#/entity/duns%3A012345678', '/api/show', 'ACME DETENTION SERVICES LLC'],
-    ['#/agency/7012', '/api/who', 'U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT'], ['#/search?q=acme', '/api/search', 'Search: acme']]) {
+  // a cold load (fresh browser context) of each page kind at its path asks
+  // the API nothing: the server put the answer in the page (src/serve/page.c)
+  for (const [path, h1, value] of [['entity/duns%3A012345678', 'ACME DETENTION SERVICES LLC', '$1,237,654.83'],
+    ['agency/7012', 'U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT', '$2,262,655.17'], ['search?q=acme', 'Search: acme', 'ACME DETENTION SERVICES LLC']]) {
     const cold = await newPage();
-    await cold.goto(URL + hash);
+    await cold.goto(URL + path);
     await cold.locator('h1', { hasText: h1 }).waitFor();
-    const got = await cold.evaluate((r) => ({
-      n: performance.getEntriesByType('resource').filter((e) => e.name.includes(r)).length,
-      left: window.behindEarly,
-    }), route);
-    eq(1, got.n, `cold ${hash}: one ${route} request`);
-    eq(null, got.left, `cold ${hash}: the page took the early answer`);
+    await cold.waitForFunction(() => document.querySelector('main[aria-busy]') === null);
+    eq(0, await cold.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).length),
+      `cold /${path}: no API request`);
+    check((await seenText(cold, 'main')).includes(value), `cold /${path} shows ${value}`);
     await cold.context().close();
   }
+  // an older #/ link lands on the same page at its path, asking the API once
+  const old = await newPage();
+  await old.goto(URL + '#/entity/duns%3A012345678');
+  await old.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
+  eq(URL + 'entity/duns%3A012345678', old.url(), 'a #/ link becomes the path URL');
+  eq(1, await old.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/show')).length),
+    'a #/ link: one /api/show request');
+  // a link inside the explorer moves without loading a document; Back returns
+  await old.evaluate(() => { window.sameDocument = true; });
+  await old.locator('main a[href="/entity/duns%3A098765432"]').first().click();
+  await old.locator('h1', { hasText: 'HOLLOWAY HOLDINGS INC' }).waitFor();
+  eq(URL + 'entity/duns%3A098765432', old.url(), 'a link goes to its path');
+  eq(true, await old.evaluate(() => window.sameDocument), 'a link moves inside the page (history.pushState)');
+  await old.goBack();
+  await old.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
+  eq(true, await old.evaluate(() => window.sameDocument), 'Back returns inside the page');
+  await old.context().close();
 
   // charts and the graph have readable tables with the same figures
-  await page.goto(URL + '#/entity/duns%3A012345678');
+  await page.goto(URL + 'entity/duns%3A012345678');
   await page.locator('h1', { hasText: 'ACME DETENTION SERVICES LLC' }).waitFor();
   const fig = await page.locator('figure.chart details.figures table').first().textContent();
   check(['2013', '$1,000,000.00', '2014', '$250,000.50', '2015', '-$12,345.67'].every((v) => fig.includes(v)),
     'the year chart has a table of its figures', fig);
-  await page.goto(URL + '#/network/duns%3A098765432');
+  await page.goto(URL + 'network/duns%3A098765432');
   await page.waitForFunction(() => /entities/.test(document.querySelector('#net-status')?.textContent || ''));
   eq(3, await page.locator('#net-tables table').last().locator('tbody tr').count(), 'the graph\'s links as table rows');
   check((await page.locator('#net-tables').innerText()).includes('ACME DETENTION SERVICES LLC'), 'the graph\'s nodes as a table');
@@ -134,7 +152,7 @@ await run(async () => {
   check(onQ, 'Tab reaches the search box');
   await kb.keyboard.type('acme');
   await kb.keyboard.press('Enter'); /* no suggestion chosen: the form searches */
-  await kb.waitForURL(/#\/search\?q=acme$/);
+  await kb.waitForURL(/\/search\?q=acme$/);
   await kb.locator('section.group a').first().waitFor();
   let onHit = '';
   for (let i = 0; i < 30 && !onHit.includes('ACME DETENTION'); i++) {
@@ -149,10 +167,10 @@ await run(async () => {
 
   // ---- phone width (375 px): no page scrolls sideways ----------------------------
   const phone = await newPage({ width: 375, height: 812 });
-  for (const [hash, ready, name] of [['#/agency/7012', '#total', '07-phone-dossier'],
-    ['#/search?q=detention', 'section.group', '10-phone-search'],
-    ['#/entity/duns%3A012345678', 'svg.bars', '10-phone-entity'],
-    ['#/network/duns%3A098765432', '#net-tables table', '10-phone-network'], ['#/', 'h1', '10-phone-home']]) {
+  for (const [hash, ready, name] of [['agency/7012', '#total', '07-phone-dossier'],
+    ['search?q=detention', 'section.group', '10-phone-search'],
+    ['entity/duns%3A012345678', 'svg.bars', '10-phone-entity'],
+    ['network/duns%3A098765432', '#net-tables table', '10-phone-network'], ['', 'h1', '10-phone-home']]) {
     await phone.goto(URL + hash);
     await phone.locator(ready).first().waitFor();
     await phone.waitForFunction(() => document.querySelector('main[aria-busy]') === null);
@@ -163,12 +181,12 @@ await run(async () => {
 
   // ---- hostile record text ---------------------------------------------------------
   const hp = await newPage();
-  await hp.goto(HOSTILE + '#/entity/uei%3APINEWSEC0003');
+  await hp.goto(HOSTILE + 'entity/uei%3APINEWSEC0003');
   await hp.locator('h1').first().waitFor();
   await hp.waitForFunction(() => document.querySelector('main[aria-busy]') === null);
   eq(EVIL, await hp.locator('h1').first().textContent(), 'the hostile name is shown as text');
   eq(0, await hp.locator('main img, main script').count(), 'no element was made from the name');
-  await hp.goto(HOSTILE + '#/agency/7012');
+  await hp.goto(HOSTILE + 'agency/7012');
   await hp.locator('#total').waitFor();
   check((await seenText(hp, 'main')).includes(EVIL), 'hostile name as text in the dossier');
   eq(0, await hp.locator('main img, main script').count(), 'no element from the name in the dossier');

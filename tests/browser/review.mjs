@@ -1,4 +1,4 @@
-// Browser test of the review queue (#/review) in headless Chromium: the
+// Browser test of the review queue (/review) in headless Chromium: the
 // first pair and its reasons as the store holds them (expected values from
 // sqlite3, passed in by tests/e2e/browser.sh), a judgment made by keyboard
 // alone (Tab to Split, Enter), another by its shortcut (U), the queue
@@ -17,7 +17,7 @@ const want = {
 
 await run(async () => {
   const page = await newPage();
-  await page.goto(URL + '#/review');
+  await page.goto(URL + 'review');
   await page.locator('#rv-title').waitFor();
   eq(`${want.pending} pairs waiting`, await page.locator('#rv-status').innerText(), 'pending count = resolve_review rows');
   const sides = await page.locator('.side h3').allInnerTexts();
@@ -55,7 +55,7 @@ await run(async () => {
 
   // phone width: the page fits, the buttons are reachable
   const phone = await newPage({ width: 375, height: 812 });
-  await phone.goto(URL + '#/review');
+  await phone.goto(URL + 'review');
   await phone.locator('#rv-title').waitFor();
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, 'no sideways scrolling of the review page at 375 px', overflow);

@@ -176,10 +176,8 @@ get "/"
 assert_eq 200 "$STATUS" "index"
 assert_contains "$HEADERS" "Cache-Control: no-cache" "the page is revalidated"
 app=$(grep -o '<script type="module" src="/assets/app-[A-Z0-9]*\.js">' "$BODY" | grep -o '/assets/[^"]*')
-boot=$(grep -o '<script async src="/assets/boot-[A-Z0-9]*\.js">' "$BODY" | grep -o '/assets/[^"]*')
 css=$(grep -o '/assets/app-[A-Z0-9]*\.css' "$BODY")
 assert_ne "" "$app" "index loads the bundle by its hashed name"
-assert_ne "" "$boot" "index loads boot.js (the early API request)"
 assert_ne "" "$css" "index loads the stylesheet by its hashed name"
 assert_not_contains "$BODY" "<script>" "no inline script"
 index=$(cat "$BODY")

@@ -3,6 +3,7 @@
 // money-flow diagram (agency -> companies -> political recipients, when the
 // influence records name them) and every figure in a table too.
 import { api } from './api.js';
+import { go } from './route.js';
 import { h, entityHref, table } from './dom.js';
 import { yearChart, flowChart } from './chart.js';
 import { money, int, span } from './fmt.js';
@@ -18,12 +19,12 @@ export async function agencyPage(main, id, params) {
     h('label', null, 'From FY ', h('input', { name: 'from', type: 'number', min: 1990, max: 2100, value: from, inputmode: 'numeric' })),
     h('label', null, ' to FY ', h('input', { name: 'to', type: 'number', min: 1990, max: 2100, value: to, inputmode: 'numeric' })),
     h('button', { type: 'submit' }, 'Apply'),
-    ' · ', h('a', { href: '#/entity/' + encodeURIComponent(d.agency.id) }, 'Entity page'),
-    ' · ', h('a', { href: '#/network/' + encodeURIComponent(d.agency.id) }, 'Network view'));
+    ' · ', h('a', { href: '/entity/' + encodeURIComponent(d.agency.id) }, 'Entity page'),
+    ' · ', h('a', { href: '/network/' + encodeURIComponent(d.agency.id) }, 'Network view'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
-    location.hash = `#/agency/${encodeURIComponent(id)}?from=${encodeURIComponent(f.get('from'))}&to=${encodeURIComponent(f.get('to'))}`;
+    go(`/agency/${encodeURIComponent(id)}?from=${encodeURIComponent(f.get('from'))}&to=${encodeURIComponent(f.get('to'))}`);
   });
   main.append(form);
   main.append(h('p', { class: 'total' }, 'Total obligations: ', h('strong', { id: 'total' }, money(d.total)), ` from ${int(d.records)} records`));
@@ -64,8 +65,13 @@ export async function agencyPage(main, id, params) {
   main.append(sec2);
 
   const known = new Set(['agency', 'from_fy', 'to_fy', 'total', 'records', 'rule', 'money', 'supply_chain']);
+  // further sections of the answer, numbered on from 3; a scalar field
+  // (the total's figure id) is a line, not a section
   let n = 3;
-  for (const [k, v] of Object.entries(d)) if (!known.has(k)) main.append(generic(`${n++}. ${k}`, v, 1));
+  for (const [k, v] of Object.entries(d)) {
+    if (known.has(k)) continue;
+    main.append(v && typeof v === 'object' ? generic(`${n++}. ${k[0].toUpperCase()}${k.slice(1)}`, v, 1) : generic(k, v, 1));
+  }
 }
 
 // Political recipients of a company's PACs, when the influence section

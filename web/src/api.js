@@ -8,33 +8,42 @@ export function apiUrl(path, params = {}) {
 
 const get = (url, signal) => fetch(url, { signal, headers: { Accept: 'application/json' } });
 
-// A request started by boot.js before the bundle ran (a global, since the
-// two are separate scripts); taken once, by the first api() call for the
-// same URL.
-export function early(url) {
-  const res = get(url);
-  res.catch(() => { /* a failure reaches the page's own await */ });
-  window.behindEarly = { url, res };
+// The answer of the page's first API request, which the server put in the
+// page it served at a path URL (src/serve/page.c): {api: "/api/show",
+// status, body}, taken once by the first api() call for that endpoint, so
+// that a cold load asks the API nothing before drawing.
+let first = null;
+
+// Reads the server's answer out of the page (once, before the first route).
+export function takeFirstAnswer() {
+  const el = document.getElementById('first-answer');
+  if (!el) return;
+  el.remove();
+  try {
+    first = { api: el.dataset.api, status: Number(el.dataset.status), body: JSON.parse(el.textContent) };
+  } catch { first = null; /* not JSON: ask the API */ }
 }
 
 export async function api(path, params = {}, signal) {
-  const url = apiUrl(path, params);
-  const e = window.behindEarly;
-  if (e && e.url === url && !signal) {
-    window.behindEarly = null;
-    return answer(await e.res);
+  const f = first;
+  first = null;
+  if (f && !signal && f.api === '/api/' + path) {
+    if (f.status !== 200) throw failure(f.status, f.body, '');
+    return f.body;
   }
-  return answer(await get(url, signal));
+  return answer(await get(apiUrl(path, params), signal));
+}
+
+function failure(status, body, statusText) {
+  const e = new Error((body && body.error) || `${status} ${statusText}`);
+  e.status = status;
+  return e;
 }
 
 async function answer(res) {
   let body = null;
   try { body = await res.json(); } catch { /* not JSON */ }
-  if (!res.ok) {
-    const e = new Error((body && body.error) || `${res.status} ${res.statusText}`);
-    e.status = res.status;
-    throw e;
-  }
+  if (!res.ok) throw failure(res.status, body, res.statusText);
   return body;
 }
 

@@ -42,7 +42,7 @@ export function safeUrl(u) {
 }
 
 export function entityHref(id) {
-  return '#/entity/' + encodeURIComponent(id);
+  return '/entity/' + encodeURIComponent(id);
 }
 
 export function table(caption, cols, rows, opts = {}) {

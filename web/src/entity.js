@@ -40,8 +40,8 @@ export async function entityPage(main, id) {
   const e = await api('show', { id });
   document.title = `${e.name} — behind`;
   main.append(h('h1', null, e.name), h('p', { class: 'muted' }, `${e.kind.replace('_', ' ')} · ${e.id}`));
-  const nav = h('p', { class: 'actions' }, h('a', { href: '#/network/' + encodeURIComponent(e.id) }, 'Network view'));
-  if (e.kind === 'public_body') nav.append(' · ', h('a', { href: '#/agency/' + encodeURIComponent(e.id) }, 'Agency dossier'));
+  const nav = h('p', { class: 'actions' }, h('a', { href: '/network/' + encodeURIComponent(e.id) }, 'Network view'));
+  if (e.kind === 'public_body') nav.append(' · ', h('a', { href: '/agency/' + encodeURIComponent(e.id) }, 'Agency dossier'));
   main.append(nav);
 
   const facts = h('div', { class: 'cols' });
@@ -57,7 +57,7 @@ export async function entityPage(main, id) {
   if (giv.length) main.append(yearChart('Contract money awarded by fiscal year', giv));
   if ((e.received || []).length) {
     main.append(h('section', null, h('h2', null, 'Received by agency and year'), table(null, [
-      { label: 'Agency', cell: (r) => (r.agency_id ? h('a', { href: '#/agency/' + encodeURIComponent(r.agency_id) }, r.agency) : r.agency) },
+      { label: 'Agency', cell: (r) => (r.agency_id ? h('a', { href: '/agency/' + encodeURIComponent(r.agency_id) }, r.agency) : r.agency) },
       { label: 'Fiscal year', cell: (r) => r.fiscal_year },
       { label: 'Amount', num: true, cell: (r) => money(r.amount) },
       { label: 'Records', num: true, cell: (r) => int(r.records) },

@@ -1,8 +1,11 @@
-// The explorer's entry point: a hash router (#/, #/search?q=, #/entity/ID,
-// #/agency/ID, #/network/ID, #/review) that clears <main>, renders the page and moves
-// focus to its heading so keyboard and screen-reader users follow along.
+// The explorer's entry point: a router over path URLs (/, /search?q=,
+// /entity/ID, /agency/ID, /network/ID, /review; route.js) that clears
+// <main>, renders the page and moves focus to its heading so keyboard and
+// screen-reader users follow along. Same-origin links to pages move by
+// history.pushState; links of the older #/ form are turned into paths.
 import { h } from './dom.js';
-import { parseHash } from './first.js';
+import { takeFirstAnswer } from './api.js';
+import { parseRoute, hashToPath, isPage, go } from './route.js';
 import { setupSuggest, searchPage } from './search.js';
 import { entityPage } from './entity.js';
 import { agencyPage } from './agency.js';
@@ -11,42 +14,40 @@ import { reviewPage } from './review.js';
 let cleanup = null;
 let seq = 0;
 
-function navigate(href) {
-  if (location.hash === href) route();
-  else location.hash = href;
-}
-
 function home(main) {
   document.title = 'behind: who is behind this agency?';
   main.append(h('h1', null, 'Who is behind this agency?'),
     h('p', null, 'Search for a company, an agency, a person or words from a contract description. ',
       'Every figure links to the public records it comes from.'),
     h('ul', { class: 'starts' },
-      h('li', null, h('a', { href: '#/agency/7012' }, 'U.S. Immigration and Customs Enforcement (7012)'), ': dossier'),
-      h('li', null, h('a', { href: '#/agency/070' }, 'Department of Homeland Security (070)'), ': dossier'),
-      h('li', null, h('a', { href: '#/review' }, 'Review queue'), ': matches the resolver was unsure of')));
+      h('li', null, h('a', { href: '/agency/7012' }, 'U.S. Immigration and Customs Enforcement (7012)'), ': dossier'),
+      h('li', null, h('a', { href: '/agency/070' }, 'Department of Homeland Security (070)'), ': dossier'),
+      h('li', null, h('a', { href: '/review' }, 'Review queue'), ': matches the resolver was unsure of')));
 }
 
 async function route() {
   const my = ++seq;
   const main = document.getElementById('main');
   if (cleanup) { try { cleanup(); } catch { /* already gone */ } cleanup = null; }
+  // an older link (#/entity/ID): the same page at its path
+  const old = hashToPath(location.hash);
+  if (old) history.replaceState(null, '', old);
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');
-  const { parts, params } = parseHash(location.hash);
+  const { parts, params } = parseRoute(location.pathname, location.search);
   try {
     if (!parts.length) home(main);
     else if (parts[0] === 'search') await searchPage(main, params.get('q') || '');
-    else if (parts[0] === 'entity' && parts[1]) await entityPage(main, parts[1]);
-    else if (parts[0] === 'agency' && parts[1]) await agencyPage(main, parts[1], params);
+    else if (parts[0] === 'entity' && parts[1]) await entityPage(main, parts.slice(1).join('/'));
+    else if (parts[0] === 'agency' && parts[1]) await agencyPage(main, parts.slice(1).join('/'), params);
     else if (parts[0] === 'network' && parts[1]) {
       // the network view's graph libraries are most of the code: fetched
       // only when a network is opened, so that the other pages load fast
       const { networkPage } = await import('./network.js');
-      cleanup = await networkPage(main, parts[1]);
+      cleanup = await networkPage(main, parts.slice(1).join('/'));
     }
     else if (parts[0] === 'review') cleanup = await reviewPage(main);
-    else main.append(h('h1', null, 'Not a page of the explorer'), h('p', null, h('a', { href: '#/' }, 'Start again')));
+    else main.append(h('h1', null, 'Not a page of the explorer'), h('p', null, h('a', { href: '/' }, 'Start again')));
   } catch (e) {
     if (my !== seq) return;
     main.replaceChildren(h('h1', null, e.status === 404 ? 'Not found' : 'Something went wrong'),
@@ -58,8 +59,23 @@ async function route() {
   if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
 }
 
+// A plain click (or Enter) on a link to one of the explorer's pages
+// moves without a load; modified clicks (new tab, ...) are the browser's.
+function onClick(ev) {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target.closest && ev.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download') || !a.getAttribute('href').startsWith('/')) return;
+  if (a.origin !== location.origin || !isPage(a.pathname)) return;
+  ev.preventDefault();
+  go(a.pathname + a.search);
+  window.scrollTo(0, 0);
+}
+
 document.addEventListener('DOMContentLoaded', () => {
-  setupSuggest(navigate);
-  window.addEventListener('hashchange', route);
+  takeFirstAnswer();
+  setupSuggest(go);
+  document.addEventListener('click', onClick);
+  window.addEventListener('popstate', route);
+  window.addEventListener('hashchange', () => { if (hashToPath(location.hash)) route(); });
   route();
 });

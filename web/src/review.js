@@ -1,4 +1,4 @@
-// The review queue (#/review): the uncertain matches the last `behind
+// The review queue (/review): the uncertain matches the last `behind
 // resolve` kept, one pair at a time, side by side with explain's reasons
 // (each field's level and weight, the total in words), and merge / split /
 // unsure buttons that record a judgment (POST /api/judge) and move on.

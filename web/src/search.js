@@ -14,7 +14,7 @@ const GROUPS = [
 ];
 
 export function entityLink(e) {
-  const href = e.kind === 'public_body' ? '#/agency/' + encodeURIComponent(e.id) : entityHref(e.id);
+  const href = e.kind === 'public_body' ? '/agency/' + encodeURIComponent(e.id) : entityHref(e.id);
   return h('a', { href }, e.name || e.id);
 }
 
@@ -77,7 +77,7 @@ export function setupSuggest(navigate) {
     ev.preventDefault();
     const q = input.value.trim();
     close();
-    if (q) navigate('#/search?q=' + encodeURIComponent(q));
+    if (q) navigate('/search?q=' + encodeURIComponent(q));
   });
 }
 
