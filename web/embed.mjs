@@ -1,7 +1,9 @@
 // Writes src/serve/assets_gen.c: every file of web/dist/ as a byte array in
 // the table that src/serve/assets.c looks paths up in (bh_assets), with its
 // Content-Type, a content-hash ETag and, when it is smaller, its gzip -9
-// form (served to browsers that accept gzip). Output is deterministic
+// form (served to browsers that accept gzip); and the CSP sources of
+// index.html's inline <script> and <style> blocks ('sha256-...'), the only
+// inline code the server's Content-Security-Policy lets run. Output is deterministic
 // (sorted paths, no timestamps, gzip without name or time) so the
 // committed file only changes with the assets.
 // Usage: node embed.mjs [DIST] [OUT]   (run by build.mjs and `make web`)
@@ -63,5 +65,12 @@ files.forEach((p, i) => {
   rows.push(`\t{${JSON.stringify(path)}, ${JSON.stringify(type)}, a${i}, ${data.length}, ${zipped}, "\\"${hash}\\""},`);
 });
 c += 'const bh_asset bh_assets[] = {\n' + rows.join('\n') + '\n\t{NULL, NULL, NULL, 0, NULL, 0, NULL},\n};\n';
+// the hashes of the page's inline blocks, for the CSP (what the browser
+// hashes: the element's text, as served)
+const page = readFileSync(join(dist, 'index.html'), 'utf8');
+const sources = (re) => [...page.matchAll(re)]
+  .map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`).join(' ');
+c += `\nconst char bh_assets_csp_script[] = ${JSON.stringify(sources(/<script(?![^>]*\bsrc=)(?![^>]*application\/json)[^>]*>([\s\S]*?)<\/script>/g))};\n`;
+c += `const char bh_assets_csp_style[] = ${JSON.stringify(sources(/<style[^>]*>([\s\S]*?)<\/style>/g))};\n`;
 writeFileSync(out, c);
 console.log(`embed: ${files.length} file(s) into ${relative(process.cwd(), out)}`);

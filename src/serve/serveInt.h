@@ -102,6 +102,11 @@ typedef struct {
 
 extern const bh_asset bh_assets[]; /* ends with a NULL path */
 
+/* The CSP sources ("'sha256-...' ...", or "") of the page's inline
+ * <script> and <style> blocks: the only inline code the CSP allows. */
+extern const char bh_assets_csp_script[];
+extern const char bh_assets_csp_style[];
+
 /* The embedded asset at exactly `path`, or NULL. No filesystem access. */
 const bh_asset *bh_asset_find(const char *path);
 

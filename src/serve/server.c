@@ -7,7 +7,8 @@
  * time and rows are bounded; write routes exist only with --write, take a
  * JSON body, refuse foreign Origins and need the token printed at start-up
  * (which only a loopback server hands to its own page); assets come only from the embedded table; every
- * response carries a CSP without inline script, nosniff and
+ * response carries a CSP without inline script or style but the page's own
+ * blocks (by their hashes), nosniff and
  * frame-ancestors 'none'; no CORS header is ever sent.
  *
  * Speed: store handles are kept open and reused (each with its page
@@ -83,9 +84,18 @@ typedef struct {
 	char *page_arg; /* a page's parameter taken from its path (page.c) */
 } conn_state;
 
-static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
-			  "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
-			  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/* No inline script or style but the page's own blocks, by their hashes
+ * (made with the assets, web/embed.mjs); set up by csp_init(). */
+static char CSP[1024];
+
+static void csp_init(void)
+{
+	snprintf(CSP, sizeof CSP,
+		 "default-src 'none'; script-src 'self' %s; style-src 'self' %s; "
+		 "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
+		 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+		 bh_assets_csp_script, bh_assets_csp_style);
+}
 
 static int64_t now_ns(void)
 {
@@ -803,6 +813,7 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	int rc, threads = o->threads > 0 ? o->threads : default_threads();
 
 	*out = NULL;
+	csp_init();
 	if (o->port < 0 || o->port > 65535)
 		return bh_error_set(BH_EUSAGE, "port %d is not a TCP port", o->port);
 	if (!(srv = calloc(1, sizeof *srv)) || !(srv->db = strdup(o->db ? o->db : "behind.db"))) {
