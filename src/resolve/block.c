@@ -9,6 +9,7 @@
  * is never held. */
 #include "resolve/resolveInt.h"
 #include "util/err.h"
+#include "util/timing.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,37 +21,170 @@ static int cmp_u64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
+/* ---- a radix sort on several threads ----
+ *
+ * One pass on the top 11 bits in use (each thread counts and moves its
+ * part of the input; a thread's items of a digit follow those of the
+ * threads before it), then each of the 2048 buckets sorted on its own by
+ * LSD passes on the bits below, the buckets shared between the threads.
+ * A bucket is small enough to stay in cache through its passes, where
+ * six passes over the whole array each miss it for every item. */
+enum { MAXT = 8, RS_BITS = 11, RS_B = 1 << RS_BITS };
+
+typedef struct {
+	const uint64_t *src; /* top pass: this thread's part of the input */
+	size_t n;
+	uint64_t *dst;
+	size_t *cnt;        /* RS_B counters: its counts, then its cursors */
+	const size_t *boff; /* bucket starts, RS_B + 1 */
+	size_t blo, bhi;    /* bucket passes: its buckets */
+	int shift, phase, rc;
+} rs_job;
+
+/* Runs fn on each of the nt jobs (size bytes apart), the first on this
+ * thread; a job whose thread cannot be started runs here after. */
+static void run_threads(void *(*fn)(void *), void *jobs, size_t size, int nt)
 {
-	enum { BITS = 11, B = 1 << BITS }; /* 2048 counters stay in L1 */
-	size_t *cnt = malloc(B * sizeof *cnt);
-	uint64_t *src = a, *dst = tmp;
-	if (!cnt) {
-		if (n)
-			qsort(a, n, sizeof *a, cmp_u64); /* no memory for the counters */
+	pthread_t th[MAXT];
+	int started[MAXT] = {0};
+	for (int t = 1; t < nt; t++)
+		started[t] = pthread_create(&th[t], NULL, fn, (char *)jobs + (size_t)t * size) == 0;
+	fn(jobs);
+	for (int t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			fn((char *)jobs + (size_t)t * size);
+	}
+}
+
+/* Sorts a[0, n) on its bits below shift (the rest are equal), tmp[0, n)
+ * as scratch; the result in a. */
+static void sort_low_bits(uint64_t *a, uint64_t *tmp, size_t n, int shift, size_t *cnt)
+{
+	if (n <= 32) {
+		for (size_t k = 1; k < n; k++) {
+			uint64_t v = a[k];
+			size_t x = k;
+			for (; x > 0 && a[x - 1] > v; x--)
+				a[x] = a[x - 1];
+			a[x] = v;
+		}
 		return;
 	}
-	for (int shift = 0; shift < 64; shift += BITS) {
-		memset(cnt, 0, B * sizeof *cnt);
+	uint64_t *src = a, *dst = tmp;
+	for (int sh = 0; sh < shift; sh += RS_BITS) {
+		memset(cnt, 0, RS_B * sizeof *cnt);
 		for (size_t k = 0; k < n; k++)
-			cnt[(src[k] >> shift) & (B - 1)]++;
-		if (n && cnt[(src[0] >> shift) & (B - 1)] == n)
-			continue; /* every key has this digit: nothing to move */
+			cnt[(src[k] >> sh) & (RS_B - 1)]++;
+		if (cnt[(src[0] >> sh) & (RS_B - 1)] == n)
+			continue;
 		size_t sum = 0;
-		for (size_t d = 0; d < B; d++) {
+		for (size_t d = 0; d < RS_B; d++) {
 			size_t c = cnt[d];
 			cnt[d] = sum;
 			sum += c;
 		}
 		for (size_t k = 0; k < n; k++)
-			dst[cnt[(src[k] >> shift) & (B - 1)]++] = src[k];
+			dst[cnt[(src[k] >> sh) & (RS_B - 1)]++] = src[k];
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
 	}
 	if (src != a)
 		memcpy(a, src, n * sizeof *a);
+}
+
+void bh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	size_t *cnt = malloc(RS_B * sizeof *cnt); /* 2048 counters stay in L1 */
+	if (!cnt) {
+		if (n)
+			qsort(a, n, sizeof *a, cmp_u64); /* no memory for the counters */
+		return;
+	}
+	sort_low_bits(a, tmp, n, 64, cnt);
 	free(cnt);
+}
+
+static void *radix_part(void *arg)
+{
+	rs_job *j = arg;
+	if (j->phase == 0) {
+		memset(j->cnt, 0, RS_B * sizeof *j->cnt);
+		for (size_t k = 0; k < j->n; k++)
+			j->cnt[j->src[k] >> j->shift]++;
+	} else if (j->phase == 1) {
+		for (size_t k = 0; k < j->n; k++)
+			j->dst[j->cnt[j->src[k] >> j->shift]++] = j->src[k];
+	} else {
+		size_t big = 1;
+		for (size_t d = j->blo; d < j->bhi; d++)
+			if (j->boff[d + 1] - j->boff[d] > big)
+				big = j->boff[d + 1] - j->boff[d];
+		uint64_t *tmp = malloc(big * sizeof *tmp);
+		if (!tmp) {
+			j->rc = bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu keys", big);
+			return NULL;
+		}
+		for (size_t d = j->blo; d < j->bhi; d++)
+			sort_low_bits(j->dst + j->boff[d], tmp, j->boff[d + 1] - j->boff[d], j->shift, j->cnt);
+		free(tmp);
+	}
+	return NULL;
+}
+
+/* Sorts the nt parts src[t][0, len[t]) together into dst on nt threads
+ * (each its own part in the top pass); the order is bh_radix_sort_u64's,
+ * the values ascending. The parts are left as they are. */
+static int radix_sort_mt(uint64_t *dst, const uint64_t *const *src, const size_t *len, int nt)
+{
+	rs_job jobs[MAXT];
+	size_t *cnt = malloc(((size_t)nt * RS_B + RS_B + 1) * sizeof *cnt), *boff, n = 0;
+	uint64_t all = 0;
+	int shift = 0, rc = 0;
+	if (!cnt)
+		return bh_error_set(BH_ENOMEM, "matcher: out of memory sorting keys");
+	boff = cnt + (size_t)nt * RS_B;
+	for (int t = 0; t < nt; t++) {
+		for (size_t k = 0; k < len[t]; k++)
+			all |= src[t][k];
+		n += len[t];
+	}
+	while (shift < 64 - RS_BITS && all >> shift >= RS_B)
+		shift++;
+	for (int t = 0; t < nt; t++)
+		jobs[t] = (rs_job){.src = src[t], .n = len[t], .dst = dst, .cnt = cnt + (size_t)t * RS_B,
+				   .boff = boff, .shift = shift, .phase = 0};
+	run_threads(radix_part, jobs, sizeof *jobs, nt);
+	size_t sum = 0;
+	for (size_t d = 0; d < RS_B; d++) {
+		boff[d] = sum;
+		for (int t = 0; t < nt; t++) {
+			size_t c = jobs[t].cnt[d];
+			jobs[t].cnt[d] = sum;
+			sum += c;
+		}
+	}
+	boff[RS_B] = sum;
+	for (int t = 0; t < nt; t++)
+		jobs[t].phase = 1;
+	run_threads(radix_part, jobs, sizeof *jobs, nt);
+	/* the buckets cut into nt runs of about n / nt items */
+	size_t d = 0;
+	for (int t = 0; t < nt; t++) {
+		jobs[t].blo = d;
+		while (d < RS_B && (t == nt - 1 || boff[d] < n * (size_t)(t + 1) / (size_t)nt))
+			d++;
+		jobs[t].bhi = d;
+		jobs[t].phase = 2;
+	}
+	run_threads(radix_part, jobs, sizeof *jobs, nt);
+	for (int t = 0; t < nt; t++)
+		if (jobs[t].rc < 0 && rc == 0)
+			rc = jobs[t].rc;
+	free(cnt);
+	return rc;
 }
 
 /* Key flags: the top bit marks an asymmetric key (pairs only across its
@@ -158,6 +292,7 @@ typedef struct {
 	uint64_t recmask, side; /* side: the bit of side 1 in K (recmask + 1) */
 	size_t nkeys;
 	uint32_t *bs, *be, *bmid, *roff, *rpos;
+	uint32_t *rblk; /* per record key position (as rpos), its block's start */
 	uint32_t *chunk; /* block-aligned starts of the work chunks, nchunk + 1 */
 	size_t nchunk, next;
 } blocks;
@@ -170,6 +305,7 @@ static void blocks_free(blocks *b)
 	free(b->bmid);
 	free(b->rpos);
 	free(b->roff);
+	free(b->rblk);
 	free(b->chunk);
 	memset(b, 0, sizeof *b);
 }
@@ -192,16 +328,35 @@ static int block_pairs(const blocks *b, uint32_t s, uint32_t x, uint32_t y)
 	return !cap_of(b, s) || y - x <= (uint32_t)b->m->o.window;
 }
 
-/* Whether a block before the one starting at s paired records i and j. */
+/* Whether a block before the one starting at s paired records i and j.
+ * Each record's key positions are in key order, so its block starts
+ * (rblk) ascend: the two lists are merged up to s, and only a block both
+ * records are in is asked whether it paired them (a record can sit in one
+ * block twice when two of its keys collide). */
 static int paired_before(const blocks *b, uint32_t s, int64_t i, int64_t j)
 {
-	for (uint32_t k = b->roff[i]; k < b->roff[i + 1]; k++) {
-		uint32_t x = b->rpos[k], s2 = b->bs[x];
-		if (s2 >= s)
+	uint32_t k = b->roff[i], ke = b->roff[i + 1], l = b->roff[j], le = b->roff[j + 1];
+	const uint32_t *rb = b->rblk;
+	while (k < ke && l < le) {
+		uint32_t si = rb[k], sj = rb[l];
+		if (si >= s || sj >= s)
+			return 0;
+		if (si != sj) {
+			k += si < sj;
+			l += sj < si;
 			continue;
-		for (uint32_t l = b->roff[j]; l < b->roff[j + 1]; l++)
-			if (b->bs[b->rpos[l]] == s2 && block_pairs(b, s2, x, b->rpos[l]))
-				return 1;
+		}
+		uint32_t k2 = k, l2 = l;
+		while (k2 < ke && rb[k2] == si)
+			k2++;
+		while (l2 < le && rb[l2] == si)
+			l2++;
+		for (uint32_t x = k; x < k2; x++)
+			for (uint32_t y = l; y < l2; y++)
+				if (block_pairs(b, si, b->rpos[x], b->rpos[y]))
+					return 1;
+		k = k2;
+		l = l2;
 	}
 	return 0;
 }
@@ -210,6 +365,7 @@ typedef struct {
 	blocks *b;
 	bh_vec pairs, codes; /* the pairs that pass the gates, unsorted */
 	int64_t compared, capped;
+	size_t pf; /* positions before it are prefetched */
 	int rc;
 } cand_job;
 
@@ -232,21 +388,49 @@ static int candidate(cand_job *j, uint32_t s, int64_t a, int64_t c)
 	return rc < 0 ? rc : bh_vec_push(&j->codes, &code);
 }
 
-/* The second record's fields are a cache miss: fetched PF positions ahead. */
+/* The second record's data are cache misses, each found through the one
+ * before: fetched in stages, PF positions ahead its value ids, group and
+ * key list offsets, PF / 2 ahead its gate field's value and key list,
+ * PF / 4 ahead that value's text and tokens, one ahead the tokens'
+ * weights. */
 enum { PF = 12 };
 
 static void prefetch_rec(const blocks *b, size_t pos, size_t end, int f)
 {
-	if (pos < end) {
-		const bh_matcher *m = b->m;
-		size_t r = (size_t)(b->K[pos] & b->recmask);
-		__builtin_prefetch(&BH_VEC_AT(m->rv, uint32_t, r * (size_t)m->nf));
-		__builtin_prefetch(&b->roff[r]);
-		if (pos >= PF / 2) { /* its value ids, asked for PF / 2 positions ago */
-			size_t q = (size_t)(b->K[pos - PF / 2] & b->recmask);
-			__builtin_prefetch(bh_match_val(m, (int64_t)q, f));
-		}
+	if (pos >= end)
+		return;
+	const bh_matcher *m = b->m;
+	size_t r = (size_t)(b->K[pos] & b->recmask);
+	__builtin_prefetch(&BH_VEC_AT(m->rv, uint32_t, r * (size_t)m->nf));
+	__builtin_prefetch(&b->roff[r]);
+	__builtin_prefetch(&BH_VEC_AT(m->group, int64_t, r));
+	if (pos >= PF / 2) {
+		size_t q = (size_t)(b->K[pos - PF / 2] & b->recmask);
+		__builtin_prefetch(bh_match_val(m, (int64_t)q, f));
+		__builtin_prefetch(&b->rblk[b->roff[q]]);
 	}
+	if (pos >= 3 * PF / 4) {
+		const bh_fval *v = bh_match_val(m, (int64_t)(b->K[pos - 3 * PF / 4] & b->recmask), f);
+		__builtin_prefetch((const char *)m->arena.p + v->off);
+		__builtin_prefetch(&BH_VEC_AT(m->toks, uint32_t, v->tok));
+	}
+	if (pos >= PF - 1 && m->tok_meta.p) {
+		const bh_fval *v = bh_match_val(m, (int64_t)(b->K[pos - (PF - 1)] & b->recmask), f);
+		const uint32_t *tok = &BH_VEC_AT(m->toks, uint32_t, v->tok);
+		for (int t = 0; t < v->ntok && t < 4; t++)
+			__builtin_prefetch(&BH_VEC_AT(m->tok_meta, bh_tokmeta, tok[t]));
+	}
+}
+
+/* Prefetches each position once, in order, up to to: a pair loop
+ * visits the positions of a small block, or of a big block's window,
+ * fewer than PF ahead, and then the next block's. */
+static void prefetch_to(cand_job *j, size_t to, int f)
+{
+	if (to > j->b->nkeys)
+		to = j->b->nkeys;
+	for (; j->pf < to; j->pf++)
+		prefetch_rec(j->b, j->pf, j->b->nkeys, f);
 }
 
 /* Whether the long names of an acronym block (positions [mid, lim)) are
@@ -289,7 +473,7 @@ static int compare_block(cand_job *j, uint32_t s, int gate)
 			return 0;
 		for (uint32_t x = s; x < mid; x++)
 			for (uint32_t y = mid; y < lim; y++) {
-				prefetch_rec(b, y + PF, lim, gate);
+				prefetch_to(j, y + PF, gate);
 				if ((rc = candidate(j, s, (int64_t)(K[x] & rm), (int64_t)(K[y] & rm))) < 0)
 					return rc;
 			}
@@ -302,7 +486,7 @@ static int compare_block(cand_job *j, uint32_t s, int gate)
 	for (uint32_t x = s; x < e; x++) {
 		uint32_t hi = capped && x + 1 + (uint32_t)b->m->o.window < e ? x + 1 + (uint32_t)b->m->o.window : e;
 		for (uint32_t y = x + 1; y < hi; y++) {
-			prefetch_rec(b, y + PF, hi, gate);
+			prefetch_to(j, y + PF, gate);
 			if ((rc = candidate(j, s, (int64_t)(K[x] & rm), (int64_t)(K[y] & rm))) < 0)
 				return rc;
 		}
@@ -323,6 +507,7 @@ static void *compare_chunks(void *arg)
 		size_t c = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
 		if (c >= b->nchunk)
 			break;
+		j->pf = b->chunk[c];
 		for (uint32_t s = b->chunk[c]; s < b->chunk[c + 1]; s = b->be[s])
 			if ((j->rc = compare_block(j, s, gate)) < 0)
 				return NULL;
@@ -411,47 +596,100 @@ static int shrink_to(bh_vec *v, size_t n)
 	return 0;
 }
 
-/* Fills the layout of the sorted keys and cuts it into work chunks of
- * whole blocks, about equal in pairs. */
-static int layout(blocks *b)
+/* The layout's parts, each thread its own: a run of whole blocks
+ * [lo, hi) of the sorted keys, and the key lists of records [rlo, rhi). */
+typedef struct {
+	blocks *b;
+	size_t lo, hi;
+	int64_t rlo, rhi;
+	double work; /* the pairs its blocks yield */
+	int phase;
+} layout_job;
+
+/* The pairs a block of k keys yields: all of them, or a window each. */
+static double block_work(const bh_matcher *m, double k)
+{
+	return k > m->o.block_cap ? k * m->o.window : k * (k - 1) / 2;
+}
+
+static void *layout_part(void *arg)
+{
+	layout_job *j = arg;
+	blocks *b = j->b;
+	const uint64_t *K = b->K;
+	if (j->phase == 0) {
+		for (size_t s = j->lo, e; s < j->hi; s = e) {
+			uint64_t gmask = K[s] & KEY_ASYM ? ~(b->recmask | b->side) : ~b->recmask;
+			for (e = s + 1; e < j->hi && (K[e] & gmask) == (K[s] & gmask); e++)
+				b->bs[e] = (uint32_t)s;
+			b->bs[s] = (uint32_t)s;
+			b->be[s] = (uint32_t)e;
+			size_t mid = s;
+			while (mid < e && !(K[mid] & b->side))
+				mid++;
+			b->bmid[s] = (uint32_t)mid;
+			j->work += block_work(b->m, (double)(e - s));
+		}
+		return NULL;
+	}
+	/* roff[i + 1] is the start of record i: fill, moving it to the end */
+	for (size_t x = 0; x < b->nkeys; x++) {
+		int64_t r = (int64_t)(K[x] & b->recmask);
+		if (r < j->rlo || r >= j->rhi)
+			continue;
+		uint32_t at = b->roff[r + 1]++;
+		b->rpos[at] = (uint32_t)x;
+		b->rblk[at] = b->bs[x];
+	}
+	return NULL;
+}
+
+/* Fills the layout of the sorted keys (b->roff[i + 2] holds record i's
+ * key count) and cuts it into work chunks of whole blocks, about equal
+ * in pairs. */
+static int layout(blocks *b, int nt)
 {
 	const bh_matcher *m = b->m;
 	size_t n = b->nkeys;
 	enum { NCHUNK = 64 };
 	double work = 0, done = 0;
+	layout_job jobs[MAXT];
 	b->bs = malloc((n ? n : 1) * sizeof *b->bs);
 	b->be = malloc((n ? n : 1) * sizeof *b->be);
 	b->bmid = malloc((n ? n : 1) * sizeof *b->bmid);
 	b->rpos = malloc((n ? n : 1) * sizeof *b->rpos);
-	b->roff = calloc((size_t)m->nrec + 2, sizeof *b->roff);
+	b->rblk = malloc((n ? n : 1) * sizeof *b->rblk);
 	b->chunk = malloc((NCHUNK + 1) * sizeof *b->chunk);
-	if (!b->bs || !b->be || !b->bmid || !b->rpos || !b->roff || !b->chunk)
+	if (!b->bs || !b->be || !b->bmid || !b->rpos || !b->rblk || !b->chunk)
 		return bh_error_set(BH_ENOMEM, "matcher: out of memory laying out %zu keys", n);
-	for (size_t s = 0, e; s < n; s = e) {
-		uint64_t gmask = b->K[s] & KEY_ASYM ? ~(b->recmask | b->side) : ~b->recmask;
-		for (e = s + 1; e < n && (b->K[e] & gmask) == (b->K[s] & gmask); e++)
-			b->bs[e] = (uint32_t)s;
-		b->bs[s] = (uint32_t)s;
-		b->be[s] = (uint32_t)e;
-		size_t mid = s;
-		while (mid < e && !(b->K[mid] & b->side))
-			mid++;
-		b->bmid[s] = (uint32_t)mid;
-		double k = (double)(e - s);
-		work += k > m->o.block_cap ? k * m->o.window : k * (k - 1) / 2;
+	/* the keys cut at block boundaries near n * t / nt */
+	size_t at = 0;
+	for (int t = 0; t < nt; t++) {
+		size_t hi = t == nt - 1 ? n : n * (size_t)(t + 1) / (size_t)nt;
+		if (hi < at)
+			hi = at;
+		while (hi > 0 && hi < n) {
+			uint64_t gmask = b->K[hi - 1] & KEY_ASYM ? ~(b->recmask | b->side) : ~b->recmask;
+			if ((b->K[hi] & gmask) != (b->K[hi - 1] & gmask))
+				break;
+			hi++;
+		}
+		jobs[t] = (layout_job){.b = b, .lo = at, .hi = hi, .phase = 0,
+				       .rlo = m->nrec * t / nt, .rhi = m->nrec * (t + 1) / nt};
+		at = hi;
 	}
-	for (size_t x = 0; x < n; x++)
-		b->roff[(b->K[x] & b->recmask) + 2]++;
+	run_threads(layout_part, jobs, sizeof *jobs, nt);
+	for (int t = 0; t < nt; t++) {
+		work += jobs[t].work;
+		jobs[t].phase = 1;
+	}
 	for (int64_t i = 0; i <= m->nrec; i++)
 		b->roff[i + 1] += b->roff[i];
-	/* roff[i + 1] is now the start of record i: fill, moving it to the end */
-	for (size_t x = 0; x < n; x++)
-		b->rpos[b->roff[(b->K[x] & b->recmask) + 1]++] = (uint32_t)x;
+	run_threads(layout_part, jobs, sizeof *jobs, nt);
 	b->nchunk = 0;
 	b->chunk[0] = 0;
 	for (size_t s = 0; s < n; s = b->be[s]) {
-		double k = (double)(b->be[s] - s);
-		done += k > m->o.block_cap ? k * m->o.window : k * (k - 1) / 2;
+		done += block_work(m, (double)(b->be[s] - s));
 		if (b->nchunk + 1 < NCHUNK && done >= work * (double)(b->nchunk + 1) / NCHUNK)
 			b->chunk[++b->nchunk] = b->be[s];
 	}
@@ -460,57 +698,109 @@ static int layout(blocks *b)
 	return 0;
 }
 
+/* Builds the keys of records [lo, hi), each tagged with its record, and
+ * sets roff[i + 2] to record i's key count. */
+typedef struct {
+	const bh_matcher *m;
+	int64_t lo, hi;
+	uint64_t recmask, side;
+	uint32_t *roff;
+	bh_vec keys;
+	int rc;
+} key_job;
+
+static void *keys_part(void *arg)
+{
+	key_job *j = arg;
+	uint64_t kk[8 * BH_MATCH_MAXFIELDS];
+	for (int64_t i = j->lo; i < j->hi; i++) {
+		int k = 0;
+		for (int f = 0; f < j->m->nf; f++)
+			k += field_keys(j->m, i, f, kk + k);
+		if ((j->rc = bh_vec_grow(&j->keys, j->keys.n + (size_t)k)) < 0)
+			return NULL;
+		for (int x = 0; x < k; x++)
+			((uint64_t *)j->keys.p)[j->keys.n++] = (kk[x] & ~(j->recmask | j->side | KEY_SIDE)) |
+							     (kk[x] & KEY_SIDE ? j->side : 0) | (uint64_t)i;
+		j->roff[i + 2] = (uint32_t)k;
+	}
+	return NULL;
+}
+
 int bh_match_block(bh_matcher *m)
 {
-	bh_vec keys = {0};
-	uint64_t *tmp = NULL;
+	uint64_t *K = NULL;
 	int rc = 0, bits = 1;
-	uint64_t kk[8 * BH_MATCH_MAXFIELDS];
 	blocks b;
-	enum { MAXT = 8 };
 	int nt = m->o.threads > 0 ? (m->o.threads < MAXT ? m->o.threads : MAXT) : 2;
 	cand_job jobs[MAXT];
+	key_job kj[MAXT];
 	pthread_t th[MAXT];
 	int started = 0;
+	size_t nkeys = 0;
 
 	memset(&b, 0, sizeof b);
 	memset(jobs, 0, sizeof jobs);
-	keys.size = sizeof(uint64_t);
-	keys.limit = UINT32_MAX; /* positions are 32-bit */
+	memset(kj, 0, sizeof kj);
 	while (bits < 40 && ((int64_t)1 << bits) < m->nrec)
 		bits++;
+	int np = m->nrec < 5000 ? 1 : nt; /* threads of keys, sort, layout: cost more than they save on few records */
 	uint64_t recmask = ((uint64_t)1 << bits) - 1, side = recmask + 1;
-	for (int64_t i = 0; i < m->nrec; i++) {
-		int k = 0;
-		for (int f = 0; f < m->nf; f++)
-			k += field_keys(m, i, f, kk + k);
-		if ((rc = bh_vec_grow(&keys, keys.n + (size_t)k)) < 0)
-			goto cleanup;
-		for (int x = 0; x < k; x++)
-			((uint64_t *)keys.p)[keys.n++] = (kk[x] & ~(recmask | side | KEY_SIDE)) |
-							 (kk[x] & KEY_SIDE ? side : 0) | (uint64_t)i;
-	}
-	if (!(tmp = malloc((keys.n ? keys.n : 1) * sizeof *tmp))) {
-		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu keys", keys.n);
+	if (!(b.roff = calloc((size_t)m->nrec + 2, sizeof *b.roff))) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory laying out %lld records", (long long)m->nrec);
 		goto cleanup;
 	}
-	bh_radix_sort_u64(keys.p, tmp, keys.n);
-	free(tmp);
-	tmp = NULL;
+	for (int t = 0; t < np; t++) {
+		kj[t] = (key_job){.m = m, .lo = m->nrec * t / np, .hi = m->nrec * (t + 1) / np,
+				  .recmask = recmask, .side = side, .roff = b.roff};
+		kj[t].keys.size = sizeof(uint64_t);
+		kj[t].keys.limit = UINT32_MAX; /* positions are 32-bit */
+	}
+	run_threads(keys_part, kj, sizeof *kj, np);
+	for (int t = 0; t < np; t++) {
+		if (kj[t].rc < 0 && rc == 0)
+			rc = kj[t].rc;
+		nkeys += kj[t].keys.n;
+	}
+	if (rc < 0)
+		goto cleanup;
+	if (nkeys >= UINT32_MAX) {
+		rc = bh_error_set(BH_ETOOBIG, "matcher: more than %u block keys", UINT32_MAX);
+		goto cleanup;
+	}
+	if (!(K = malloc((nkeys ? nkeys : 1) * sizeof *K))) {
+		rc = bh_error_set(BH_ENOMEM, "matcher: out of memory sorting %zu keys", nkeys);
+		goto cleanup;
+	}
+	bh_timing("resolve: block: keys (matcher)");
+	{
+		const uint64_t *part[MAXT];
+		size_t len[MAXT];
+		for (int t = 0; t < np; t++) {
+			part[t] = kj[t].keys.p;
+			len[t] = kj[t].keys.n;
+		}
+		if ((rc = radix_sort_mt(K, part, len, np)) < 0)
+			goto cleanup;
+	}
+	for (int t = 0; t < np; t++)
+		bh_vec_free(&kj[t].keys);
 
 	b.m = m;
-	b.K = keys.p;
+	b.K = K;
 	b.recmask = recmask;
 	b.side = side;
-	b.nkeys = keys.n;
-	if ((rc = layout(&b)) < 0)
+	b.nkeys = nkeys;
+	bh_timing("resolve: block: sort keys (matcher)");
+	if ((rc = layout(&b, np)) < 0)
 		goto cleanup;
+	bh_timing("resolve: block: layout (matcher)");
 	for (int t = 0; t < nt; t++) {
 		jobs[t].b = &b;
 		jobs[t].pairs.size = jobs[t].codes.size = sizeof(uint64_t);
 		jobs[t].pairs.limit = jobs[t].codes.limit = (size_t)3 << 30;
 	}
-	if (keys.n >= 20000)
+	if (nkeys >= 20000)
 		for (int t = 1; t < nt; t++)
 			if (pthread_create(&th[t], NULL, compare_chunks, &jobs[t]) == 0)
 				started |= 1 << t;
@@ -518,10 +808,12 @@ int bh_match_block(bh_matcher *m)
 	for (int t = 1; t < nt; t++)
 		if (started & (1 << t))
 			pthread_join(th[t], NULL);
+	bh_timing("resolve: block: compare (matcher)");
 	/* the keys and their layout are done with: freed before the pairs
 	 * are gathered and sorted, the peak of the run */
 	blocks_free(&b);
-	bh_vec_free(&keys);
+	free(K);
+	K = NULL;
 	/* the threads' pairs, in one sorted list (the same whatever thread
 	 * compared which) */
 	size_t total = 0;
@@ -581,8 +873,9 @@ cleanup:
 		bh_vec_free(&jobs[t].pairs);
 		bh_vec_free(&jobs[t].codes);
 	}
+	for (int t = 0; t < MAXT; t++)
+		bh_vec_free(&kj[t].keys);
 	blocks_free(&b);
-	free(tmp);
-	bh_vec_free(&keys);
+	free(K);
 	return rc;
 }

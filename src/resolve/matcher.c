@@ -691,7 +691,7 @@ static int level_of(const bh_matcher *m, int f, const bh_fval *a, const bh_fval 
 		    const bh_fval *bcross)
 {
 	const char *sa = TEXT(m, a), *sb = TEXT(m, b);
-	int eq = a->len == b->len && memcmp(sa, sb, a->len) == 0;
+	int eq = a == b || (a->len == b->len && memcmp(sa, sb, a->len) == 0); /* one value id: one text */
 	tok_cmp tc;
 	double s;
 	switch (m->fields[f].cmp) {
@@ -893,7 +893,7 @@ int bh_matcher_run(bh_matcher *m)
 		return rc;
 	m->st.cpu_compare = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - c1;
 	m->st.candidates = m->st.compared;
-	bh_timing("resolve: block: blocks, compare (matcher)");
+	bh_timing("resolve: block: pairs gathered, sorted (matcher)");
 	double t2 = now();
 	if (!m->has_model && (rc = bh_match_estimate(m)) < 0)
 		return rc;
