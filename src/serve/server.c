@@ -280,6 +280,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, const char *c
 		MHD_add_response_header(resp, "X-Behind-Cache", x_cache);
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
+	if (status == 503) /* stopping, busy or over time: all pass */
+		MHD_add_response_header(resp, "Retry-After", "2");
 	ok = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ok;
@@ -494,8 +496,13 @@ static int answer(bh_server *srv, struct MHD_Connection *c, const bh_route *rt, 
 		/* one snapshot for all the queries of a read (and one lock, not
 		 * one per statement) */
 		int in_txn = !rt->write && sqlite3_exec(p->s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-		rc = rt->handler(r);
-		if (rc < 0 && r->status == 200)
+		/* a query the server's stop interrupted (the progress handler),
+		 * or one not started when the stop came, fails for no fault of
+		 * the request: 503, the client may ask again */
+		rc = __atomic_load_n(&srv->stopping, __ATOMIC_RELAXED) ? BH_EBUSY : rt->handler(r);
+		if (rc < 0 && __atomic_load_n(&srv->stopping, __ATOMIC_RELAXED))
+			bh_req_fail(r, 503, "the server is stopping; ask again in a moment");
+		else if (rc < 0 && r->status == 200)
 			bh_req_fail_rc(r, rc);
 		if (in_txn && !sqlite3_get_autocommit(p->s->db))
 			sqlite3_exec(p->s->db, "COMMIT", NULL, NULL, NULL);
