@@ -4,7 +4,7 @@
  * first run is reported apart (cold statement and page caches) and the
  * median of the rest is the warm cost. Time is the thread's CPU time (the
  * machine is shared) and wall time. JSON output goes to a memory buffer, as
- * in the server.
+ * in the server, and each request is one read transaction, as there.
  *
  *   build/bench/query_bench STORE [--reps N] [--trace] [--file LIST] [REQUEST]...
  *
@@ -33,8 +33,8 @@ static int trace(unsigned type, void *payload, void *stmt, void *x)
 	(void)type;
 	(void)payload;
 	char *sql = sqlite3_expanded_sql(stmt);
-	fprintf(stderr, "trace: %8.3f ms  %.110s\n", (double)*(sqlite3_int64 *)x / 1e6,
-		sql ? sql : "?");
+	fprintf(stderr, "trace: %8.3f ms %8d steps  %.*s\n", (double)*(sqlite3_int64 *)x / 1e6,
+		sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1), getenv("TRACE_FULL") ? 100000 : 110, sql ? sql : "?");
 	sqlite3_free(sql);
 	return 0;
 }
@@ -56,6 +56,8 @@ static int run(bh_store *s, const char *req, size_t *bytes)
 
 	if (!out)
 		return BH_ENOMEM;
+	/* one read transaction, as the server's */
+	sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
 	if (!strncmp(req, "show ", 5))
 		rc = bh_query_find(&rid, s, req + 5, NULL) < 0 ? -1 : bh_query_show(s, rid, 1, out);
 	else if (!strncmp(req, "search ", 7))
@@ -66,6 +68,8 @@ static int run(bh_store *s, const char *req, size_t *bytes)
 			     : bh_query_who(s, rid, 0, 0, 1, out);
 	else
 		rc = bh_error_set(BH_EUSAGE, "unknown request '%s' (show, search, who)", req);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	fclose(out);
 	*bytes = len;
 	free(buf);

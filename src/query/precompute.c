@@ -371,6 +371,11 @@ int bh_query_precompute(bh_store *s)
 	bh_timing("before the precomputed answers");
 	if ((rc = bh_store_begin(s)) < 0)
 		return rc;
+	/* an index the answers read by (show's awards of a company's
+	 * subsidiaries) that stores ingested before it lack: made here, by
+	 * every resolve, kept or rebuilt */
+	if ((rc = bh_store_exec(s, "CREATE INDEX IF NOT EXISTS award_parent ON award(parent)")) < 0)
+		goto done;
 	if ((rc = fingerprint(fp, sizeof fp, s)) < 0 || (rc = clusters_hash(ch, sizeof ch, s)) < 0 ||
 	    (rc = unchanged(&same, s, fp, ch)) < 0)
 		goto done;
