@@ -441,9 +441,14 @@ int bh_query_search(bh_store *s, const char *text, int limit, int json, FILE *ou
 		"         x.award_key = a.award_key) THEN 0 ELSE a.amount END, a.recipient,"
 		"         a.description, a.base_date"
 		"  FROM award_fts f JOIN award a ON a.rid = f.rowid WHERE award_fts MATCH ?1)"
-		" SELECT h.k, min(h.r), sum(h.a), e.name, e.id, max(h.d), min(h.dt), max(h.dt)"
-		" FROM h LEFT JOIN entity e ON e.rid = h.who"
-		" GROUP BY h.k ORDER BY min(h.r), sum(h.a) DESC LIMIT ?2");
+		/* the recipient's entity read for the awards shown, not for
+		 * every matching row ("for": 1,136); `who` is a bare column, of
+		 * the same row that e.name was when the join came first */
+		" SELECT g.k, g.r, g.a, e.name, e.id, g.d, g.dt0, g.dt1 FROM"
+		" (SELECT h.k AS k, min(h.r) AS r, sum(h.a) AS a, h.who AS who, max(h.d) AS d,"
+		"   min(h.dt) AS dt0, max(h.dt) AS dt1"
+		"   FROM h GROUP BY h.k ORDER BY min(h.r), sum(h.a) DESC LIMIT ?2) g"
+		" LEFT JOIN entity e ON e.rid = g.who");
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_text(q, 1, fq, -1, SQLITE_STATIC);
