@@ -703,27 +703,15 @@ static void do_path(walk *w, const char *path, int depth)
 	bh_input_free(in);
 }
 
-static int64_t next_source_id(bh_store *s)
+/* the integer `sql` selects, or `none` if it fails */
+static int64_t scalar(bh_store *s, const char *sql, int64_t none)
 {
 	sqlite3_stmt *q = NULL;
-	int64_t id = 1;
-	if (bh_store_prepare(&q, s, "SELECT coalesce(max(id), 0) + 1 FROM source") == 0 &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		id = sqlite3_column_int64(q, 0);
+	int64_t v = none;
+	if (bh_store_prepare(&q, s, sql) == 0 && sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	return id;
-}
-
-/* the largest entity rid so far (0 in an empty store) */
-static int64_t largest_entity(bh_store *s)
-{
-	sqlite3_stmt *q = NULL;
-	int64_t rid = 0;
-	if (bh_store_prepare(&q, s, "SELECT coalesce(max(rid), 0) FROM entity") == 0 &&
-	    sqlite3_step(q) == SQLITE_ROW)
-		rid = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return rid;
+	return v;
 }
 
 int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths, int npaths,
@@ -736,8 +724,9 @@ int bh_ingest_paths(bh_ingest_report *out, bh_store *s, const char *const *paths
 	memset(out, 0, sizeof *out);
 	if (opts->mapping && (rc = bh_mapping_load(&w.mapping, opts->mapping)) < 0)
 		return rc;
-	int64_t first_source = next_source_id(s);
-	int64_t old_entities = largest_entity(s);
+	int64_t first_source = scalar(s, "SELECT coalesce(max(id), 0) + 1 FROM source", 1);
+	/* the largest entity rid so far (0 in an empty store) */
+	int64_t old_entities = scalar(s, "SELECT coalesce(max(rid), 0) FROM entity", 0);
 	/* Bulk mode: with no other connection open, a rollback journal writes
 	 * each new page once, where WAL writes it twice (log, then checkpoint).
 	 * The switch fails harmlessly (stays WAL) while readers are attached,
