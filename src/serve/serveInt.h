@@ -24,6 +24,7 @@
 #define BH_SERVE_DEFAULT_TIMEOUT_MS 5000
 #define BH_SERVE_CONN_TIMEOUT_S 15      /* idle or slow clients */
 #define BH_SERVE_MAX_CONNS 256
+#define BH_SERVE_STOP_WAIT_MS 3000      /* the stop lets answers begun go out */
 #define BH_SERVE_DEFAULT_CACHE_MB 64    /* response cache (cache.h) */
 
 typedef struct bh_req {

@@ -68,6 +68,7 @@ struct bh_server {
 	uint64_t generation;
 	bh_flights *flights; /* NULL: identical requests are not coalesced */
 	int stopping;        /* read by the progress handlers (atomically) */
+	int active;          /* requests begun and not yet answered (atomically) */
 	int lead_delay_ms;   /* tests: a leader waits this long before computing */
 };
 
@@ -500,8 +501,10 @@ static int answer(bh_server *srv, struct MHD_Connection *c, const bh_route *rt, 
 		if ((rc = bh_flight_join(srv->flights, key, gen, st)) == 0)
 			return 1; /* suspended until the leader lands */
 		lead = rc == 1;
-		if (lead && srv->lead_delay_ms)
-			usleep((useconds_t)srv->lead_delay_ms * 1000);
+		/* the test hook's wait ends early at a stop, as a query would */
+		for (int64_t until = now_ns() + (int64_t)srv->lead_delay_ms * 1000000;
+		     lead && now_ns() < until && !__atomic_load_n(&srv->stopping, __ATOMIC_RELAXED);)
+			usleep(5000);
 	}
 
 	if (!(r->out = open_memstream(body, len)))
@@ -721,6 +724,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		st->conn = c;
 		*con_cls = st;
+		__atomic_add_fetch(&srv->active, 1, __ATOMIC_RELAXED);
 		return MHD_YES;
 	}
 	if (st->woken) {
@@ -779,8 +783,10 @@ logged:
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	bh_server *srv = cls;
 	conn_state *st = *con_cls;
 	if (st) {
+		__atomic_sub_fetch(&srv->active, 1, __ATOMIC_RELAXED);
 		free(st->shared);
 		free(st->body);
 		free(st->page_arg);
@@ -851,7 +857,9 @@ int bh_server_start(bh_server **out, const bh_serve_opts *o)
 	struct sockaddr *sa;
 	const char *addr = o->listen && *o->listen ? o->listen : "127.0.0.1";
 	char *host = NULL;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	/* MHD_USE_ITC: the stop quiesces the daemon first (bh_server_stop) */
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ITC;
 	int rc, threads = o->threads > 0 ? o->threads : default_threads();
 
 	*out = NULL;
@@ -974,8 +982,20 @@ void bh_server_stop(bh_server *srv)
 	 * suspended, stops */
 	__atomic_store_n(&srv->stopping, 1, __ATOMIC_RELAXED);
 	bh_flights_close(srv->flights);
-	if (srv->d)
+	if (srv->d) {
+		/* No new connections; the requests begun (their queries stop at
+		 * once, and they answer 503) are let send their answers, for up
+		 * to BH_SERVE_STOP_WAIT_MS: MHD_stop_daemon closes connections
+		 * whatever they were doing, and a handler that queued its 503
+		 * after it began to stop never got it out. */
+		MHD_socket ls = MHD_quiesce_daemon(srv->d);
+		int64_t until = now_ns() + (int64_t)BH_SERVE_STOP_WAIT_MS * 1000000;
+		while (__atomic_load_n(&srv->active, __ATOMIC_RELAXED) > 0 && now_ns() < until)
+			usleep(2000);
 		MHD_stop_daemon(srv->d);
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+	}
 	for (int i = 0; i < srv->nidle; i++)
 		pooled_free(srv->idle[i]);
 	bh_rcache_free(srv->cache);
