@@ -5,37 +5,25 @@
  * line of each record; the sources section lists every input file with its
  * SHA-256 so an editor can check that the same files were used.
  *
- * All record text goes through html_text(), never raw. */
+ * All record text goes through bh_html_text(), never raw. */
 #include "query/queryInt.h"
+
+#include "util/html.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void html_text(FILE *f, const char *s)
-{
-	for (const char *p = s ? s : ""; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*p, f);
-		}
-	}
-}
 
 /* Only http(s) links to known official hosts are emitted as links. */
 static void html_link(FILE *f, const char *url, const char *text)
 {
 	if (url && strncmp(url, "https://www.usaspending.gov/", 28) == 0) {
 		fputs("<a href=\"", f);
-		html_text(f, url);
+		bh_html_text(f, url);
 		fputs("\">", f);
-		html_text(f, text);
+		bh_html_text(f, text);
 		fputs("</a>", f);
 	} else {
-		html_text(f, text);
+		bh_html_text(f, text);
 	}
 }
 
@@ -75,7 +63,7 @@ static void svg_columns(FILE *f, const bar *b, int n, const char *title)
 		if (b[i].value > max)
 			max = b[i].value;
 	fprintf(f, "<figure><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", w, h + 40);
-	html_text(f, title);
+	bh_html_text(f, title);
 	fputs("\">", f);
 	double bw = n ? (double)(w - 2 * pad) / n : 0;
 	for (int i = 0; i < n; i++) {
@@ -84,16 +72,16 @@ static void svg_columns(FILE *f, const bar *b, int n, const char *title)
 		char m[48];
 		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"bar\"><title>",
 			pad + i * bw + 2, h - bh, bw - 4, bh);
-		html_text(f, b[i].label);
+		bh_html_text(f, b[i].label);
 		fprintf(f, ": %s</title></rect>", bh_fmt_money(m, sizeof m, b[i].value));
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"lab\" text-anchor=\"middle\">",
 			pad + i * bw + bw / 2, h + 16);
-		html_text(f, b[i].label);
+		bh_html_text(f, b[i].label);
 		fputs("</text>", f);
 	}
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>", pad, h, w - pad, h);
 	fputs("</svg><figcaption>", f);
-	html_text(f, title);
+	bh_html_text(f, title);
 	fputs("</figcaption></figure>\n", f);
 }
 
@@ -105,7 +93,7 @@ static void svg_hbars(FILE *f, const bar *b, int n, const char *title)
 		if (b[i].value > max)
 			max = b[i].value;
 	fprintf(f, "<figure><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", w, n * row + 10);
-	html_text(f, title);
+	bh_html_text(f, title);
 	fputs("\">", f);
 	for (int i = 0; i < n; i++) {
 		double v = b[i].value > 0 ? (double)b[i].value / (double)max : 0;
@@ -114,15 +102,15 @@ static void svg_hbars(FILE *f, const bar *b, int n, const char *title)
 			i * row + 15);
 		char shortl[48];
 		snprintf(shortl, sizeof shortl, "%.40s", b[i].label);
-		html_text(f, shortl);
+		bh_html_text(f, shortl);
 		fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"bar\"><title>",
 			left, i * row + 3, v * (w - left - 110), row - 6);
-		html_text(f, b[i].label);
+		bh_html_text(f, b[i].label);
 		fprintf(f, "</title></rect><text x=\"%.1f\" y=\"%d\" class=\"lab\">%s</text>",
 			left + v * (w - left - 110) + 4, i * row + 15, bh_fmt_money(m, sizeof m, b[i].value));
 	}
 	fputs("</svg><figcaption>", f);
-	html_text(f, title);
+	bh_html_text(f, title);
 	fputs("</figcaption></figure>\n", f);
 }
 
@@ -186,7 +174,7 @@ static int svg_flow(bh_store *s, FILE *f, const char *agency)
 	fprintf(f, "<rect x=\"10\" y=\"20\" width=\"%d\" height=\"%.1f\" class=\"node\"/>", bw,
 		total * scale);
 	fprintf(f, "<text x=\"10\" y=\"14\" class=\"lab\">");
-	html_text(f, agency);
+	bh_html_text(f, agency);
 	fputs("</text>", f);
 	double ay = 20, cy = 20;
 	double cys[8];
@@ -197,14 +185,14 @@ static int svg_flow(bh_store *s, FILE *f, const char *agency)
 			   " class=\"band\"><title>",
 			10 + bw, ay, 200, ay, 200, cy, 330, cy, 330, cy + hh, 200, cy + hh, 200, ay + hh,
 			10 + bw, ay + hh);
-		html_text(f, co[i].label);
+		bh_html_text(f, co[i].label);
 		fputs("</title></path>", f);
 		fprintf(f, "<rect x=\"330\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" class=\"node\"/>", cy, bw,
 			hh > 1 ? hh : 1);
 		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"lab\">", 330 + bw + 4, cy + 11);
 		char l[48];
 		snprintf(l, sizeof l, "%.32s", co[i].label);
-		html_text(f, l);
+		bh_html_text(f, l);
 		fputs("</text>", f);
 		ay += hh;
 		cy += hh + 4;
@@ -228,9 +216,9 @@ static int svg_flow(bh_store *s, FILE *f, const char *agency)
 					   " class=\"band sub\"><title>",
 					330 + bw + 200, out_y[i], 700, out_y[i], 700, yy, 760, yy, 760, yy + fh, 700,
 					yy + fh, 700, out_y[i] + fh, 330 + bw + 200, out_y[i] + fh);
-				html_text(f, co[i].label);
+				bh_html_text(f, co[i].label);
 				fputs(" to ", f);
-				html_text(f, dn[j].label);
+				bh_html_text(f, dn[j].label);
 				fputs("</title></path>", f);
 				out_y[i] += fh;
 				yy += fh;
@@ -240,7 +228,7 @@ static int svg_flow(bh_store *s, FILE *f, const char *agency)
 			fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"lab small\">", 760 + bw + 3, dy + 9);
 			char l[40];
 			snprintf(l, sizeof l, "%.22s", dn[j].label);
-			html_text(f, l);
+			bh_html_text(f, l);
 			fputs("</text>", f);
 			dy += dh + 4;
 		}
@@ -266,7 +254,7 @@ static int table(bh_store *s, FILE *f, const char *sql, const char *const *heads
 	fputs("<table><thead><tr>", f);
 	for (int i = 0; heads[i]; i++) {
 		fputs("<th>", f);
-		html_text(f, heads[i]);
+		bh_html_text(f, heads[i]);
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead><tbody>\n", f);
@@ -288,13 +276,13 @@ static int table(bh_store *s, FILE *f, const char *sql, const char *const *heads
 				break;
 			case 's':
 				fputs("<td class=\"src\">", f);
-				html_text(f, bh_col_text(q, c));
+				bh_html_text(f, bh_col_text(q, c));
 				fprintf(f, ":%lld", sqlite3_column_int64(q, c + 1));
 				c++;
 				break;
 			default:
 				fputs("<td>", f);
-				html_text(f, bh_col_text(q, c));
+				bh_html_text(f, bh_col_text(q, c));
 			}
 			fputs("</td>", f);
 		}
@@ -338,11 +326,11 @@ int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE 
 	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	      "style-src 'unsafe-inline'; img-src data:\"><title>Who is behind ", f);
-	html_text(f, name);
+	bh_html_text(f, name);
 	fprintf(f, "?</title><style>%s</style></head><body>\n<h1>Who is behind ", css);
-	html_text(f, name);
+	bh_html_text(f, name);
 	fputs("?</h1>\n<p>", f);
-	html_text(f, id);
+	bh_html_text(f, id);
 	if (from_fy || to_fy)
 		fprintf(f, ", fiscal years %d to %d", from_fy, to_fy);
 	fputs(". Contract obligations: <strong>", f);

@@ -117,13 +117,32 @@ const bh_asset *bh_asset_find(const char *path);
  * make), its parameters set on the connection `conn` (a struct
  * MHD_Connection *), the one taken from the path copied into *arg (owned
  * by the caller, kept until the request ends); -1 when out of memory.
- * bh_page_html: the page in *out (owned by the caller, *len bytes): the
- * shell with, when api is set, the API's answer inside (`answer`, n bytes
- * of JSON, borrowed: the answer, or {"error": ...} with its status); 0 or
- * -1. */
+ *
+ * A page with a first answer goes out in two parts (server.c streams
+ * them): bh_page_head, the shell up to the content of its <main> (style,
+ * script, header and search form: the browser starts on them while the
+ * answer is computed), and bh_page_tail, the view rendered from the answer
+ * (html.c), the rest of the shell and the answer itself in a
+ * <script type="application/json" id="first-answer"> block for the script.
+ * Both into *out (owned by the caller, *len bytes); 0 or -1. The view's
+ * fields are borrowed. */
+typedef struct {
+	const char *api;   /* "/api/show", "/api/who", "/api/search", "/api/graph" */
+	int status;        /* the answer's HTTP status */
+	const char *q;     /* search: the words asked for */
+	const char *from;  /* dossier: the years asked for, or NULL */
+	const char *to;
+} bh_page_view;
+
 int bh_page_is(const char *url);
 int bh_page_first(const char **api, void *conn, const char *url, char **arg);
-int bh_page_html(char **out, size_t *len, const bh_asset *shell, const char *api, int status,
+int bh_page_head(char **out, size_t *len, const bh_asset *shell, const bh_page_view *v);
+int bh_page_tail(char **out, size_t *len, const bh_asset *shell, const bh_page_view *v,
 		 const char *answer, size_t n);
+
+/* The first view of a page as HTML (html.c) into f, from the answer
+ * (`answer`, n bytes of the API's JSON, borrowed; an error's
+ * {"error": ...} when v->status is not 200); 0. */
+int bh_html_view(FILE *f, const bh_page_view *v, const char *answer, size_t n);
 
 #endif

@@ -98,7 +98,7 @@ static void csp_init(void)
 	snprintf(CSP, sizeof CSP,
 		 "default-src 'none'; script-src 'self' %s; style-src 'self' %s; "
 		 "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
-		 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+		 "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 		 bh_assets_csp_script, bh_assets_csp_style);
 }
 
@@ -618,38 +618,109 @@ static enum MHD_Result serve_api(bh_server *srv, struct MHD_Connection *c, const
 	return reply(c, r.status, r.ctype, body, len, 1, x_cache);
 }
 
+/* A page being sent (serve_page): its head at once, then, when MHD asks
+ * for more, the answer computed on this connection's thread and the rest
+ * of the page rendered from it. Owned by its response (page_free). */
+typedef struct {
+	bh_server *srv;
+	struct MHD_Connection *c;
+	conn_state *st;
+	bh_page_view v;
+	const bh_asset *shell;
+	char *buf; /* the part being sent */
+	size_t len, off;
+	int tail_done;
+} page_stream;
+
+/* The rest of the page (the answer, through the response cache, under the
+ * API's cache key) into ps->buf; 0 or -1. */
+static int page_tail(page_stream *ps)
+{
+	int path_known;
+	const char *x_cache = NULL;
+	const bh_route *rt = route_of(ps->v.api, "GET", &path_known);
+	bh_req r = {0};
+	char *body = NULL;
+	size_t len = 0;
+	int rc;
+
+	ps->st->solo = 1;
+	if (!rt || answer(ps->srv, ps->c, rt, ps->v.api, "GET", ps->st, &r, &body, &len, &x_cache) < 0)
+		return -1;
+	if (r.status != 200 && error_json(&body, &len, r.err) < 0)
+		return -1;
+	ps->v.status = r.status;
+	rc = bh_page_tail(&ps->buf, &ps->len, ps->shell, &ps->v, body, len);
+	free(body);
+	return rc;
+}
+
+static ssize_t page_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	page_stream *ps = cls;
+	if (ps->off == ps->len) {
+		free(ps->buf);
+		ps->buf = NULL;
+		ps->len = ps->off = 0;
+		if (ps->tail_done)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		ps->tail_done = 1;
+		if (page_tail(ps) < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	size_t n = ps->len - ps->off < max ? ps->len - ps->off : max;
+	memcpy(out, ps->buf + ps->off, n);
+	ps->off += n;
+	return (ssize_t)n;
+}
+
+static void page_free(void *cls)
+{
+	page_stream *ps = cls;
+	free(ps->buf);
+	free(ps);
+}
+
 /* A page of the explorer at its path URL (/entity/ID, /agency/ID,
- * /search?q=..., page.c): the page itself with the answer of its first API
- * request inside, so that a cold load needs no request of its own before
- * drawing. Computed alone (never suspended behind another connection) and
- * through the response cache, under the API's cache key, so the page and
- * /api/ share answers. */
+ * /search?q=..., /network/ID, page.c): the page with the answer of its
+ * first API request inside, as HTML and as JSON, so that it reads without
+ * the script and a cold load needs no request of its own before drawing.
+ * Streamed: the head (style, script, header) goes out at once and the rest
+ * when the answer is computed, alone (never suspended behind another
+ * connection) and through the response cache, under the API's cache key,
+ * so the page and /api/ share answers. */
 static enum MHD_Result serve_page(bh_server *srv, struct MHD_Connection *c, const char *url,
 				  const char *method, conn_state *st)
 {
 	const bh_asset *shell = bh_asset_find("/");
-	const char *api = NULL, *x_cache = NULL;
-	int path_known, rc = 0;
-	bh_req r = {0};
-	char *body = NULL, *page = NULL;
-	size_t len = 0, plen = 0;
+	const char *api = NULL;
+	page_stream *ps = NULL;
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
 
 	if (!shell || bh_page_first(&api, c, url, &st->page_arg) < 0)
 		return reply_error(c, 500, "out of memory");
-	if (api) {
-		const bh_route *rt = route_of(api, "GET", &path_known);
-		st->solo = 1;
-		if (!rt || (rc = answer(srv, c, rt, api, "GET", st, &r, &body, &len, &x_cache)) < 0)
-			return reply_error(c, 500, "out of memory");
+	if (!api) /* the shell alone: the script draws the page */
+		return reply(c, 200, "text/html; charset=utf-8", (char *)shell->data, shell->len, 0,
+			     NULL);
+	if (!(ps = calloc(1, sizeof *ps)))
+		return reply_error(c, 500, "out of memory");
+	*ps = (page_stream){srv, c, st, {api, 200, NULL, NULL, NULL}, shell, NULL, 0, 0, 0};
+	ps->v.q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+	ps->v.from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+	ps->v.to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+	if (bh_page_head(&ps->buf, &ps->len, shell, &ps->v) < 0 ||
+	    !(resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, page_read, ps,
+						       page_free))) {
+		page_free(ps);
+		return reply_error(c, 500, "out of memory");
 	}
-	if (api && r.status != 200 && error_json(&body, &len, r.err) < 0)
-		return reply_error(c, 500, "out of memory");
-	rc = bh_page_html(&page, &plen, shell, api, r.status, body, len);
-	free(body);
-	if (rc < 0)
-		return reply_error(c, 500, "out of memory");
 	(void)method;
-	return reply(c, 200, "text/html; charset=utf-8", page, plen, 1, x_cache);
+	add_headers(resp, "text/html; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	ok = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ok;
 }
 
 /* Whether Accept-Encoding allows gzip: a "gzip" token not given q=0. */

@@ -7,7 +7,7 @@ import { go } from './route.js';
 import { h, entityHref, table } from './dom.js';
 import { yearChart, flowChart } from './chart.js';
 import { money, int, span } from './fmt.js';
-import { generic } from './generic.js';
+import { generic, citeLink } from './generic.js';
 import { awardsTable } from './entity.js';
 
 export async function agencyPage(main, id, params) {
@@ -15,7 +15,7 @@ export async function agencyPage(main, id, params) {
   const d = await api('who', { agency: id, from, to });
   document.title = `${d.agency.name} — behind`;
   main.append(h('h1', null, d.agency.name), h('p', { class: 'muted' }, `${d.agency.id} · agency dossier`));
-  const form = h('form', { class: 'years' },
+  const form = h('form', { class: 'years', method: 'get', action: '/agency/' + encodeURIComponent(d.agency.id) },
     h('label', null, 'From FY ', h('input', { name: 'from', type: 'number', min: 1990, max: 2100, value: from, inputmode: 'numeric' })),
     h('label', null, ' to FY ', h('input', { name: 'to', type: 'number', min: 1990, max: 2100, value: to, inputmode: 'numeric' })),
     h('button', { type: 'submit' }, 'Apply'),
@@ -27,7 +27,8 @@ export async function agencyPage(main, id, params) {
     go(`/agency/${encodeURIComponent(id)}?from=${encodeURIComponent(f.get('from'))}&to=${encodeURIComponent(f.get('to'))}`);
   });
   main.append(form);
-  main.append(h('p', { class: 'total' }, 'Total obligations: ', h('strong', { id: 'total' }, money(d.total)), ` from ${int(d.records)} records`));
+  main.append(h('p', { class: 'total' }, 'Total obligations: ', h('strong', { id: 'total' }, money(d.total)), ` from ${int(d.records)} records`,
+    d.figure ? [' · ', citeLink(d.figure, 'cite')] : null));
   main.append(h('p', { class: 'rule muted' }, 'Counting rule: ' + d.rule));
 
   const m = d.money || {};
@@ -64,9 +65,10 @@ export async function agencyPage(main, id, params) {
   sec2.append(generic('Hidden vendors (named in descriptions, not the recipient)', sc.hidden_vendors || [], 2));
   main.append(sec2);
 
-  const known = new Set(['agency', 'from_fy', 'to_fy', 'total', 'records', 'rule', 'money', 'supply_chain']);
+  // (figure: the total's figure id, its cite link beside the total)
+  const known = new Set(['agency', 'from_fy', 'to_fy', 'total', 'records', 'rule', 'money', 'supply_chain', 'figure']);
   // further sections of the answer, numbered on from 3; a scalar field
-  // (the total's figure id) is a line, not a section
+  // is a line, not a section
   let n = 3;
   for (const [k, v] of Object.entries(d)) {
     if (known.has(k)) continue;

@@ -24,14 +24,19 @@ export function takeFirstAnswer() {
   } catch { first = null; /* not JSON: ask the API */ }
 }
 
-export async function api(path, params = {}, signal) {
+// The first answer when it is for /api/<path> (taken: null afterwards),
+// or null; an error answer is thrown.
+export function takeFirst(path) {
   const f = first;
   first = null;
-  if (f && !signal && f.api === '/api/' + path) {
-    if (f.status !== 200) throw failure(f.status, f.body, '');
-    return f.body;
-  }
-  return answer(await get(apiUrl(path, params), signal));
+  if (!f || f.api !== '/api/' + path) return null;
+  if (f.status !== 200) throw failure(f.status, f.body, '');
+  return f.body;
+}
+
+export async function api(path, params = {}, signal) {
+  const f = signal ? null : takeFirst(path);
+  return f || answer(await get(apiUrl(path, params), signal));
 }
 
 function failure(status, body, statusText) {

@@ -13,8 +13,14 @@ function cell(k, v) {
   if (typeof v === 'object') return JSON.stringify(v);
   if ((k === 'id' || k.endsWith('_id')) && typeof v === 'string' && v.includes(':')) return h('a', { href: entityHref(v) }, v);
   if (k === 'url' && safeUrl(v)) return h('a', { href: safeUrl(v), rel: 'noopener noreferrer', target: '_blank' }, 'record');
+  if (k === 'figure' && typeof v === 'string') return citeLink(v, v);
   if (typeof v === 'number' && MONEY.test(k)) return money(v);
   return String(v);
+}
+
+// A figure id (docs/cite.md) as the link to its evidence pack.
+export function citeLink(figure, text) {
+  return h('a', { href: '/api/cite?figure=' + encodeURIComponent(figure) }, text);
 }
 
 export function generic(key, val, depth = 2) {

@@ -4,7 +4,7 @@
 // screen-reader users follow along. Same-origin links to pages move by
 // history.pushState; links of the older #/ form are turned into paths.
 import { h } from './dom.js';
-import { takeFirstAnswer } from './api.js';
+import { takeFirstAnswer, takeFirst } from './api.js';
 import { parseRoute, hashToPath, isPage, go } from './route.js';
 import { setupSuggest, searchPage } from './search.js';
 import { entityPage } from './entity.js';
@@ -32,9 +32,16 @@ async function route() {
   // an older link (#/entity/ID): the same page at its path
   const old = hashToPath(location.hash);
   if (old) history.replaceState(null, '', old);
+  const { parts, params } = parseRoute(location.pathname, location.search);
+  // The server's HTML of this view (src/serve/html.c) stays until the
+  // script draws the same view: every page below draws synchronously from
+  // the page's answer, so both happen in one frame; the network view
+  // first waits for its code.
+  const net = parts[0] === 'network' && parts[1] ? import('./network.js') : null;
+  if (net) await net.catch(() => null);
+  if (my !== seq) return;
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');
-  const { parts, params } = parseRoute(location.pathname, location.search);
   try {
     if (!parts.length) home(main);
     else if (parts[0] === 'search') await searchPage(main, params.get('q') || '');
@@ -43,8 +50,8 @@ async function route() {
     else if (parts[0] === 'network' && parts[1]) {
       // the network view's graph libraries are most of the code: fetched
       // only when a network is opened, so that the other pages load fast
-      const { networkPage } = await import('./network.js');
-      cleanup = await networkPage(main, parts.slice(1).join('/'));
+      const { networkPage } = await net;
+      cleanup = await networkPage(main, parts.slice(1).join('/'), takeFirst('graph'));
     }
     else if (parts[0] === 'review') cleanup = await reviewPage(main);
     else main.append(h('h1', null, 'Not a page of the explorer'), h('p', null, h('a', { href: '/' }, 'Start again')));

@@ -27,10 +27,11 @@ function hasWebGL() {
 // The fiscal year of an ISO date (October-September).
 const fy = (d) => (d ? Number(d.slice(0, 4)) + (Number(d.slice(5, 7)) >= 10 ? 1 : 0) : null);
 
-export async function networkPage(main, id) {
+// given: the page's own answer for this id (the server's), else asked for.
+export async function networkPage(main, id, given) {
   const g = new Graph({ type: 'directed', multi: true });
   const st = { kinds: new Set(), off: new Set(), from: null, to: null, expanded: new Set(), sigma: null };
-  const first = await api('graph', { id, limit: 40 });
+  const first = given || await api('graph', { id, limit: 40 });
   document.title = `Network: ${first.center.name} — behind`;
   const center = first.center.id;
 
