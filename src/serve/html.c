@@ -511,7 +511,8 @@ static void flow_chart(FILE *f, const char *t, const json_t *top)
 	esc(f, t);
 	fputs("</figcaption>", f);
 	if (n) {
-		fprintf(f, "<svg viewBox=\"0 0 640 %zu\" role=\"img\" aria-label=\"", (n > 10 ? 10 : n) * 30 + 20);
+		fprintf(f, "<svg viewBox=\"0 0 640 %zu\" role=\"img\" aria-label=\"",
+			(n > 10 ? 10 : n) * 30 + 20);
 		esc(f, t);
 		fputs("\" class=\"flowsvg\"></svg>", f);
 	}
@@ -519,36 +520,43 @@ static void flow_chart(FILE *f, const char *t, const json_t *top)
 }
 
 /* entity.js byYear(): rows summed by fiscal year, in year order, to the
- * cent. A new array (owned by the caller). */
+ * cent: [{fiscal_year, amount, records}], a new array (owned by the
+ * caller; NULL when out of memory). */
 static json_t *by_year(const json_t *rows)
 {
-	json_t *out = json_array();
-	size_t i;
+	size_t n = json_array_size(rows), k = 0, i;
+	json_int_t *year = calloc(n + 1, sizeof *year), *recs = calloc(n + 1, sizeof *recs);
+	int64_t *cents = calloc(n + 1, sizeof *cents);
+	json_t *out = NULL;
 	const json_t *r;
+
+	if (!year || !recs || !cents)
+		goto done;
 	json_array_foreach(rows, i, r) {
 		json_int_t y = json_integer_value(json_object_get(r, "fiscal_year"));
-		size_t at = json_array_size(out), j;
-		json_t *o;
-		json_array_foreach(out, j, o) {
-			json_int_t oy = json_integer_value(json_object_get(o, "fiscal_year"));
-			if (oy == y) {
-				at = j;
-				break;
-			}
-			if (oy > y) {
-				at = j;
-				json_array_insert_new(out, j, json_pack("{sIsIsI}", "fiscal_year", y, "cents", (json_int_t)0, "records", (json_int_t)0));
-				break;
-			}
+		size_t at = 0;
+		while (at < k && year[at] < y)
+			at++;
+		if (at == k || year[at] != y) {
+			memmove(year + at + 1, year + at, (k - at) * sizeof *year);
+			memmove(recs + at + 1, recs + at, (k - at) * sizeof *recs);
+			memmove(cents + at + 1, cents + at, (k - at) * sizeof *cents);
+			year[at] = y;
+			recs[at] = 0;
+			cents[at] = 0;
+			k++;
 		}
-		if (at == json_array_size(out))
-			json_array_append_new(out, json_pack("{sIsIsI}", "fiscal_year", y, "cents", (json_int_t)0, "records", (json_int_t)0));
-		o = json_array_get(out, at);
-		json_object_set_new(o, "cents", json_integer(json_integer_value(json_object_get(o, "cents")) + cents_of(json_object_get(r, "amount"))));
-		json_object_set_new(o, "records", json_integer(json_integer_value(json_object_get(o, "records")) + json_integer_value(json_object_get(r, "records"))));
+		cents[at] += cents_of(json_object_get(r, "amount"));
+		recs[at] += json_integer_value(json_object_get(r, "records"));
 	}
-	json_array_foreach(out, i, r)
-		json_object_set_new((json_t *)r, "amount", json_real((double)json_integer_value(json_object_get(r, "cents")) / 100.0));
+	out = json_array();
+	for (i = 0; out && i < k; i++)
+		json_array_append_new(out, json_pack("{sIsfsI}", "fiscal_year", year[i], "amount",
+						     (double)cents[i] / 100.0, "records", recs[i]));
+done:
+	free(year);
+	free(recs);
+	free(cents);
 	return out;
 }
 
@@ -819,7 +827,8 @@ static void agency_view(FILE *f, const json_t *d, const char *from, const char *
 	/* without the script the form asks the server for the same page */
 	fputs("<form class=\"years\" method=\"get\" action=\"/agency/", f);
 	uri_comp(f, id);
-	fputs("\"><label>From FY <input name=\"from\" type=\"number\" min=\"1990\" max=\"2100\" value=\"", f);
+	fputs("\"><label>From FY <input name=\"from\" type=\"number\" min=\"1990\" "
+	      "max=\"2100\" value=\"", f);
 	esc(f, from ? from : "");
 	fputs("\" inputmode=\"numeric\"></label><label> to FY <input name=\"to\" type=\"number\" "
 	      "min=\"1990\" max=\"2100\" value=\"", f);

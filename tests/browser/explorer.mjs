@@ -1,11 +1,13 @@
 // Browser tests of the explorer in headless Chromium (Debian's, driven by
 // playwright-core): search with suggestions, the entity page, the agency
 // dossier, the network view with an expansion, the tables behind charts
-// and graph, keyboard alone (Tab, Enter), phone width (375 px), and a
+// and graph, keyboard alone (Tab, Enter), phone width (375 px), the
+// server's HTML with JavaScript off (desktop and 390 px), and a
 // hostile vendor name that must show as text. Every page is screenshotted
 // into $SHOTS; any console error, page error or dialog fails the run
 // (harness.mjs). Values are the fixtures' hand counts (tests/e2e/usaspending_fixtures.sh).
 // Run by tests/e2e/browser.sh with SERVE_URL, HOSTILE_URL, SHOTS and WEB set.
+import { join } from 'node:path';
 import { check, eq, newPage, text, seenText, shot, run } from './harness.mjs';
 
 const URL = process.env.SERVE_URL;
@@ -177,6 +179,37 @@ await run(async () => {
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 1, `no sideways scrolling at 375 px: ${hash}`, overflow);
     await shot(phone, name);
+  }
+
+  // ---- without JavaScript: the server's HTML alone (src/serve/html.c), at
+  // desktop and phone width (390 px): headings, tables and links to read,
+  // and the search form still searches
+  for (const vp of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const w = `no JS, ${vp.width} px`;
+    const nj = await newPage(vp, { javaScriptEnabled: false });
+    await nj.goto(URL + 'agency/7012');
+    eq('U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT', await text(nj, 'h1'), `${w}: dossier heading`);
+    eq('$2,262,655.17', await text(nj, '#total'), `${w}: dossier total`);
+    eq('1. Money|2. Supply chain|3. Lobbying|4. Revolving door|5. Political money',
+      (await nj.locator('main h2').allTextContents()).join('|'), `${w}: the dossier's five sections`);
+    const top = await nj.locator('#top-recipients tbody tr').first().textContent();
+    check(top.includes('HOLLOWAY HOLDINGS INC') && top.includes('$1,812,655.08'), `${w}: top recipients table, first row`, top);
+    eq('/entity/duns%3A098765432', await nj.locator('#top-recipients tbody a').first().getAttribute('href'), `${w}: a company links to its page`);
+    const overflow = await nj.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `${w}: no sideways scrolling on the dossier`, overflow);
+    await nj.screenshot({ path: join(process.env.SHOTS, `11-nojs-dossier-${vp.width}.png`), fullPage: true });
+    await nj.goto(URL + 'entity/duns%3A012345678');
+    eq('ACME DETENTION SERVICES LLC', await text(nj, 'h1'), `${w}: entity heading`);
+    const award = nj.locator('main table', { hasText: 'CONT_AWD_FIXT13C0001_7012_-NONE-_-NONE-' }).locator('tbody tr').first();
+    check((await award.textContent()).includes('$1,237,654.83'), `${w}: the largest award's amount`, await award.textContent());
+    eq('https://www.usaspending.gov/award/CONT_AWD_FIXT13C0001_7012_-NONE-_-NONE-', await award.locator('a').first().getAttribute('href'),
+      `${w}: the award links to its page`);
+    await nj.screenshot({ path: join(process.env.SHOTS, `11-nojs-entity-${vp.width}.png`), fullPage: true });
+    await nj.locator('#q').fill('acme');
+    await nj.locator('#q').press('Enter');
+    await nj.waitForURL(/\/search\?q=acme$/);
+    check((await nj.locator('main').textContent()).includes('ACME DETENTION SERVICES LLC'), `${w}: the search form searches`);
+    await nj.context().close();
   }
 
   // ---- hostile record text ---------------------------------------------------------

@@ -26,8 +26,9 @@ export const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
-export async function newPage(viewport = { width: 1280, height: 900 }) {
-  const ctx = await browser.newContext({ viewport });
+// opts: more of the context's options (javaScriptEnabled: false ...).
+export async function newPage(viewport = { width: 1280, height: 900 }, opts = {}) {
+  const ctx = await browser.newContext({ viewport, ...opts });
   const page = await ctx.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
