@@ -1059,6 +1059,8 @@ int bh_html_view(FILE *f, const bh_page_view *v, const char *answer, size_t n)
 	if (!doc) {
 		/* not JSON we can read (a NUL in a string, say): the script's
 		 * view, or the API's own answer */
+		fprintf(stderr, "behind serve: %s: no HTML view: %s (byte %d of %zu)\n", v->api,
+			jerr.text, jerr.position, n);
 		fputs("<p class=\"empty\">This answer is shown by the page&#39;s script; without it, "
 		      "read it as JSON at <a href=\"/api/\">/api/</a>.</p>",
 		      f);
