@@ -88,7 +88,7 @@ void bh_query_trace(bh_store *s, const char *what, const char *sql, const struct
 	if (!how)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fprintf(stderr, "timing: %-40.40s %.3f s\n", what,
+	fprintf(stderr, "timing: %-40.40s %.6f s\n", what,
 		(double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) / 1e9);
 	if (strcmp(how, "plan") != 0 || !(eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql)))
 		return;

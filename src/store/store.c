@@ -10,6 +10,7 @@
 #include "util/map.h"
 #include "util/timing.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,12 +161,25 @@ fail:
 	return rc;
 }
 
+/* SQLite's memory statistics take one process-wide mutex on every
+ * allocation and free: with the server's threads each on its own handle
+ * they contended for it (futex calls, a third of the server's CPU per
+ * uncached show: bench/RESULTS.md, Server, Round 7). Nothing reads them
+ * (no sqlite3_status, no soft heap limit). Must run before SQLite
+ * initializes; when something initialized it already, it is a no-op. */
+static void no_memstatus(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int bh_store_open(bh_store **out, const char *path, int mode)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	bh_store *s = NULL;
 	int rc, flags;
 
 	*out = NULL;
+	pthread_once(&once, no_memstatus);
 	if (!path || !*path)
 		path = BH_STORE_DEFAULT_PATH;
 	s = calloc(1, sizeof *s);

@@ -9,22 +9,32 @@ void bh_json_str(FILE *f, const char *s)
 		fputs("null", f);
 		return;
 	}
+	/* plain bytes go out in runs: one stdio call (and lock) per run, not
+	 * per byte (fputc was 6% of an uncached show's CPU in the server) */
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (; *p; p++) {
+		const char *esc;
 		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '<': fputs("\\u003c", f); break; /* safe inside <script> too */
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '<': esc = "\\u003c"; break; /* safe inside <script> too */
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			if (*p >= 0x20 && *p != 0x7f)
+				continue;
+			esc = NULL;
 		}
+		fwrite(run, 1, (size_t)(p - run), f);
+		run = p + 1;
+		if (esc)
+			fputs(esc, f);
+		else
+			fprintf(f, "\\u%04x", *p);
 	}
+	fwrite(run, 1, (size_t)(p - run), f);
 	fputc('"', f);
 }
 
