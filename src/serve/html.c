@@ -264,14 +264,16 @@ static void cell(FILE *f, const column *c, const json_t *r)
 	}
 }
 
-static void table_head(FILE *f, const char *caption, const char *id)
+/* A table's start; its caption (NULL: none) for screen readers only
+ * unless `shown` (the heading above says it on screen). */
+static void table_head(FILE *f, const char *caption, int shown, const char *id)
 {
 	fputs("<div class=\"scroll\"", f);
 	if (id)
 		fprintf(f, " id=\"%s\"", id);
 	fputs("><table class=\"data\">", f);
 	if (caption) {
-		fputs("<caption>", f);
+		fputs(shown ? "<caption>" : "<caption class=\"sr\">", f);
 		esc(f, caption);
 		fputs("</caption>", f);
 	}
@@ -291,22 +293,23 @@ static void table_empty(FILE *f, size_t ncols)
 }
 
 /* A table's start up to its first row: caption, header cells of cols. */
-static void table_open(FILE *f, const char *caption, const char *id, const column *cols,
-		       size_t ncols)
+static void table_open(FILE *f, const char *caption, int shown, const char *id,
+		       const column *cols, size_t ncols)
 {
-	table_head(f, caption, id);
+	table_head(f, caption, shown, id);
 	for (size_t i = 0; i < ncols; i++)
 		th(f, cols[i].label, cols[i].num);
 	fputs("</tr></thead><tbody>", f);
 }
 
-/* A table of the objects in `rows` (a JSON array; anything else: none). */
+/* A table of the objects in `rows` (a JSON array; anything else: none),
+ * its caption for screen readers. */
 static void table(FILE *f, const char *caption, const char *id, const column *cols, size_t ncols,
 		  const json_t *rows)
 {
 	size_t i;
 	const json_t *r;
-	table_open(f, caption, id, cols, ncols);
+	table_open(f, caption, 0, id, cols, ncols);
 	json_array_foreach(rows, i, r) {
 		fputs("<tr>", f);
 		for (size_t j = 0; j < ncols; j++) {
@@ -424,7 +427,9 @@ static void generic(FILE *f, const char *key, const json_t *val, int depth)
 		fprintf(f, "<section class=\"generic\"><%s>", hd);
 		title(f, key);
 		fprintf(f, "</%s>", hd);
-		table_head(f, NULL, NULL);
+		fputs("<div class=\"scroll\"><table class=\"data\"><caption class=\"sr\">", f);
+		title(f, key);
+		fputs("</caption><thead><tr>", f);
 		int *isnum = calloc(nk ? nk : 1, sizeof *isnum);
 		for (size_t j = 0; j < nk; j++) {
 			const char *k = json_string_value(json_array_get(keys, j));
@@ -493,7 +498,7 @@ static void year_chart(FILE *f, const char *t, const json_t *rows)
 	fputs("<svg viewBox=\"0 0 640 220\" role=\"img\" aria-label=\"", f);
 	esc(f, t);
 	fputs("\" class=\"bars\"></svg><details class=\"figures\"><summary>Figures</summary>", f);
-	table(f, NULL, NULL, cols, NCOLS(cols), rows);
+	table(f, t, NULL, cols, NCOLS(cols), rows);
 	fputs("</details></figure>", f);
 }
 
@@ -622,7 +627,7 @@ static void search_view(FILE *f, const json_t *res, const char *q)
 		any = 1;
 		fprintf(f, "<section class=\"group\" data-kind=\"award\"><h2>Contracts (%zu)</h2>",
 			json_array_size(awards));
-		table(f, NULL, NULL, cols, NCOLS(cols), awards);
+		table(f, "Contracts", NULL, cols, NCOLS(cols), awards);
 		fputs("</section>", f);
 	}
 	if (!any)
@@ -757,7 +762,8 @@ static void entity_view(FILE *f, const json_t *e)
 	json_decref(giv);
 	if (json_array_size(json_object_get(e, "received"))) {
 		fputs("<section><h2>Received by agency and year</h2>", f);
-		table(f, NULL, NULL, recv_cols, NCOLS(recv_cols), json_object_get(e, "received"));
+		table(f, "Received by agency and year", NULL, recv_cols, NCOLS(recv_cols),
+		      json_object_get(e, "received"));
 		fputs("</section>", f);
 	}
 	fputs("<div class=\"cols\">", f);
@@ -766,7 +772,8 @@ static void entity_view(FILE *f, const json_t *e)
 	fputs("</div>", f);
 	if (json_array_size(json_object_get(e, "largest_awards"))) {
 		fputs("<section><h2>Largest awards</h2>", f);
-		table(f, NULL, NULL, award_cols, NCOLS(award_cols), json_object_get(e, "largest_awards"));
+		table(f, "Largest awards", NULL, award_cols, NCOLS(award_cols),
+		      json_object_get(e, "largest_awards"));
 		fputs("</section>", f);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -855,9 +862,11 @@ static void agency_view(FILE *f, const json_t *d, const char *from, const char *
 	year_chart(f, "Obligations by fiscal year", json_object_get(m, "by_year"));
 	flow_chart(f, "Where the money goes", json_object_get(m, "top_recipients"));
 	fputs("<h3>Top recipients, rolled up to parent companies</h3>", f);
-	table(f, NULL, "top-recipients", top_cols, NCOLS(top_cols), json_object_get(m, "top_recipients"));
+	table(f, "Top recipients, rolled up to parent companies", "top-recipients", top_cols,
+	      NCOLS(top_cols), json_object_get(m, "top_recipients"));
 	fputs("<h3>Largest awards</h3>", f);
-	table(f, NULL, NULL, award_cols, NCOLS(award_cols), json_object_get(m, "largest_awards"));
+	table(f, "Largest awards", NULL, award_cols, NCOLS(award_cols),
+	      json_object_get(m, "largest_awards"));
 	if (json_object_get(m, "psc"))
 		generic(f, "What was bought (PSC)", json_object_get(m, "psc"), 2);
 	if (json_object_get(m, "naics"))
@@ -871,7 +880,8 @@ static void agency_view(FILE *f, const json_t *d, const char *from, const char *
 
 	fputs("<section id=\"supply-chain\"><h2>2. Supply chain</h2>"
 	      "<h3>Subcontracts under the agency&#39;s awards</h3>", f);
-	table(f, NULL, NULL, sub_cols, NCOLS(sub_cols), json_object_get(sc, "subcontracts"));
+	table(f, "Subcontracts under the agency's awards", NULL, sub_cols, NCOLS(sub_cols),
+	      json_object_get(sc, "subcontracts"));
 	json_t *none = json_array();
 	const json_t *hv = json_object_get(sc, "hidden_vendors");
 	generic(f, "Hidden vendors (named in descriptions, not the recipient)", hv ? hv : none, 2);
@@ -993,7 +1003,7 @@ static void network_view(FILE *f, const json_t *res)
 	nkey[0] = INT64_MAX;
 	sort_desc(nidx, nn, nkey);
 	nkey[0] = centre;
-	table_open(f, "Entities in the view", NULL, node_cols, NCOLS(node_cols));
+	table_open(f, "Entities in the view", 1, NULL, node_cols, NCOLS(node_cols));
 	for (i = 0; i < nn; i++) {
 		const json_t *o = node[nidx[i]];
 		fputs("<tr><td>", f);
@@ -1014,7 +1024,7 @@ static void network_view(FILE *f, const json_t *res)
 	fputs("</tbody></table></div>", f);
 
 	sort_desc(eidx, ne, ekey);
-	table_open(f, "Links in the view", NULL, link_cols, NCOLS(link_cols));
+	table_open(f, "Links in the view", 1, NULL, link_cols, NCOLS(link_cols));
 	for (i = 0; i < ne; i++) {
 		const json_t *x = edge[eidx[i]], *o = json_object_get(x, "node");
 		int out = str(x, "direction") && !strcmp(str(x, "direction"), "out");

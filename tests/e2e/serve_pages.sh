@@ -209,6 +209,14 @@ get /agency/7012
 assert_eq 0 "$(grep -c '<script>alert\|</script><script>' "$BODY")" "dossier: no hostile markup"
 assert_contains "$BODY" '&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#39;' "dossier: the name escaped"
 
+# gzip for browsers that take it: the same page, streamed as one gzip stream
+get /agency/7012
+cp "$BODY" "$T/plain.html"
+get /agency/7012 -H 'Accept-Encoding: gzip'
+assert_contains "$HEADERS" "Content-Encoding: gzip" "page: gzip when accepted"
+assert_eq "$(sha256sum <"$T/plain.html")" "$(gunzip -c <"$BODY" | sha256sum)" "page: the gzip'd page is the page"
+assert_eq 1 "$(( $(wc -c <"$BODY") * 3 < $(wc -c <"$T/plain.html") ))" "page: gzip'd to under a third"
+
 # an unknown entity: the API's 404 message, in the page (status 200: the
 # page itself exists and says it)
 get /entity/nobody%3A0

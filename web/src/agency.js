@@ -38,30 +38,30 @@ export async function agencyPage(main, id, params) {
   const flows = (m.top_recipients || []).map((r) => ({ id: r.id, name: r.name, amount: r.amount, next: recipientsOf(inf, r.id) }));
   sec1.append(flowChart('Where the money goes', d.agency.name, flows, entityHref));
   sec1.append(h('h3', null, 'Top recipients, rolled up to parent companies'));
-  const top = table(null, [
+  const top = table('Top recipients, rolled up to parent companies', [
     { label: '#', num: true, cell: (r) => r.rank },
     { label: 'Company', cell: (r) => h('a', { href: entityHref(r.id) }, r.name) },
     { label: 'Amount', num: true, cell: (r) => money(r.amount) },
     { label: 'Share', num: true, cell: (r) => r.share_pct },
     { label: 'Years', cell: (r) => span(String(r.first_fy), String(r.last_fy)) },
     { label: 'Records', num: true, cell: (r) => int(r.records) },
-  ], m.top_recipients || []);
+  ], m.top_recipients || [], { srCaption: true });
   top.id = 'top-recipients';
   sec1.append(top);
-  sec1.append(h('h3', null, 'Largest awards'), awardsTable(null, m.largest_awards || []));
+  sec1.append(h('h3', null, 'Largest awards'), awardsTable('Largest awards', m.largest_awards || []));
   for (const k of ['psc', 'naics']) if (m[k]) sec1.append(generic(k === 'psc' ? 'What was bought (PSC)' : 'Industries (NAICS)', m[k], 2));
   for (const [k, v] of Object.entries(m)) if (!['by_year', 'top_recipients', 'largest_awards', 'psc', 'naics'].includes(k)) sec1.append(generic(k, v, 2));
   main.append(sec1);
 
   const sc = d.supply_chain || {};
   const sec2 = h('section', { id: 'supply-chain' }, h('h2', null, '2. Supply chain'));
-  sec2.append(h('h3', null, 'Subcontracts under the agency\'s awards'), table(null, [
+  sec2.append(h('h3', null, 'Subcontracts under the agency\'s awards'), table('Subcontracts under the agency\'s awards', [
     { label: 'Prime', cell: (r) => h('a', { href: entityHref(r.prime_id) }, r.prime) },
     { label: 'Subcontractor', cell: (r) => h('a', { href: entityHref(r.sub_id) }, r.sub) },
     { label: 'Amount', num: true, cell: (r) => money(r.amount) },
     { label: 'Subawards', num: true, cell: (r) => int(r.subawards) },
     { label: 'Dates', cell: (r) => span(r.first_date, r.last_date) },
-  ], sc.subcontracts || []));
+  ], sc.subcontracts || [], { srCaption: true }));
   sec2.append(generic('Hidden vendors (named in descriptions, not the recipient)', sc.hidden_vendors || [], 2));
   main.append(sec2);
 

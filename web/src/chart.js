@@ -37,11 +37,11 @@ export function yearChart(title, rows) {
   later(() => drawBars(svg, all, { W, H, L, bw, y, max, min }));
   box.append(svg);
   const det = h('details', { class: 'figures' }, h('summary', null, 'Figures'));
-  det.append(table(null, [
+  det.append(table(title, [
     { label: 'Fiscal year', cell: (r) => r.year },
     { label: 'Amount', num: true, cell: (r) => money(r.amount) },
     { label: 'Records', num: true, cell: (r) => r.records },
-  ], rows));
+  ], rows, { srCaption: true }));
   box.append(det);
   return box;
 }

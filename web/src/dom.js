@@ -45,9 +45,11 @@ export function entityHref(id) {
   return '/entity/' + encodeURIComponent(id);
 }
 
+// opts.srCaption: the caption is for screen readers (a heading above
+// already says it on screen).
 export function table(caption, cols, rows, opts = {}) {
   const t = h('table', { class: 'data' });
-  if (caption) t.append(h('caption', null, caption));
+  if (caption) t.append(h('caption', { class: opts.srCaption ? 'sr' : null }, caption));
   t.append(h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))));
   const tb = h('tbody');
   for (const r of rows) {

@@ -31,7 +31,7 @@ export function awardsTable(caption, rows) {
     { label: 'Description', cell: (a) => a.description || '' },
     { label: 'Amount', num: true, cell: (a) => money(a.amount) },
     { label: 'Source', cell: (a) => (a.source ? `${a.source.split('/').pop()}:${a.line}` : '') },
-  ], rows);
+  ], rows, { srCaption: true });
 }
 
 const rel = (r) => [h('a', { href: entityHref(r.id) }, r.name), h('span', { class: 'muted' }, ` ${r.relation} · ${span(r.first_date, r.last_date)} · ${r.records} records`)];
@@ -56,18 +56,18 @@ export async function entityPage(main, id) {
   if (via.length) main.append(yearChart('Received through subsidiaries, by fiscal year', via));
   if (giv.length) main.append(yearChart('Contract money awarded by fiscal year', giv));
   if ((e.received || []).length) {
-    main.append(h('section', null, h('h2', null, 'Received by agency and year'), table(null, [
+    main.append(h('section', null, h('h2', null, 'Received by agency and year'), table('Received by agency and year', [
       { label: 'Agency', cell: (r) => (r.agency_id ? h('a', { href: '/agency/' + encodeURIComponent(r.agency_id) }, r.agency) : r.agency) },
       { label: 'Fiscal year', cell: (r) => r.fiscal_year },
       { label: 'Amount', num: true, cell: (r) => money(r.amount) },
       { label: 'Records', num: true, cell: (r) => int(r.records) },
-    ], e.received)));
+    ], e.received, { srCaption: true })));
   }
   const fam = h('div', { class: 'cols' });
   fam.append(h('section', null, h('h2', null, 'Parents'), (e.parents || []).length ? h('ul', null, e.parents.map((r) => h('li', null, rel(r)))) : h('p', { class: 'empty' }, 'none recorded')));
   fam.append(h('section', null, h('h2', null, 'Children'), (e.children || []).length ? h('ul', null, e.children.map((r) => h('li', null, rel(r)))) : h('p', { class: 'empty' }, 'none recorded')));
   main.append(fam);
-  if ((e.largest_awards || []).length) main.append(h('section', null, h('h2', null, 'Largest awards'), awardsTable(null, e.largest_awards)));
+  if ((e.largest_awards || []).length) main.append(h('section', null, h('h2', null, 'Largest awards'), awardsTable('Largest awards', e.largest_awards)));
   for (const k of ['subcontracts_given', 'subcontracts_received']) {
     if ((e[k] || []).length) main.append(generic(k, e[k]));
   }

@@ -28,9 +28,9 @@ export function generic(key, val, depth = 2) {
   if (Array.isArray(val)) {
     if (val.length && typeof val[0] !== 'object') return h('section', null, hd, h('p', null, val.join(', ')));
     const keys = [...new Set(val.flatMap((r) => Object.keys(r || {})))];
-    return h('section', { class: 'generic' }, hd, table(null, keys.map((k) => ({
+    return h('section', { class: 'generic' }, hd, table(title(key), keys.map((k) => ({
       label: title(k), num: val.some((r) => typeof r[k] === 'number'), cell: (r) => cell(k, r[k]),
-    })), val));
+    })), val, { srCaption: true }));
   }
   if (val && typeof val === 'object') {
     return h('section', { class: 'generic' }, hd, Object.entries(val).map(([k, v]) => generic(k, v, depth + 1)));

@@ -84,5 +84,10 @@ document.addEventListener('DOMContentLoaded', () => {
   document.addEventListener('click', onClick);
   window.addEventListener('popstate', route);
   window.addEventListener('hashchange', () => { if (hashToPath(location.hash)) route(); });
-  route();
+  // A page the server rendered (its view in <main>, src/serve/html.c) is
+  // painted as it came before the script draws the same view over it in
+  // one frame: the reader sees the answer without waiting for the script.
+  const main = document.getElementById('main');
+  if (main.querySelector('h1') && !hashToPath(location.hash)) requestAnimationFrame(() => setTimeout(route, 0));
+  else route();
 });

@@ -98,13 +98,13 @@ export async function searchPage(main, q) {
   if (awards.length) {
     any = true;
     main.append(h('section', { class: 'group', 'data-kind': 'award' }, h('h2', null, `Contracts (${awards.length})`),
-      table(null, [
+      table('Contracts', [
         { label: 'Description', cell: (a) => a.description || '' },
         { label: 'Recipient', cell: (a) => (a.recipient_id ? h('a', { href: entityHref(a.recipient_id) }, a.recipient) : a.recipient) },
         { label: 'Amount', num: true, cell: (a) => money(a.amount) },
         { label: 'Dates', cell: (a) => span(a.first_date, a.last_date) },
         { label: 'Award', cell: (a) => (safeUrl(a.url) ? h('a', { href: safeUrl(a.url), rel: 'noopener noreferrer', target: '_blank' }, a.award_key) : a.award_key) },
-      ], awards)));
+      ], awards, { srCaption: true })));
   }
   if (!any) main.append(h('p', { class: 'empty' }, 'Nothing matches. Every word must match; the last may be a prefix.'));
 }
