@@ -396,7 +396,13 @@ static void generic(FILE *f, const char *key, const json_t *val, int depth)
 		size_t i, nk = 0;
 		const json_t *r;
 		const json_t *first = json_array_get(val, 0);
-		if (first && !json_is_object(first) && !json_is_array(first)) {
+		if (!first) { /* no rows, so no columns either */
+			fprintf(f, "<section class=\"generic\"><%s>", hd);
+			title(f, key);
+			fprintf(f, "</%s><p class=\"empty\">none</p></section>", hd);
+			return;
+		}
+		if (!json_is_object(first) && !json_is_array(first)) {
 			fprintf(f, "<section><%s>", hd);
 			title(f, key);
 			fprintf(f, "</%s><p>", hd);
@@ -451,8 +457,6 @@ static void generic(FILE *f, const char *key, const json_t *val, int depth)
 			}
 			fputs("</tr>", f);
 		}
-		if (!json_array_size(val))
-			table_empty(f, nk);
 		fputs("</tbody></table></div></section>", f);
 		free(isnum);
 		json_decref(keys);

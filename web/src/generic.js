@@ -26,7 +26,9 @@ export function citeLink(figure, text) {
 export function generic(key, val, depth = 2) {
   const hd = h('h' + Math.min(depth + 1, 6), null, title(key));
   if (Array.isArray(val)) {
-    if (val.length && typeof val[0] !== 'object') return h('section', null, hd, h('p', null, val.join(', ')));
+    // no rows, so no columns either
+    if (!val.length) return h('section', { class: 'generic' }, hd, h('p', { class: 'empty' }, 'none'));
+    if (typeof val[0] !== 'object') return h('section', null, hd, h('p', null, val.join(', ')));
     const keys = [...new Set(val.flatMap((r) => Object.keys(r || {})))];
     return h('section', { class: 'generic' }, hd, table(title(key), keys.map((k) => ({
       label: title(k), num: val.some((r) => typeof r[k] === 'number'), cell: (r) => cell(k, r[k]),
