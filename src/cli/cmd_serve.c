@@ -30,7 +30,7 @@ const char bh_usage_serve[] =
 	"                 without --listen the served page gets it by itself. Records\n"
 	"                 are never changed; without --write nothing is.\n"
 	"  --log          one line per request on stderr\n"
-	"  --threads N    worker threads (default: two per core, 4 to 16)\n"
+	"  --threads N    worker threads (default: one per core, 2 to 16)\n"
 	"  --timeout MS   longest a request's queries may run (default 5000)\n"
 	"  --cache MB     memory for answers already computed (default 64; 0: none). An\n"
 	"                 answer is reused only while the store is unchanged: a commit\n"

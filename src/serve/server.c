@@ -940,15 +940,17 @@ static void follow_wake(void *waiter, char *body, size_t len, const char *ctype)
 
 /* ---- start and stop ---------------------------------------------------- */
 
-/* Worker threads: two per core, at least 4 and at most 16. Queries are CPU
- * bound, but each thread answers its connections one at a time, so a few
- * more threads than cores keep a slow answer from holding up quick ones. */
+/* Worker threads: one per core, at least 2 and at most 16. Queries are CPU
+ * bound: with more threads than cores the answers in progress share the
+ * cores and each takes longer, so the slowest of them (the p99) grows: on
+ * 2 cores, 50 connections of uncached, all-different searches and shows,
+ * p99 7-45 ms with 2 threads against 14-58 ms with 4 and up to 278 ms with
+ * 8 (bench/RESULTS.md, Server). Each thread answers its connections one at
+ * a time, and a query stops at its deadline (--timeout). */
 static int default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 2)
-		n = 2;
-	return n > 8 ? 16 : (int)(2 * n < 4 ? 4 : 2 * n);
+	return n < 2 ? 2 : n > 16 ? 16 : (int)n;
 }
 
 static int make_token(char out[65])
