@@ -336,12 +336,33 @@ static const column award_cols[] = {
 
 /* ---- any section (generic.js) ----------------------------------------- */
 
-/* generic.js title(): '_' as spaces, the first letter upper case. */
+/* generic.js title(): the words of a key apart, the first one
+ * capitalised, the records' abbreviations as they are written. */
 static void title(FILE *f, const char *k)
 {
-	for (const char *p = k; *p; p++) {
-		char c[2] = {*p == '_' ? ' ' : (p == k && *p >= 'a' && *p <= 'z') ? *p - 32 : *p, 0};
-		esc(f, c);
+	static const char *const abbr[][2] = {
+		{"pac", "PAC"}, {"pacs", "PACs"}, {"fec", "FEC"}, {"lda", "LDA"}, {"ld203", "LD-203"},
+		{"naics", "NAICS"}, {"psc", "PSC"}, {"id", "ID"}, {"fy", "FY"}, {"url", "URL"},
+		{"uei", "UEI"}, {"duns", "DUNS"}, {"pct", "%"},
+	};
+	for (const char *w = k;; w++) {
+		size_t n = strcspn(w, "_");
+		const char *as = NULL;
+		for (size_t i = 0; i < NCOLS(abbr) && !as; i++)
+			if (strlen(abbr[i][0]) == n && !memcmp(abbr[i][0], w, n))
+				as = abbr[i][1];
+		if (as) {
+			fputs(as, f);
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				char c[2] = {(w == k && i == 0 && w[i] >= 'a' && w[i] <= 'z') ? w[i] - 32 : w[i], 0};
+				esc(f, c);
+			}
+		}
+		w += n;
+		if (*w != '_')
+			break;
+		fputc(' ', f);
 	}
 }
 

@@ -68,6 +68,10 @@ await run(async () => {
   check(firstRow.includes('HOLLOWAY HOLDINGS INC') && firstRow.includes('$1,812,655.08') && firstRow.includes('80.1%'), 'top recipient row', firstRow);
   await page.locator('#money svg.bars g.bar').first().waitFor();
   await page.locator('svg.flowsvg path.band').first().waitFor();
+  // the script's headings of the generic sections, as the server's HTML has them
+  // (tests/e2e/serve_pages.sh): the records' abbreviations as written
+  eq('Covered lobbyists|Appointees|PACs|Candidates|Employees',
+    (await page.locator('main > section').filter({ has: page.locator('h2', { hasText: /^[45]\. / }) }).locator('h3').allTextContents()).join('|'), 'revolving door and political money headings');
   eq(8, await page.locator('#money svg.bars g.bar').count() - 3, 'years FY2013-2023 drawn (3 empty years filled)');
   const sc = await seenText(page, '#supply-chain');
   check(sc.includes('EVERGREEN SUPPLY LLC') && sc.includes('$20,000.50'), 'subcontracts in the dossier', sc.slice(0, 300));

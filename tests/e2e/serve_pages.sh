@@ -136,6 +136,11 @@ elif kind == 'agency':
     eq(['1. Money', '2. Supply chain', '3. Lobbying', '4. Revolving door', '5. Political money'],
        [t for h, t in page.h if h == 'h2'], 'the five sections')
     eq(True, ('/api/cite?figure=' + urllib.parse.quote(ans['figure'], safe=''), 'cite') in page.links, 'the total cite link')
+    # the generic sections' headings: words apart, the records' abbreviations
+    # as written (generic.js title(), html.c title())
+    h3 = [t for h, t in page.h if h == 'h3']
+    eq(['Spend', 'Agency contacts', 'Issues', 'Covered lobbyists', 'Appointees', 'PACs', 'Candidates', 'Employees'],
+       h3[h3.index('Spend'):] if 'Spend' in h3 else h3, 'the lobbying, revolving door and political money headings')
     got = table(['#', 'Company', 'Amount', 'Share', 'Years', 'Records'])
     eq(len(ans['money']['top_recipients']), len(got), 'top recipient rows')
     for r, g in zip(ans['money']['top_recipients'], got):

@@ -6,7 +6,13 @@ import { h, entityHref, safeUrl, table } from './dom.js';
 import { money } from './fmt.js';
 
 const MONEY = /(^|_)(amount|total|spend|receipts|obligat)/;
-const title = (k) => k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+// A key as a heading: words apart, the first one capitalised, and the
+// abbreviations of the records as they are written (the server's html.c
+// title() does the same, so both draw the same markup).
+const WORDS = { pac: 'PAC', pacs: 'PACs', fec: 'FEC', lda: 'LDA', ld203: 'LD-203', naics: 'NAICS', psc: 'PSC',
+  id: 'ID', fy: 'FY', url: 'URL', uei: 'UEI', duns: 'DUNS', pct: '%' };
+export const title = (k) => k.split('_')
+  .map((w, i) => WORDS[w] || (i ? w : w.replace(/^[a-z]/, (c) => c.toUpperCase()))).join(' ');
 
 function cell(k, v) {
   if (v === null || v === undefined) return '';
