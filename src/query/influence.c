@@ -85,7 +85,7 @@ static const part PARTS[] = {
 	{"covered_lobbyists", "Its lobbyists who held covered government positions", "lda_lobbyist",
 	 "SELECT lb.name AS lobbyist, lb.official_position AS former_position,"
 	 " min(f.year) AS first_year, max(f.year) AS last_year,"
-	 " group_concat(DISTINCT f.registrant_name) AS registrants"
+	 " " BH_SQL_NAMES("f.registrant_name") " AS registrants"
 	 " FROM lda_lobbyist lb JOIN lda_filing f"
 	 "   ON f.filing_id = lb.filing_id AND f.source_id = lb.source_id"
 	 " WHERE (f.client IN " ME " OR f.registrant IN " ME ")"

@@ -13,6 +13,14 @@
  * "KIND:AGENCY:YEARS:", from temp.who_fig; the row's own key follows. */
 #define BH_WHO_FIG(kind) "'" kind ":' || (SELECT ay FROM temp.who_fig) || ':'"
 
+/* The distinct values of column X in a group, "; " between them: names
+ * hold commas ("Manatt, Phelps, and Phillips"), so group_concat's ","
+ * cannot tell where one ends. SQLite's DISTINCT aggregate takes no
+ * separator: each value is marked with a leading U+001F, the ",\x1f"
+ * seams become "; " and the first mark goes. */
+#define BH_SQL_NAMES(x)                                                                           \
+	"ltrim(replace(group_concat(DISTINCT char(31) || " x "), ',' || char(31), '; '), char(31))"
+
 /* The canonical entity of column X. */
 #define BH_CANON(x) "coalesce((SELECT canon FROM cluster WHERE entity = " x "), " x ")"
 

@@ -414,7 +414,7 @@ int bh_query_who_html(bh_store *s, int64_t agency, int from_fy, int to_fy, FILE 
 	static const char *const h_hid[] = {"named company", "matched", "recipients", "obligated",
 					    "awards", "example award", "example description", NULL};
 	if ((rc = table(s, f,
-			"SELECT ne.name, h.phrase, group_concat(DISTINCT re.name), sum(h.amount),"
+			"SELECT ne.name, h.phrase, " BH_SQL_NAMES("re.name") ", sum(h.amount),"
 			" count(DISTINCT h.award_key), max(h.award_key),"
 			" 'https://www.usaspending.gov/award/' || max(h.award_key), max(h.description)"
 			" FROM temp.who_hidden h JOIN entity ne ON ne.rid = h.named"

@@ -609,7 +609,7 @@ done:
 }
 
 static const char q_hidden[] =
-	"SELECT ne.name, ne.id, h.phrase, group_concat(DISTINCT re.name), sum(h.amount),"
+	"SELECT ne.name, ne.id, h.phrase, " BH_SQL_NAMES("re.name") ", sum(h.amount),"
 	" count(DISTINCT h.award_key), max(h.award_key), max(h.description),"
 	" 'https://www.usaspending.gov/award/' || max(h.award_key), " BH_WHO_FIG("hidden") " || ne.id"
 	" FROM temp.who_hidden h JOIN entity ne ON ne.rid = h.named"

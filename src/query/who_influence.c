@@ -221,7 +221,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json, int fast)
 			 " c AS (SELECT DISTINCT f.co FROM f WHERE EXISTS (SELECT 1 FROM lda_gov_entity ge"
 			 "   WHERE ge.filing_id = f.filing_id AND ge.source_id = f.source_id AND %s))"
 			 " SELECT e.name, sum(f.amount), count(*), min(f.year), max(f.year),"
-			 "  f.co IN (SELECT co FROM c), group_concat(DISTINCT f.registrant_name),"
+			 "  f.co IN (SELECT co FROM c), " BH_SQL_NAMES("f.registrant_name") ","
 			 "  " BH_WHO_FIG("lobby") " || e.id"
 			 " FROM f JOIN entity e ON e.rid = f.co GROUP BY f.co"
 			 " ORDER BY f.co IN (SELECT co FROM c) DESC, sum(f.amount) DESC",
@@ -265,7 +265,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json, int fast)
 		char lobcond[2048];
 		bh_who_agency_match(s, lobcond, sizeof lobcond, "lb.official_position");
 		snprintf(sql, sizeof sql,
-			 "SELECT lb.name, lb.official_position, e.name, group_concat(DISTINCT fl.registrant_name),"
+			 "SELECT lb.name, lb.official_position, e.name, " BH_SQL_NAMES("fl.registrant_name") ","
 			 " min(fl.year), max(fl.year), count(DISTINCT fl.filing_id), max(%s),"
 			 " " BH_WHO_FIG("lobbyist") " || e.id || ':' || lb.name || ':' || lb.official_position"
 			 " FROM lda_lobbyist lb JOIN lda_filing fl"
@@ -329,7 +329,7 @@ int bh_who_influence(bh_store *s, FILE *out, int json, int fast)
 			     "WITH p AS (SELECT DISTINCT m.co, l.dst AS cmte FROM link l"
 			     "   JOIN temp.who_mem m ON m.member = l.src WHERE l.kind = 'sponsors')"
 			     " SELECT e.name, e.id, max(fc.office), max(fc.office_state), max(fc.district),"
-			     "  max(fc.party), sum(g.amount), count(*), group_concat(DISTINCT ce.name),"
+			     "  max(fc.party), sum(g.amount), count(*), " BH_SQL_NAMES("ce.name") ","
 			     "  " BH_WHO_FIG("cand") " || e.id"
 			     " FROM fec_gift g JOIN p ON p.cmte = g.cmte JOIN entity e ON e.rid = g.cand"
 			     " JOIN entity ce ON ce.rid = p.co"

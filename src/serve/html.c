@@ -368,7 +368,7 @@ static void title(FILE *f, const char *k)
 
 static int money_key(const char *k)
 {
-	static const char *const words[] = {"amount", "total", "spend", "receipts", "obligat"};
+	static const char *const words[] = {"amount", "total", "spend", "receipts", "obligat", "gave"};
 	for (size_t i = 0; i < NCOLS(words); i++) {
 		for (const char *p = k; (p = strstr(p, words[i])) != NULL; p++)
 			if (p == k || p[-1] == '_')

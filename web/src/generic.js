@@ -5,7 +5,7 @@
 import { h, entityHref, safeUrl, table } from './dom.js';
 import { money } from './fmt.js';
 
-const MONEY = /(^|_)(amount|total|spend|receipts|obligat)/;
+const MONEY = /(^|_)(amount|total|spend|receipts|obligat|gave)/;
 // A key as a heading: words apart, the first one capitalised, and the
 // abbreviations of the records as they are written (the server's html.c
 // title() does the same, so both draw the same markup).
