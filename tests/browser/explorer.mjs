@@ -90,6 +90,17 @@ await run(async () => {
   await page.locator('#net-status').waitFor();
   await page.waitForFunction(() => /entities/.test(document.querySelector('#net-status')?.textContent || ''));
   eq('4 entities, 3 links', await text(page, '#net-status'), 'network: HOLLOWAY and its 3 neighbours');
+  // what sigma draws (its own display data, on #stage): the 3 links, the 4
+  // entities, and nodes sized in screen pixels, 4 + 2.5 log10(1 + $/1000)
+  // for the largest money on a node's links in the entities table (about
+  // 9 px), not in graph units (a 100-200 px disc)
+  await page.waitForFunction(() => document.querySelector('#stage')?.dataset.links !== undefined);
+  const drawn = async () => page.evaluate(() => ({ ...document.querySelector('#stage').dataset }));
+  let d = await drawn();
+  const most = Math.max(...(await page.locator('#net-tables table').first().locator('tbody tr td:nth-child(3)').allTextContents())
+    .map((t) => Number(t.replace(/[$,]/g, ''))));
+  eq(`3|4|${Math.round(4 + 2.5 * Math.log10(1 + most / 1000))}`, `${d.links}|${d.entities}|${d.maxRadius}`,
+    'network drawing: links, entities, largest radius (px)');
   await shot(page, '05-network');
   await page.locator('button.expand[data-id="subagency:7012"]').click();
   await page.waitForFunction(() => !/^4 entities/.test(document.querySelector('#net-status')?.textContent || '') && !/Loading/.test(document.querySelector('#net-status')?.textContent || ''));
@@ -102,6 +113,11 @@ await run(async () => {
   await page.locator('input[name=kind][value=parent_of]').uncheck();
   await page.waitForFunction(() => !document.querySelector('#net-tables').textContent.includes('parent of'));
   check(!(await page.locator('#net-tables').innerText()).includes('parent of'), 'kind filter hides parent_of links');
+  // and the drawing too: as many links drawn as the table lists
+  const rows = await page.locator('#net-tables table').nth(1).locator('tbody tr').count();
+  d = await drawn();
+  eq(String(rows), d.links, 'the drawing shows the filtered links only');
+  check(/^\d+ of \d+ entities, \d+ of \d+ links \(filtered\)$/.test(await text(page, '#net-status')), 'status says the view is filtered', await text(page, '#net-status'));
   await shot(page, '06-network-expanded');
 
   // a cold load (fresh browser context) of each page kind at its path asks

@@ -8,6 +8,7 @@
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import Sigma from 'sigma';
+import { extremityArrow, layerPlain, pathLine, pathLoop } from 'sigma/rendering';
 import { api } from './api.js';
 import { h, s, entityHref, table } from './dom.js';
 import { money, short } from './fmt.js';
@@ -30,7 +31,7 @@ const fy = (d) => (d ? Number(d.slice(0, 4)) + (Number(d.slice(5, 7)) >= 10 ? 1 
 // given: the page's own answer for this id (the server's), else asked for.
 export async function networkPage(main, id, given) {
   const g = new Graph({ type: 'directed', multi: true });
-  const st = { kinds: new Set(), off: new Set(), from: null, to: null, expanded: new Set(), sigma: null };
+  const st = { kinds: new Set(), off: new Set(), from: null, to: null, expanded: new Set(), sigma: null, notes: [] };
   const first = given || await api('graph', { id, limit: 40 });
   document.title = `Network: ${first.center.name} — behind`;
   const center = first.center.id;
@@ -84,7 +85,7 @@ export async function networkPage(main, id, given) {
     });
     st.expanded.add(c.id);
     if (g.order > 2) forceAtlas2.assign(g, { iterations: 60, settings: { ...forceAtlas2.inferSettings(g), barnesHutOptimize: g.order > 200 } });
-    status.textContent = `${g.order} entities, ${g.size} links` + (res.truncated ? ` (the largest ${res.neighbours.length} links of ${c.name} shown)` : '');
+    if (res.truncated) st.notes.push(`the largest ${res.neighbours.length} links of ${c.name} shown`);
   };
   const expand = async (nid) => {
     if (st.expanded.has(nid)) return;
@@ -102,20 +103,34 @@ export async function networkPage(main, id, given) {
       g.setNodeAttribute(n, 'size', 4 + 2.5 * Math.log10(1 + (a.money || 0) / 1000));
       g.setNodeAttribute(n, 'color', color(a.kind));
     });
-    g.forEachEdge((e) => g.setEdgeAttribute(e, 'hidden', !visible.has(e)));
     const shown = shownNodes(g, visible, center);
-    g.forEachNode((n) => g.setNodeAttribute(n, 'hidden', !shown.has(n)));
     if (useSigma) {
       if (!st.sigma) {
         stage.classList.add('webgl');
-        st.sigma = new Sigma(g, stage, { renderEdgeLabels: false, labelRenderedSizeThreshold: 4, defaultEdgeType: 'arrow', itemSizesReference: 'screen', zoomToSizeRatioFunction: () => 1 });
+        // sigma 4: options under `settings`; node sizes in screen pixels at
+        // every zoom; directed links end in an arrow head
+        st.sigma = new Sigma(g, stage, {
+          settings: { renderEdgeLabels: false, labelRenderedSizeThreshold: 4, itemSizesReference: 'screen', zoomToSizeRatioFunction: () => 1, autoRescaleContent: 'labels' },
+          primitives: { edges: { paths: [pathLine(), pathLoop()], extremities: [extremityArrow()], layers: [layerPlain()], defaultHead: 'arrow' } },
+        });
         st.sigma.on('clickNode', ({ node }) => expand(node));
-      } else {
-        st.sigma.refresh();
       }
+      // the filters: sigma 4 hides by state (its default styles' isHidden)
+      g.forEachEdge((e) => st.sigma.setEdgeState(e, { isHidden: !visible.has(e) }));
+      g.forEachNode((n) => st.sigma.setNodeState(n, { isHidden: !shown.has(n) }));
+      st.sigma.refresh();
+      // what sigma draws, for the browser tests: links and entities it
+      // shows and its largest node radius in screen pixels
+      const drawn = (xs, get) => xs.filter((k) => get(k)?.visibility !== 'hidden');
+      stage.dataset.links = drawn(g.edges(), (e) => st.sigma.getEdgeDisplayData(e)).length;
+      stage.dataset.entities = drawn(g.nodes(), (n) => st.sigma.getNodeDisplayData(n)).length;
+      stage.dataset.maxRadius = Math.round(Math.max(...g.nodes().map((n) => st.sigma.getNodeDisplayData(n)?.size || 0)) * st.sigma.scaleSize());
     } else {
       stage.replaceChildren(drawSvg(g, st, expand));
     }
+    status.textContent = (shown.size < g.order || visible.size < g.size
+      ? `${shown.size} of ${g.order} entities, ${visible.size} of ${g.size} links (filtered)`
+      : `${g.order} entities, ${g.size} links`) + (st.notes.length ? ` (${st.notes.join('; ')})` : '');
     tables.replaceChildren(nodeTable(g, shown, st, center), edgeTable(g, visible));
   }
   merge(first);
