@@ -173,6 +173,36 @@ static const char q_subs_pair[] =
 	" WHERE sa.prime IN " CLUSTER("?1") " AND sa.sub IN " CLUSTER("?2")
 	" ORDER BY sa.action_date, sa.rid";
 
+/* ?1 the committee or candidate (canonical), ?2 the year, ?3 the direction
+ * (received, spent): the FEC transactions its committee(s) filed that
+ * `show` counts in its campaign money (queryInt.h BH_FEC_COUNTED); the
+ * other side is the sender of a receipt, the recipient of a disbursement */
+static const char q_camp[] =
+	"SELECT 'fec_txn' AS record, s.path AS file, x.line, x.date, x.amount,"
+	" " BH_FEC_IMAGE_URL("x.image_num") " AS url,"
+	" CASE WHEN ?3 = 'received' THEN coalesce(eo.id, x.other_id, x.name)"
+	"  ELSE coalesce(ec.id, x.cmte_id) END AS from_entity,"
+	" CASE WHEN ?3 = 'received' THEN coalesce(ec.id, x.cmte_id)"
+	"  ELSE coalesce(eo.id, x.other_id, x.name) END AS to_entity,"
+	" x.tx_type AS description"
+	" FROM fec_txn x JOIN source s ON s.id = x.source_id"
+	" LEFT JOIN entity ec ON ec.rid = x.cmte"
+	" LEFT JOIN entity eo ON eo.rid = coalesce(x.counterparty, x.cand)"
+	" WHERE x.cmte IN " CLUSTER("?1") " AND substr(x.date, 1, 4) = ?2"
+	" AND " BH_FEC_DIRECTION("x") " = ?3 AND " BH_FEC_COUNTED("x")
+	" ORDER BY x.date, x.rid";
+/* ?1 the candidate (canonical), ?2 the year: gifts from committees */
+static const char q_camp_gifts[] =
+	GIFT_RECORDS " WHERE g.cand_id IN (SELECT substr(e.id, 5) FROM entity e"
+	"  WHERE e.rid IN " CLUSTER("?1") " AND e.kind = 'candidate') AND substr(g.date, 1, 4) = ?2"
+	" ORDER BY g.date, g.rid";
+static const char rule_camp[] =
+	"As `behind show`'s campaign money: FEC itemized transactions a committee filed (itcont, itoth, "
+	"itpas2), memo entries out, each SUB_ID once; received = receipts (types 1x, and 3x into "
+	"convention, headquarters and recount accounts), spent = disbursements (2x, 4x); a candidate's "
+	"pac_gifts = its gifts from committees (view fec_gift: itpas2 24K and 24Z); by the calendar "
+	"year of the transaction date.";
+
 static const char rule_show[] =
 	"As `behind show`: obligations (each transaction's federal_action_obligation, an award "
 	"summary only for awards no transaction covers) whose recipient (recv:, award:KEY:ENTITY) "
@@ -303,6 +333,27 @@ static int parse_show(bh_figure *f, bh_store *s, const char *id)
 		snprintf(f->what, sizeof f->what, "contract obligations %s %s from %s in FY%ld",
 			 f->kind[0] == 'r' ? "received by" : "received by subsidiaries of", f->arg[0],
 			 f->arg[1], fy);
+		return 0;
+	}
+	if (!strncmp(id, "camp:", 5)) {
+		/* camp:ENTITY:YEAR:DIRECTION */
+		split_entity(id + 5, f->arg[0], sizeof f->arg[0], &more);
+		const char *dir = more ? strchr(more, ':') : NULL;
+		if (!dir || dir - more != 4 || strspn(more, "0123456789") != 4 ||
+		    (strcmp(dir + 1, "received") && strcmp(dir + 1, "spent") && strcmp(dir + 1, "pac_gifts")))
+			return bh_error_set(BH_EUSAGE, "figure id '%s': expected camp:ENTITY:YEAR:"
+					    "received|spent|pac_gifts", id);
+		if ((rc = bh_query_find(&f->b[0], s, f->arg[0], NULL)) < 0)
+			return rc;
+		snprintf(f->arg[1], sizeof f->arg[1], "%.4s", more);
+		snprintf(f->arg[2], sizeof f->arg[2], "%s", dir + 1);
+		f->t[1] = f->arg[1];
+		f->t[2] = f->arg[2];
+		f->kind = "camp";
+		f->sql = strcmp(f->arg[2], "pac_gifts") ? q_camp : q_camp_gifts;
+		f->rule = rule_camp;
+		snprintf(f->what, sizeof f->what, "campaign money (FEC) of %s in %s: %s", f->arg[0],
+			 f->arg[1], !strcmp(f->arg[2], "pac_gifts") ? "gifts from committees" : f->arg[2]);
 		return 0;
 	}
 	if (!strncmp(id, "subs:", 5)) {

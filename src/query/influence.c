@@ -41,6 +41,13 @@
 	"(SELECT entity FROM cluster WHERE canon = coalesce((SELECT canon FROM cluster"       \
 	" WHERE entity = ?1), ?1) UNION SELECT ?1)"
 
+/* The id of the entity's canonical (figure ids name the cluster). */
+#define ME_ID "(SELECT id FROM entity WHERE rid = coalesce((SELECT canon FROM cluster WHERE entity = ?1), ?1))"
+
+/* The FEC candidate ids of the cluster (fec_txn is indexed on cand_id). */
+#define CAND_IDS "(SELECT substr(id, 5) FROM entity WHERE rid IN " ME " AND kind = 'candidate')"
+
+
 typedef struct {
 	const char *key;   /* JSON member */
 	const char *title; /* text heading */
@@ -104,6 +111,64 @@ static const part PARTS[] = {
 	 " JOIN position g ON g.person = p.person AND g.rid <> p.rid"
 	 " JOIN entity b ON b.rid = g.org AND b.kind = 'public_body'"
 	 " WHERE p.org IN " ME " ORDER BY pe.name, g.start_date LIMIT 25"},
+	/* Campaign money of a committee or a candidate (FEC): a committee's own
+	 * itemized transactions (receipts 1x, disbursements 2x; memo entries
+	 * out, each SUB_ID once), a candidate's gifts from committees (view
+	 * fec_gift), by calendar year of the transaction date. */
+	{"campaign_money",
+	 "Campaign money by year (FEC itemized transactions it filed, memo entries out; "
+	 "a candidate: gifts from committees)",
+	 "fec_txn",
+	 "SELECT year, direction, sum(amount) AS amount_cents, count(*) AS records,"
+	 " 'camp:' || " ME_ID " || ':' || year || ':' || direction AS figure FROM ("
+	 "  SELECT substr(x.date, 1, 4) AS year, " BH_FEC_DIRECTION("x") " AS direction, x.amount AS amount"
+	 "  FROM fec_txn x WHERE x.cmte IN " ME " AND " BH_FEC_COUNTED("x")
+	 "  UNION ALL SELECT substr(g.date, 1, 4), 'pac_gifts', g.amount FROM fec_gift g"
+	 "  WHERE g.cand_id IN " CAND_IDS ")"
+	 " GROUP BY year, direction ORDER BY year, direction LIMIT 25"},
+	{"campaign_counterparties",
+	 "Committees, candidates and organizations it received money from or gave to (FEC)",
+	 "fec_txn",
+	 "SELECT e.name AS counterparty, e.id AS id, t.direction, sum(t.amount) AS amount_cents,"
+	 " count(*) AS records FROM ("
+	 "  SELECT " BH_CANON("coalesce(x.counterparty, x.cand)") " AS who,"
+	 "   " BH_FEC_DIRECTION("x") " AS direction, x.amount AS amount"
+	 "  FROM fec_txn x WHERE x.cmte IN " ME " AND " BH_FEC_COUNTED("x") ") t"
+	 " JOIN entity e ON e.rid = t.who WHERE e.kind <> 'person'"
+	 " GROUP BY t.who, t.direction ORDER BY abs(sum(t.amount)) DESC LIMIT 25"},
+	{"contributions_by_employer",
+	 "Contributions from individuals, by the employer they gave (FEC)", "fec_txn",
+	 "SELECT coalesce(nullif(trim(x.employer), ''), '(none given)') AS employer,"
+	 " sum(x.amount) AS amount_cents, count(*) AS contributions,"
+	 " count(DISTINCT x.counterparty) AS people"
+	 " FROM fec_txn x WHERE x.cmte IN " ME " AND x.entity_type = 'IND' AND x.tx_type GLOB '[13]*'"
+	 " AND " BH_FEC_COUNTED("x") " GROUP BY 1 ORDER BY sum(x.amount) DESC LIMIT 25"},
+	{"pac_gifts_received",
+	 "Committees that gave it money, with the organization behind each (FEC itpas2 direct and "
+	 "in-kind, memo entries out)",
+	 "fec_txn",
+	 "SELECT c.name AS committee, c.id AS fec_id,"
+	 " (SELECT o.name FROM link l JOIN entity o ON o.rid = " BH_CANON("l.src")
+	 "   WHERE l.kind = 'sponsors' AND l.dst = g.cmte ORDER BY o.name LIMIT 1) AS organization,"
+	 " (SELECT o.id FROM link l JOIN entity o ON o.rid = " BH_CANON("l.src")
+	 "   WHERE l.kind = 'sponsors' AND l.dst = g.cmte ORDER BY o.name LIMIT 1) AS organization_id,"
+	 " sum(g.amount) AS amount_cents, count(*) AS gifts, min(g.date) AS first, max(g.date) AS last"
+	 " FROM fec_gift g JOIN entity c ON c.rid = g.cmte WHERE g.cand_id IN " CAND_IDS
+	 " GROUP BY g.cmte ORDER BY sum(g.amount) DESC LIMIT 25"},
+	{"sponsored_by", "The organization behind it (FEC connected organization)", "link",
+	 "SELECT o.name AS organization, o.id AS id, sum(l.n) AS records"
+	 " FROM link l JOIN entity o ON o.rid = " BH_CANON("l.src")
+	 " WHERE l.kind = 'sponsors' AND l.dst IN " ME
+	 " GROUP BY o.rid ORDER BY records DESC, o.name LIMIT 25"},
+	{"committees_and_candidates",
+	 "Its candidates' committees, or the candidates it is a committee of (FEC linkages)", "link",
+	 "SELECT 'committee of the candidate' AS relation, c.name AS name, c.id AS id"
+	 " FROM link l JOIN entity c ON c.rid = l.src"
+	 " WHERE l.kind = 'candidate_committee' AND l.dst IN " ME
+	 " UNION SELECT 'candidate of the committee', c.name, c.id"
+	 " FROM link l JOIN entity c ON c.rid = l.dst"
+	 " WHERE l.kind = 'candidate_committee' AND l.src IN " ME
+	 " ORDER BY 1, 2 LIMIT 25"},
 };
 
 /* From the schema the handle has parsed, not a scan of sqlite_master (400
@@ -379,12 +444,16 @@ static const char q_pre_tables[] =
 /* Every cluster that some part can find rows for, in canonical order, with
  * the number of rows it has there: each part's rows hang on one of these
  * columns being in the cluster (pacs and pac_recipients through a sponsors
- * link or the committee's own gifts). */
+ * link or the committee's own gifts; campaign money through the
+ * committee's transactions, a candidate's gifts, the FEC linkages). */
 static const char q_candidates_head[] =
 	"SELECT coalesce(c.canon, x.e) AS canon, count(*) FROM (SELECT NULL AS e";
 static const char *const CANDIDATES[][2] = {
-	{"link", " UNION ALL SELECT src FROM link WHERE kind = 'sponsors'"},
-	{"fec_txn", " UNION ALL SELECT cmte FROM fec_gift"},
+	{"link", " UNION ALL SELECT src FROM link WHERE kind = 'sponsors'"
+		 " UNION ALL SELECT dst FROM link WHERE kind = 'sponsors'"
+		 " UNION ALL SELECT src FROM link WHERE kind = 'candidate_committee'"
+		 " UNION ALL SELECT dst FROM link WHERE kind = 'candidate_committee'"},
+	{"fec_txn", " UNION ALL SELECT cmte FROM fec_txn UNION ALL SELECT cand FROM fec_gift"},
 	{"lda_filing", " UNION ALL SELECT client FROM lda_filing"
 		       " UNION ALL SELECT registrant FROM lda_filing"
 		       " UNION ALL SELECT registrant FROM lda_contribution"},
@@ -458,7 +527,7 @@ int bh_influence_precompute(bh_store *s)
 	sqlite3_stmt *cand = NULL, *ins = NULL, *mark = NULL;
 	const char *env = getenv("BEHIND_INFLUENCE_STORE_MIN"); /* tests: small fixtures */
 	int64_t min = env ? atoll(env) : STORE_MIN_ROWS;
-	char sql[1024];
+	char sql[2048];
 	size_t len;
 	int rc, n = 0, nstored = 0;
 

@@ -296,7 +296,7 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 
 /* The tables' layout (cluster_edge, who_agg_*, influence's): a build of an
  * older one is never kept, so a change to what any of them holds bumps it. */
-#define LAYOUT 5
+#define LAYOUT 6
 
 int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s)
 {

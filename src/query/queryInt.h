@@ -21,6 +21,14 @@
 #define BH_SQL_NAMES(x)                                                                           \
 	"ltrim(replace(group_concat(DISTINCT char(31) || " x "), ',' || char(31), '; '), char(31))"
 
+/* An FEC transaction that counts (docs/sources.md): a receipt (types 1x,
+ * and 3x into convention, headquarters and recount accounts) or a
+ * disbursement (2x, 4x), not a memo entry, its SUB_ID's first row. */
+#define BH_FEC_COUNTED(x)                                                                          \
+	x ".tx_type GLOB '[1-4]*' AND coalesce(" x ".memo_cd, '') <> 'X'"                        \
+	" AND " x ".rid = (SELECT min(b.rid) FROM fec_txn b WHERE b.sub_id = " x ".sub_id)"
+#define BH_FEC_DIRECTION(x) "CASE WHEN " x ".tx_type GLOB '[13]*' THEN 'received' ELSE 'spent' END"
+
 /* The canonical entity of column X. */
 #define BH_CANON(x) "coalesce((SELECT canon FROM cluster WHERE entity = " x "), " x ")"
 

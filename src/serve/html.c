@@ -501,15 +501,45 @@ static void generic(FILE *f, const char *key, const json_t *val, int depth)
 	fputs("</p>", f);
 }
 
+/* generic.js genericCompact(): an object's parts with rows as generic()
+ * draws them, then the empty ones named in one line (an entity's
+ * influence: a committee has no lobbying, a company no campaign money). */
+static void generic_compact(FILE *f, const char *key, const json_t *val, int depth)
+{
+	const char *k;
+	json_t *x;
+	int hn = depth + 1 > 6 ? 6 : depth + 1, empties = 0;
+	if (!json_is_object(val)) {
+		generic(f, key, val, depth);
+		return;
+	}
+	fprintf(f, "<section class=\"generic\"><h%d>", hn);
+	title(f, key);
+	fprintf(f, "</h%d>", hn);
+	json_object_foreach((json_t *)val, k, x)
+		if (!json_is_array(x) || json_array_size(x))
+			generic(f, k, x, depth + 1);
+	json_object_foreach((json_t *)val, k, x) {
+		if (!json_is_array(x) || json_array_size(x))
+			continue;
+		fputs(empties++ ? ", " : "<p class=\"empty\">None recorded: ", f);
+		title(f, k);
+	}
+	if (empties)
+		fputs("</p>", f);
+	fputs("</section>", f);
+}
+
 /* ---- charts' figures (chart.js) --------------------------------------- */
 
 /* yearChart(): the figure with its caption, the chart's empty <svg> (its
  * space kept; the script draws the bars) and the figures as a table.
  * rows: [{fiscal_year, amount, records}]. */
-static void year_chart(FILE *f, const char *t, const json_t *rows)
+/* yearChart(): `label` heads the years' column of its figures. */
+static void year_chart_as(FILE *f, const char *t, const json_t *rows, const char *label)
 {
-	static const column cols[] = {
-		{"Fiscal year", C_TEXT, "fiscal_year", NULL, 0},
+	const column cols[] = {
+		{label, C_TEXT, "fiscal_year", NULL, 0},
 		{"Amount", C_MONEY, "amount", NULL, 1},
 		{"Records", C_TEXT, "records", NULL, 1},
 	};
@@ -525,6 +555,11 @@ static void year_chart(FILE *f, const char *t, const json_t *rows)
 	fputs("\" class=\"bars\"></svg><details class=\"figures\"><summary>Figures</summary>", f);
 	table(f, t, NULL, cols, NCOLS(cols), rows);
 	fputs("</details></figure>", f);
+}
+
+static void year_chart(FILE *f, const char *t, const json_t *rows)
+{
+	year_chart_as(f, t, rows, "Fiscal year");
 }
 
 /* flowChart(): the diagram's figure, as tall as the script will draw it
@@ -737,6 +772,39 @@ static void rel_item(FILE *f, const json_t *r)
 }
 
 /* entity.js entityPage(). */
+/* The campaign money (FEC) of a committee or a candidate: a chart per
+ * direction, by calendar year (entity.js CAMPAIGN). */
+static void campaign_charts(FILE *f, const json_t *rows)
+{
+	static const char *const dirs[][2] = {
+		{"received", "Campaign money received by year (FEC)"},
+		{"spent", "Campaign money given and spent by year (FEC)"},
+		{"pac_gifts", "Money from committees by year (FEC)"},
+	};
+	for (size_t d = 0; d < NCOLS(dirs); d++) {
+		json_t *sel = json_array();
+		size_t i;
+		const json_t *r;
+		if (!sel)
+			return;
+		json_array_foreach(rows, i, r) {
+			const char *dir = json_string_value(json_object_get(r, "direction"));
+			const char *year = json_string_value(json_object_get(r, "year"));
+			if (!dir || !year || strcmp(dir, dirs[d][0]))
+				continue;
+			json_array_append_new(sel, json_pack("{sIsOsO}", "fiscal_year",
+							     (json_int_t)atoll(year), "amount",
+							     json_object_get(r, "amount"), "records",
+							     json_object_get(r, "records")));
+		}
+		json_t *years = by_year(sel);
+		if (json_array_size(years))
+			year_chart_as(f, dirs[d][1], years, "Year");
+		json_decref(years);
+		json_decref(sel);
+	}
+}
+
 static void entity_view(FILE *f, const json_t *e)
 {
 	static const char *const known[] = {
@@ -776,12 +844,14 @@ static void entity_view(FILE *f, const json_t *e)
 	json_t *rec = by_year(json_object_get(e, "received"));
 	json_t *via = by_year(json_object_get(e, "received_via_subsidiaries"));
 	json_t *giv = by_year(json_object_get(e, "awarded"));
-	if (json_array_size(rec) || !json_array_size(giv))
+	/* a company's contract money, said even when none (entity.js) */
+	if (json_array_size(rec) || (!json_array_size(giv) && kind && !strcmp(kind, "organization")))
 		year_chart(f, "Contract money received by fiscal year", rec);
 	if (json_array_size(via))
 		year_chart(f, "Received through subsidiaries, by fiscal year", via);
 	if (json_array_size(giv))
 		year_chart(f, "Contract money awarded by fiscal year", giv);
+	campaign_charts(f, json_object_get(json_object_get(e, "influence"), "campaign_money"));
 	json_decref(rec);
 	json_decref(via);
 	json_decref(giv);
@@ -812,8 +882,12 @@ static void entity_view(FILE *f, const json_t *e)
 		size_t j = 0;
 		while (j < NCOLS(known) && strcmp(known[j], k))
 			j++;
-		if (j == NCOLS(known))
-			generic(f, k, v, 2);
+		if (j == NCOLS(known)) {
+			if (!strcmp(k, "influence"))
+				generic_compact(f, k, v, 2);
+			else
+				generic(f, k, v, 2);
+		}
 	}
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The influence section of `show` precomputed by `behind resolve`
 # (src/query/influence.c): influence_canon holds every cluster that a part
-# can find rows for (the canonical clusters of sponsors links, FEC gifts'
-# committees, LDA clients and registrants, positions' organizations), equal
+# can find rows for (the canonical clusters of both ends of sponsors and
+# candidate-committee links, FEC transactions' committees, gifts'
+# candidates, LDA clients and registrants, positions' organizations), equal
 # to python's over the store, stored when it has 200 rows or more there;
 # influence_top holds the stored clusters' rows. show answers byte for byte
 # the same through the stored rows, through "no rows to find" and through
@@ -26,8 +27,10 @@ db = sqlite3.connect(sys.argv[1])
 canon = dict(db.execute("select entity, canon from cluster"))
 tables = {r[0] for r in db.execute("select name from sqlite_master")}
 sql = []
-if "link" in tables: sql.append("select src from link where kind = 'sponsors'")
-if "fec_txn" in tables: sql.append("select cmte from fec_gift")
+if "link" in tables:
+    sql += ["select %s from link where kind = '%s'" % (end, kind)
+            for kind in ("sponsors", "candidate_committee") for end in ("src", "dst")]
+if "fec_txn" in tables: sql += ["select cmte from fec_txn", "select cand from fec_gift"]
 if "lda_filing" in tables:
     sql += ["select client from lda_filing", "select registrant from lda_filing",
             "select registrant from lda_contribution"]

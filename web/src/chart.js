@@ -17,7 +17,9 @@ function later(draw) {
 }
 
 // rows: [{year, amount, records}]; fills the gaps between years with 0.
-export function yearChart(title, rows) {
+// yearLabel: the figures table's first column (fiscal years by default;
+// campaign money counts calendar years).
+export function yearChart(title, rows, yearLabel = 'Fiscal year') {
   const box = h('figure', { class: 'chart' });
   box.append(h('figcaption', null, title));
   if (!rows.length) {
@@ -38,7 +40,7 @@ export function yearChart(title, rows) {
   box.append(svg);
   const det = h('details', { class: 'figures' }, h('summary', null, 'Figures'));
   det.append(table(title, [
-    { label: 'Fiscal year', cell: (r) => r.year },
+    { label: yearLabel, cell: (r) => r.year },
     { label: 'Amount', num: true, cell: (r) => money(r.amount) },
     { label: 'Records', num: true, cell: (r) => r.records },
   ], rows, { srCaption: true }));

@@ -6,11 +6,15 @@ import { api } from './api.js';
 import { h, entityHref, safeUrl, table } from './dom.js';
 import { yearChart } from './chart.js';
 import { money, int, span } from './fmt.js';
-import { generic } from './generic.js';
+import { generic, genericCompact } from './generic.js';
 import { entityLink } from './search.js';
 
 const KNOWN = new Set(['id', 'name', 'kind', 'members', 'names', 'identifiers', 'places', 'parents', 'children',
   'received', 'received_via_subsidiaries', 'awarded', 'largest_awards', 'subcontracts_given', 'subcontracts_received']);
+
+// influence.campaign_money's directions, as the server's html.c titles them
+const CAMPAIGN = [['received', 'Campaign money received by year (FEC)'], ['spent', 'Campaign money given and spent by year (FEC)'],
+  ['pac_gifts', 'Money from committees by year (FEC)']];
 
 export function byYear(rows) {
   const m = new Map();
@@ -52,9 +56,17 @@ export async function entityPage(main, id) {
   main.append(facts);
 
   const rec = byYear(e.received), via = byYear(e.received_via_subsidiaries), giv = byYear(e.awarded);
-  if (rec.length || !giv.length) main.append(yearChart('Contract money received by fiscal year', rec));
+  // a company's contract money, said even when none: a committee's, a
+  // candidate's or a person's only when there is some
+  if (rec.length || (!giv.length && e.kind === 'organization')) main.append(yearChart('Contract money received by fiscal year', rec));
   if (via.length) main.append(yearChart('Received through subsidiaries, by fiscal year', via));
   if (giv.length) main.append(yearChart('Contract money awarded by fiscal year', giv));
+  // campaign money (FEC) of a committee or a candidate, by calendar year
+  for (const [dir, title] of CAMPAIGN) {
+    const rows = byYear(((e.influence || {}).campaign_money || []).filter((r) => r.direction === dir)
+      .map((r) => ({ fiscal_year: Number(r.year), amount: r.amount, records: r.records })));
+    if (rows.length) main.append(yearChart(title, rows, 'Year'));
+  }
   if ((e.received || []).length) {
     main.append(h('section', null, h('h2', null, 'Received by agency and year'), table('Received by agency and year', [
       { label: 'Agency', cell: (r) => (r.agency_id ? h('a', { href: '/agency/' + encodeURIComponent(r.agency_id) }, r.agency) : r.agency) },
@@ -71,7 +83,7 @@ export async function entityPage(main, id) {
   for (const k of ['subcontracts_given', 'subcontracts_received']) {
     if ((e[k] || []).length) main.append(generic(k, e[k]));
   }
-  for (const [k, v] of Object.entries(e)) if (!KNOWN.has(k)) main.append(generic(k, v));
+  for (const [k, v] of Object.entries(e)) if (!KNOWN.has(k)) main.append(k === 'influence' ? genericCompact(k, v) : generic(k, v));
 }
 
 export { entityLink };

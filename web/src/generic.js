@@ -45,3 +45,15 @@ export function generic(key, val, depth = 2) {
   }
   return h('p', null, h('strong', null, title(key) + ': '), cell(key, val));
 }
+
+// An object's parts with rows as generic() draws them, then the empty ones
+// named in one line (an entity's influence: a committee has no lobbying, a
+// company no campaign money); the server's html.c generic_compact() alike.
+export function genericCompact(key, val, depth = 2) {
+  if (!val || typeof val !== 'object' || Array.isArray(val)) return generic(key, val, depth);
+  const entries = Object.entries(val);
+  const none = entries.filter(([, v]) => Array.isArray(v) && !v.length).map(([k]) => title(k));
+  return h('section', { class: 'generic' }, h('h' + Math.min(depth + 1, 6), null, title(key)),
+    entries.filter(([, v]) => !Array.isArray(v) || v.length).map(([k, v]) => generic(k, v, depth + 1)),
+    none.length ? h('p', { class: 'empty' }, 'None recorded: ' + none.join(', ')) : null);
+}
