@@ -210,7 +210,7 @@ static void cite_link(FILE *f, const char *figure, const char *text)
 typedef enum {
 	C_TEXT,   /* k1 as String(), '' for null */
 	C_INT,    /* k1 grouped */
-	C_MONEY,  /* k1 as money */
+	C_MONEY,  /* k1 as money, linked to the row's figure's evidence pack */
 	C_ENT,    /* link to /entity/k1 named k2 */
 	C_ENT_OR, /* the same, or k2 as text when k1 is not set */
 	C_AGENCY, /* link to /agency/k1 named k2, or k2 as text */
@@ -233,7 +233,17 @@ static void cell(FILE *f, const column *c, const json_t *r)
 	switch (c->kind) {
 	case C_TEXT: scalar(f, v); break;
 	case C_INT: grouped(f, v); break;
-	case C_MONEY: money(f, v); break;
+	case C_MONEY: {
+		/* linked to its evidence pack when the row has a figure id
+		 * (generic.js citedMoney()) */
+		const char *fig = str(r, "figure");
+		char buf[64];
+		if (fig && *fig && json_is_number(v))
+			cite_link(f, fig, bh_fmt_money(buf, sizeof buf, cents_of(v)));
+		else
+			money(f, v);
+		break;
+	}
 	case C_ENT: ent_link(f, "/entity/", s1, s2); break;
 	case C_ENT_OR:
 	case C_AGENCY:

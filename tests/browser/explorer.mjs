@@ -66,6 +66,11 @@ await run(async () => {
   eq('$2,262,655.17', await text(page, '#total'), 'dossier total');
   const firstRow = await page.locator('#top-recipients tbody tr').first().innerText();
   check(firstRow.includes('HOLLOWAY HOLDINGS INC') && firstRow.includes('$1,812,655.08') && firstRow.includes('80.1%'), 'top recipient row', firstRow);
+  // its amount links to the evidence pack of its figure, which holds it
+  const citeHref = await page.locator('#top-recipients tbody tr').first().locator('td.num a').first().getAttribute('href');
+  check(/^\/api\/cite\?figure=top%3Asubagency%3A7012%3A/.test(citeHref || ''), "the top recipient's amount links to its evidence pack", citeHref);
+  const pack = await (await page.request.get(URL + citeHref.slice(1))).json();
+  eq('1812655.08', Number(pack.figure.amount).toFixed(2), 'the evidence pack holds the amount');
   await page.locator('#money svg.bars g.bar').first().waitFor();
   await page.locator('svg.flowsvg path.band').first().waitFor();
   // the script's headings of the generic sections, as the server's HTML has them

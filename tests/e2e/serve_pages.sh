@@ -107,6 +107,7 @@ def eq(want, got, what):
     if want != got: bad.append(f'{what}: want {want!r}, got {got!r}')
 def money(v): return '' if v is None else ('-' if v < 0 else '') + '${:,.2f}'.format(abs(v))
 def ent(i): return '/entity/' + urllib.parse.quote(i, safe="-_.!~*'()")
+def cite(fig): return '/api/cite?figure=' + urllib.parse.quote(fig, safe="-_.!~*'()")
 def table(cols):
     """the first table whose header row is cols: [{col: cell}]"""
     for t in page.tables:
@@ -119,6 +120,7 @@ def awards(rows, got):
     for a, g in zip(rows, got):
         eq(a['award_key'], g['Award']['text'], 'award key'); eq(a['url'], g['Award']['href'], 'award url')
         eq(money(a['amount']), g['Amount']['text'], 'award amount')
+        eq(cite(a['figure']), g['Amount']['href'], 'an award amount links to its evidence pack')
         eq(a['source'].split('/')[-1] + ':' + str(a['line']), g['Source']['text'], 'award source line')
 h1 = [t for h, t in page.h if h == 'h1']
 if kind == 'entity':
@@ -128,6 +130,7 @@ if kind == 'entity':
     eq(len(ans['received']), len(got), 'received rows')
     for r, g in zip(ans['received'], got):
         eq(money(r['amount']), g['Amount']['text'], 'received amount')
+        eq(cite(r['figure']), g['Amount']['href'], 'a received amount links to its evidence pack')
         eq('/agency/' + urllib.parse.quote(r['agency_id'], safe=''), g['Agency']['href'], 'agency link')
     for p in ans['parents']: eq(True, (ent(p['id']), p['name']) in page.links, 'parent link ' + p['id'])
 elif kind == 'agency':
@@ -146,6 +149,7 @@ elif kind == 'agency':
     for r, g in zip(ans['money']['top_recipients'], got):
         eq(r['name'], g['Company']['text'], 'company'); eq(ent(r['id']), g['Company']['href'], 'company link')
         eq(money(r['amount']), g['Amount']['text'], 'company amount'); eq(r['share_pct'], g['Share']['text'], 'share')
+        eq(cite(r['figure']), g['Amount']['href'], "a top recipient's amount links to its evidence pack")
     awards(ans['money']['largest_awards'], table(['Award', 'Recipient', 'Description', 'Amount', 'Source']))
     got = table(['Fiscal year', 'Amount', 'Records'])
     eq([(str(r['fiscal_year']), money(r['amount'])) for r in ans['money']['by_year']],

@@ -7,7 +7,7 @@ import { go } from './route.js';
 import { h, entityHref, table } from './dom.js';
 import { yearChart, flowChart } from './chart.js';
 import { money, int, span } from './fmt.js';
-import { generic, citeLink } from './generic.js';
+import { generic, citeLink, citedMoney } from './generic.js';
 import { awardsTable } from './entity.js';
 
 export async function agencyPage(main, id, params) {
@@ -33,7 +33,7 @@ export async function agencyPage(main, id, params) {
 
   const m = d.money || {};
   const sec1 = h('section', { id: 'money' }, h('h2', null, '1. Money'));
-  sec1.append(yearChart('Obligations by fiscal year', (m.by_year || []).map((r) => ({ year: r.fiscal_year, amount: r.amount, records: r.records }))));
+  sec1.append(yearChart('Obligations by fiscal year', (m.by_year || []).map((r) => ({ year: r.fiscal_year, amount: r.amount, records: r.records, figure: r.figure }))));
   const inf = d.influence || {};
   const flows = (m.top_recipients || []).map((r) => ({ id: r.id, name: r.name, amount: r.amount, next: recipientsOf(inf, r.id) }));
   sec1.append(flowChart('Where the money goes', d.agency.name, flows, entityHref));
@@ -41,7 +41,7 @@ export async function agencyPage(main, id, params) {
   const top = table('Top recipients, rolled up to parent companies', [
     { label: '#', num: true, cell: (r) => r.rank },
     { label: 'Company', cell: (r) => h('a', { href: entityHref(r.id) }, r.name) },
-    { label: 'Amount', num: true, cell: (r) => money(r.amount) },
+    { label: 'Amount', num: true, cell: citedMoney },
     { label: 'Share', num: true, cell: (r) => r.share_pct },
     { label: 'Years', cell: (r) => span(String(r.first_fy), String(r.last_fy)) },
     { label: 'Records', num: true, cell: (r) => int(r.records) },
@@ -58,7 +58,7 @@ export async function agencyPage(main, id, params) {
   sec2.append(h('h3', null, 'Subcontracts under the agency\'s awards'), table('Subcontracts under the agency\'s awards', [
     { label: 'Prime', cell: (r) => h('a', { href: entityHref(r.prime_id) }, r.prime) },
     { label: 'Subcontractor', cell: (r) => h('a', { href: entityHref(r.sub_id) }, r.sub) },
-    { label: 'Amount', num: true, cell: (r) => money(r.amount) },
+    { label: 'Amount', num: true, cell: citedMoney },
     { label: 'Subawards', num: true, cell: (r) => int(r.subawards) },
     { label: 'Dates', cell: (r) => span(r.first_date, r.last_date) },
   ], sc.subcontracts || [], { srCaption: true }));

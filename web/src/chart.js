@@ -8,6 +8,7 @@
 // they show is in a table already.
 import { h, s, table } from './dom.js';
 import { money, short } from './fmt.js';
+import { citedMoney } from './generic.js';
 
 // Runs draw() once the browser is idle after the current frame (at most
 // 300 ms later); an <svg> drawn after its page was left is simply dropped.
@@ -41,7 +42,7 @@ export function yearChart(title, rows, yearLabel = 'Fiscal year') {
   const det = h('details', { class: 'figures' }, h('summary', null, 'Figures'));
   det.append(table(title, [
     { label: yearLabel, cell: (r) => r.year },
-    { label: 'Amount', num: true, cell: (r) => money(r.amount) },
+    { label: 'Amount', num: true, cell: citedMoney },
     { label: 'Records', num: true, cell: (r) => r.records },
   ], rows, { srCaption: true }));
   box.append(det);

@@ -5,8 +5,8 @@
 import { api } from './api.js';
 import { h, entityHref, safeUrl, table } from './dom.js';
 import { yearChart } from './chart.js';
-import { money, int, span } from './fmt.js';
-import { generic, genericCompact } from './generic.js';
+import { int, span } from './fmt.js';
+import { generic, genericCompact, citedMoney } from './generic.js';
 import { entityLink } from './search.js';
 
 const KNOWN = new Set(['id', 'name', 'kind', 'members', 'names', 'identifiers', 'places', 'parents', 'children',
@@ -33,7 +33,7 @@ export function awardsTable(caption, rows) {
     { label: 'Award', cell: (a) => (safeUrl(a.url) ? h('a', { href: safeUrl(a.url), rel: 'noopener noreferrer', target: '_blank' }, a.award_key) : a.award_key) },
     { label: 'Recipient', cell: (a) => a.recipient || '' },
     { label: 'Description', cell: (a) => a.description || '' },
-    { label: 'Amount', num: true, cell: (a) => money(a.amount) },
+    { label: 'Amount', num: true, cell: citedMoney },
     { label: 'Source', cell: (a) => (a.source ? `${a.source.split('/').pop()}:${a.line}` : '') },
   ], rows, { srCaption: true });
 }
@@ -71,7 +71,7 @@ export async function entityPage(main, id) {
     main.append(h('section', null, h('h2', null, 'Received by agency and year'), table('Received by agency and year', [
       { label: 'Agency', cell: (r) => (r.agency_id ? h('a', { href: '/agency/' + encodeURIComponent(r.agency_id) }, r.agency) : r.agency) },
       { label: 'Fiscal year', cell: (r) => r.fiscal_year },
-      { label: 'Amount', num: true, cell: (r) => money(r.amount) },
+      { label: 'Amount', num: true, cell: citedMoney },
       { label: 'Records', num: true, cell: (r) => int(r.records) },
     ], e.received, { srCaption: true })));
   }

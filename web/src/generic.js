@@ -29,6 +29,12 @@ export function citeLink(figure, text) {
   return h('a', { href: '/api/cite?figure=' + encodeURIComponent(figure) }, text);
 }
 
+// A row's amount, linked to its evidence pack when the row has a figure id
+// (the server's html.c cell() C_MONEY alike).
+export function citedMoney(r) {
+  return r.figure && typeof r.amount === 'number' ? citeLink(r.figure, money(r.amount)) : money(r.amount);
+}
+
 export function generic(key, val, depth = 2) {
   const hd = h('h' + Math.min(depth + 1, 6), null, title(key));
   if (Array.isArray(val)) {
