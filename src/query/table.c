@@ -62,7 +62,9 @@ int bh_query_section(bh_store *s, FILE *out, int json, int *first_section, const
 				else if (cols[i].type == 'i')
 					fprintf(out, "%s%lld%s", sep, sqlite3_column_int64(q, i),
 						cols[i].unit ? cols[i].unit : "");
-				else if (sqlite3_column_type(q, i) != SQLITE_NULL)
+				else if (sqlite3_column_type(q, i) != SQLITE_NULL && *bh_col_text(q, i))
+					/* an empty text, like a NULL, with no separator
+					 * ("WHITE PLAINS", not "WHITE PLAINS, ") */
 					fprintf(out, "%s%s", sep, bh_col_text(q, i));
 			}
 			fputc('\n', out);
