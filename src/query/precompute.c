@@ -436,13 +436,20 @@ int bh_query_precomputed(int *out, bh_store *s)
 		return 0;
 	}
 	/* absent in a store never resolved by this version: not an error */
-	if (sqlite3_prepare_v2(s->db, "SELECT built_from FROM precomputed", -1, &q, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT built_from, clusters FROM precomputed", -1, &q,
+			       NULL) != SQLITE_OK) {
 		sqlite3_finalize(q);
 		return 0;
 	}
+	/* and built by this layout: tables of an older one (a store resolved
+	 * by an older behind) lack what this one's readers look for (a part of
+	 * show's influence, say), so the records are read until the next
+	 * resolve rebuilds them */
+	char layout[32];
+	snprintf(layout, sizeof layout, "layout:%d ", LAYOUT);
 	if (sqlite3_step(q) == SQLITE_ROW && (rc = fingerprint(fp, sizeof fp, s)) == 0)
-		*out = strcmp(fp, bh_col_text(q, 0)) == 0;
+		*out = strcmp(fp, bh_col_text(q, 0)) == 0 &&
+		       strncmp(bh_col_text(q, 1), layout, strlen(layout)) == 0;
 	sqlite3_finalize(q);
 	if (rc == 0 && version >= 0) {
 		s->fresh_version = version;

@@ -128,6 +128,13 @@ assert_status 1 "$RC" "ingest after resolve"
 assert_eq "rows" "$(show_route "$id")" "stale after ingest: show reads the records"
 BEHIND_INFLUENCE_STORE_MIN=1 run "$BEHIND" --db "$DB" resolve
 assert_eq "precomputed" "$(show_route "$id")" "fresh again after resolve"
+# tables an older behind built (another layout, precompute.c LAYOUT) are
+# never read: they may lack a part; the next resolve rebuilds them
+cp "$DB" "$T/older.db"
+q "$T/older.db" "update precomputed set clusters = 'layout:1 ' || substr(clusters, instr(clusters, ' ') + 1)"
+assert_eq "rows" "$(DB=$T/older.db show_route "$id")" "an older layout: show reads the records"
+BEHIND_INFLUENCE_STORE_MIN=1 run "$BEHIND" --db "$T/older.db" resolve
+assert_eq "precomputed" "$(DB=$T/older.db show_route "$id")" "rebuilt by the next resolve"
 res=$(same_shows "select id from entity where rid in (select canon from influence_canon) order by rid")
 assert_eq "0 different" "${res#* shows, }" "fixtures, rebuilt: the same answers ($res)"
 
