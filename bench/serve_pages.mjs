@@ -67,12 +67,15 @@ let bad = 0;
 
 // Whether the page in the window is usable, defined in every page as
 // window.behindUsable (an init script: the page's CSP forbids eval): see
-// the top of this file. A dossier (#/agency/ID) must hold its five
+// the top of this file. A network page must hold its drawing. A dossier
+// (#/agency/ID) must hold its five
 // sections (money, supply chain, lobbying, revolving door, political
 // money), each with a heading and a table or text, and its top recipients.
 function usable() {
   const m = document.getElementById('main');
   if (!m || m.hasAttribute('aria-busy') || !m.querySelector('h1')) return false;
+  // a network: its drawing is there (sigma's, or the SVG without WebGL)
+  if (location.pathname.startsWith('/network/')) return !!document.querySelector('#stage[data-links], #stage svg');
   if (!location.pathname.startsWith('/agency/') && !location.hash.startsWith('#/agency/')) return true;
   const secs = [...m.querySelectorAll(':scope > section')];
   return secs.length >= 5 && secs.every((x) => x.querySelector('h2') && x.querySelector('td, p'))

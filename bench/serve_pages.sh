@@ -42,6 +42,8 @@ pages=$OUT/pages.tsv
 	printf 'entity: largest LDA registrant (%s)\tentity/%s\n' "$lobby" "$(enc "$lobby")"
 	printf 'dossier: ICE (7012)\tagency/7012\n'
 	printf 'dossier: DHS (070)\tagency/070\n'
+	printf 'network: GEO Group (%s), drawn\tnetwork/%s\n' "$geo" "$(enc "$geo")"
+	printf 'review queue\treview\n'
 } >"$pages"
 
 # shellcheck source=bench/serve_lib.sh
