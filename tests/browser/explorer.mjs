@@ -107,8 +107,16 @@ await run(async () => {
   eq(`3|4|${Math.round(4 + 2.5 * Math.log10(1 + most / 1000))}`, `${d.links}|${d.entities}|${d.maxRadius}`,
     'network drawing: links, entities, largest radius (px)');
   await shot(page, '05-network');
-  await page.locator('button.expand[data-id="subagency:7012"]').click();
+  // a click on ICE's node in the drawing expands it (sigma's clickNode):
+  // where sigma draws the node, in the page
+  const at = await page.evaluate(() => {
+    const st = document.querySelector('#stage'), sg = st.sigma, r = st.getBoundingClientRect();
+    const p = sg.framedGraphToViewport(sg.getNodeDisplayData('subagency:7012'));
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+  await page.mouse.click(at.x, at.y);
   await page.waitForFunction(() => !/^4 entities/.test(document.querySelector('#net-status')?.textContent || '') && !/Loading/.test(document.querySelector('#net-status')?.textContent || ''));
+  check(!(await page.locator('button.expand[data-id="subagency:7012"]').count()), 'a click on the node expanded it (no Expand button left)');
   const st = await text(page, '#net-status');
   const n = Number(st.split(' ')[0]);
   check(n > 4, 'expanding ICE adds its neighbours', st);

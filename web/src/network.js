@@ -114,6 +114,7 @@ export async function networkPage(main, id, given) {
           primitives: { edges: { paths: [pathLine(), pathLoop()], extremities: [extremityArrow()], layers: [layerPlain()], defaultHead: 'arrow' } },
         });
         st.sigma.on('clickNode', ({ node }) => expand(node));
+        stage.sigma = st.sigma; // the renderer, for the browser tests
       }
       // the filters: sigma 4 hides by state (its default styles' isHidden)
       g.forEachEdge((e) => st.sigma.setEdgeState(e, { isHidden: !visible.has(e) }));
