@@ -133,7 +133,8 @@ static const part PARTS[] = {
 	 " count(*) AS records FROM ("
 	 "  SELECT " BH_CANON("coalesce(x.counterparty, x.cand)") " AS who,"
 	 "   " BH_FEC_DIRECTION("x") " AS direction, x.amount AS amount"
-	 "  FROM fec_txn x WHERE x.cmte IN " ME " AND " BH_FEC_COUNTED("x") ") t"
+	 "  FROM fec_txn x WHERE x.cmte IN " ME " AND x.entity_type IS NOT 'IND'"
+	 "  AND " BH_FEC_COUNTED("x") ") t"
 	 " JOIN entity e ON e.rid = t.who WHERE e.kind <> 'person'"
 	 " GROUP BY t.who, t.direction ORDER BY abs(sum(t.amount)) DESC LIMIT 25"},
 	{"contributions_by_employer",

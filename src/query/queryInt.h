@@ -26,7 +26,7 @@
  * disbursement (2x, 4x), not a memo entry, its SUB_ID's first row. */
 #define BH_FEC_COUNTED(x)                                                                          \
 	x ".tx_type GLOB '[1-4]*' AND coalesce(" x ".memo_cd, '') <> 'X'"                        \
-	" AND " x ".rid = (SELECT min(b.rid) FROM fec_txn b WHERE b.sub_id = " x ".sub_id)"
+	" AND NOT EXISTS (SELECT 1 FROM fec_txn b WHERE b.sub_id = " x ".sub_id AND b.rid < " x ".rid)"
 #define BH_FEC_DIRECTION(x) "CASE WHEN " x ".tx_type GLOB '[13]*' THEN 'received' ELSE 'spent' END"
 
 /* The canonical entity of column X. */
