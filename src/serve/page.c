@@ -108,35 +108,6 @@ static int closed(FILE *f, char **out)
 	return 0;
 }
 
-/* The network view's code (web/build.mjs: /assets/network-HASH.js), or
- * NULL. */
-static const char *network_chunk(void)
-{
-	for (const bh_asset *a = bh_assets; a->path; a++) {
-		size_t n = strlen(a->path);
-		if (!strncmp(a->path, "/assets/network-", 16) && n > 3 && !strcmp(a->path + n - 3, ".js"))
-			return a->path;
-	}
-	return NULL;
-}
-
-/* Writes data[0, end) into f; a network page's head also asks for the
- * view's code at once (modulepreload, before </head>), so that it arrives
- * while the page's own script runs instead of after it. */
-static void head_part(FILE *f, const char *data, size_t from, size_t to, const bh_page_view *v)
-{
-	const char *chunk = strcmp(v->api, "/api/graph") ? NULL : network_chunk();
-	const char *hd = chunk ? strstr(data, "</head>") : NULL;
-	size_t at = hd ? (size_t)(hd - data) : (size_t)-1;
-	if (at < from || at >= to) {
-		fwrite(data + from, 1, to - from, f);
-		return;
-	}
-	fwrite(data + from, 1, at - from, f);
-	fprintf(f, "<link rel=\"modulepreload\" href=\"%s\">", chunk);
-	fwrite(data + at, 1, to - at, f);
-}
-
 int bh_page_head(char **out, size_t *len, const bh_asset *shell, const bh_page_view *v)
 {
 	const char *data = (const char *)shell->data;
@@ -150,7 +121,7 @@ int bh_page_head(char **out, size_t *len, const bh_asset *shell, const bh_page_v
 	const char *box = v->q ? strstr(data, "<input id=\"q\"") : NULL;
 	if (box && (size_t)(box - data) < open_end) {
 		size_t at = (size_t)(box - data) + strlen("<input id=\"q\"");
-		head_part(f, data, 0, at, v);
+		fwrite(data, 1, at, f);
 		fputs(" value=\"", f);
 		for (const char *p = v->q; *p; p++) {
 			switch (*p) {
@@ -161,9 +132,9 @@ int bh_page_head(char **out, size_t *len, const bh_asset *shell, const bh_page_v
 			}
 		}
 		fputc('"', f);
-		head_part(f, data, at, open_end, v);
+		fwrite(data + at, 1, open_end - at, f);
 	} else {
-		head_part(f, data, 0, open_end, v);
+		fwrite(data, 1, open_end, f);
 	}
 	return closed(f, out);
 }

@@ -204,15 +204,6 @@ assert_contains "$T/page.html" '<h2>Companies and organizations (2)</h2>' "searc
 assert_contains "$T/page.html" '<input id="q" value="acme"' "search HTML: the box holds the words"
 ssr_page /network/duns%3A098765432 /api/graph "id=duns%3A098765432&limit=40" network
 assert_contains "$T/page.html" '3 links' "network HTML: HOLLOWAY's 3 links (fixtures)"
-# the network page asks for its view's code from its head (modulepreload),
-# a file the server has; other pages do not
-chunk=$(sed -n 's/.*<link rel="modulepreload" href="\([^"]*\)">.*<\/head>.*/\1/p' "$T/page.html" | head -1)
-assert_contains "$chunk" "/assets/network-" "network page: its code preloaded from the head"
-get "$chunk"
-assert_eq 200 "$STATUS" "the preloaded code is served"
-assert_contains "$HEADERS" "text/javascript" "the preloaded code is JavaScript"
-get /entity/duns%3A012345678
-assert_not_contains "$BODY" 'modulepreload' "an entity page preloads nothing"
 
 # the hostile name is in the answer, and no '<' of it reaches the HTML
 ssr_page /entity/uei%3APINEWSEC0003 /api/show "id=uei%3APINEWSEC0003" entity
