@@ -107,14 +107,10 @@ await run(async () => {
   eq(`3|4|${Math.round(4 + 2.5 * Math.log10(1 + most / 1000))}`, `${d.links}|${d.entities}|${d.maxRadius}`,
     'network drawing: links, entities, largest radius (px)');
   await shot(page, '05-network');
-  // a click on ICE's node in the drawing expands it (sigma's clickNode):
-  // where sigma draws the node, in the page
-  const at = await page.evaluate(() => {
-    const st = document.querySelector('#stage'), sg = st.sigma, r = st.getBoundingClientRect();
-    const p = sg.framedGraphToViewport(sg.getNodeDisplayData('subagency:7012'));
-    return { x: r.left + p.x, y: r.top + p.y };
-  });
-  await page.mouse.click(at.x, at.y);
+  // a small view is drawn as SVG at once (no WebGL start-up); a click on
+  // ICE's node in the drawing expands it
+  eq(0, await page.locator('#stage canvas').count(), 'a small view: no WebGL canvas');
+  await page.locator('#stage svg g.node[data-id="subagency:7012"]').click();
   await page.waitForFunction(() => !/^4 entities/.test(document.querySelector('#net-status')?.textContent || '') && !/Loading/.test(document.querySelector('#net-status')?.textContent || ''));
   check(!(await page.locator('button.expand[data-id="subagency:7012"]').count()), 'a click on the node expanded it (no Expand button left)');
   const st = await text(page, '#net-status');
@@ -132,6 +128,28 @@ await run(async () => {
   eq(String(rows), d.links, 'the drawing shows the filtered links only');
   check(/^\d+ of \d+ entities, \d+ of \d+ links \(filtered\)$/.test(await text(page, '#net-status')), 'status says the view is filtered', await text(page, '#net-status'));
   await shot(page, '06-network-expanded');
+
+  // the same view through sigma (WebGL: what a view of more than 300
+  // entities moves to; ?draw=webgl asks for it at once): what sigma draws
+  // (its display data), and a click where sigma draws ICE's node expands it
+  await page.goto(URL + 'network/duns%3A098765432?draw=webgl');
+  await page.waitForFunction(() => document.querySelector('#stage')?.sigma && document.querySelector('#stage').dataset.links);
+  d = await drawn();
+  eq(`3|4|${Math.round(4 + 2.5 * Math.log10(1 + most / 1000))}`, `${d.links}|${d.entities}|${d.maxRadius}`,
+    'sigma: links, entities, largest radius (px)');
+  const at = await page.evaluate(() => {
+    const st = document.querySelector('#stage'), sg = st.sigma, r = st.getBoundingClientRect();
+    const p = sg.framedGraphToViewport(sg.getNodeDisplayData('subagency:7012'));
+    return { x: r.left + p.x, y: r.top + p.y };
+  });
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => !/^4 entities/.test(document.querySelector('#net-status')?.textContent || '') && !/Loading/.test(document.querySelector('#net-status')?.textContent || ''));
+  check(!(await page.locator('button.expand[data-id="subagency:7012"]').count()), 'sigma: a click on the node expanded it');
+  await page.locator('input[name=kind][value=parent_of]').uncheck();
+  await page.waitForFunction(() => !document.querySelector('#net-tables').textContent.includes('parent of'));
+  const rows2 = await page.locator('#net-tables table').nth(1).locator('tbody tr').count();
+  eq(String(rows2), (await drawn()).links, 'sigma: the drawing shows the filtered links only');
+  await shot(page, '06b-network-webgl');
 
   // a cold load (fresh browser context) of each page kind at its path asks
   // the API nothing: the server put the answer in the page (src/serve/page.c)

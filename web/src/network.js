@@ -16,6 +16,8 @@ import { money, short } from './fmt.js';
 const COLORS = { organization: '#2563eb', public_body: '#b45309', person: '#15803d', committee: '#9333ea', candidate: '#db2777' };
 const color = (k) => COLORS[k] || '#64748b';
 
+const SVG_MAX = 300;
+
 function hasWebGL() {
   try {
     const c = document.createElement('canvas');
@@ -95,7 +97,11 @@ export async function networkPage(main, id, given) {
   };
   st.expand = expand;
 
-  const useSigma = hasWebGL();
+  // A small view is drawn as SVG, at once (sigma's WebGL start-up alone
+  // costs 150-250 ms, more than the whole drawing); a view grown past
+  // SVG_MAX entities moves to sigma and stays there. ?draw=webgl asks for
+  // sigma from the start.
+  const webgl = hasWebGL(), forceWebgl = new URLSearchParams(location.search).get('draw') === 'webgl';
   function render() {
     const visible = visibleEdges(g, st);
     // node size by money, on a log scale
@@ -104,8 +110,9 @@ export async function networkPage(main, id, given) {
       g.setNodeAttribute(n, 'color', color(a.kind));
     });
     const shown = shownNodes(g, visible, center);
-    if (useSigma) {
+    if (st.sigma || (webgl && (forceWebgl || g.order > SVG_MAX))) {
       if (!st.sigma) {
+        stage.replaceChildren();
         stage.classList.add('webgl');
         // sigma 4: options under `settings`; node sizes in screen pixels at
         // every zoom; directed links end in an arrow head
@@ -127,7 +134,11 @@ export async function networkPage(main, id, given) {
       stage.dataset.entities = drawn(g.nodes(), (n) => st.sigma.getNodeDisplayData(n)).length;
       stage.dataset.maxRadius = Math.round(Math.max(...g.nodes().map((n) => st.sigma.getNodeDisplayData(n)?.size || 0)) * st.sigma.scaleSize());
     } else {
-      stage.replaceChildren(drawSvg(g, st, expand));
+      // in the stage's own pixels (sizes are px, as sigma's)
+      stage.replaceChildren(drawSvg(g, st, expand, Math.max(320, stage.clientWidth || 900)));
+      stage.dataset.links = visible.size;
+      stage.dataset.entities = shown.size;
+      stage.dataset.maxRadius = Math.round(Math.max(...[...shown].map((n) => g.getNodeAttribute(n, 'size') || 0)));
     }
     status.textContent = (shown.size < g.order || visible.size < g.size
       ? `${shown.size} of ${g.order} entities, ${visible.size} of ${g.size} links (filtered)`
@@ -161,20 +172,27 @@ function shownNodes(g, visible, center) {
 
 // The SVG drawing (the renderer without WebGL, and every export): nodes
 // are links to the entity pages; Enter or a click on one expands it.
-function drawSvg(g, st, expand) {
+function drawSvg(g, st, expand, W = 900) {
   const visible = visibleEdges(g, st);
   const shown = [...shownNodes(g, visible, g.nodes()[0])];
   const xs = shown.map((n) => g.getNodeAttribute(n, 'x')), ys = shown.map((n) => g.getNodeAttribute(n, 'y'));
   const minx = Math.min(...xs), maxx = Math.max(...xs), miny = Math.min(...ys), maxy = Math.max(...ys);
-  const W = 900, H = 560, pad = 60;
-  const px = (x) => pad + (W - 2 * pad) * (x - minx) / ((maxx - minx) || 1);
+  // room for the labels on the right: a third of the width at most
+  const H = 512, pad = 40, right = Math.min(W / 3, 260);
+  const px = (x) => pad + (W - pad - right) * (x - minx) / ((maxx - minx) || 1);
   const py = (y) => pad + (H - 2 * pad) * (y - miny) / ((maxy - miny) || 1);
   const svg = s('svg', { xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${W} ${H}`, class: 'netsvg', role: 'group', 'aria-label': 'Network drawing' });
+  svg.append(s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' },
+    s('path', { d: 'M0,0L10,5L0,10z', fill: '#94a3b8' }))));
   svg.append(s('rect', { x: 0, y: 0, width: W, height: H, fill: '#ffffff' }));
   for (const e of visible) {
     const a = g.getNodeAttributes(g.source(e)), b = g.getNodeAttributes(g.target(e));
-    svg.append(s('line', { x1: px(a.x), y1: py(a.y), x2: px(b.x), y2: py(b.y), stroke: '#94a3b8', 'stroke-width': 1 },
-      s('title', null, `${g.getEdgeAttribute(e, 'link')}: ${money(g.getEdgeAttribute(e, 'amount'))}`)));
+    // from the source's edge to the target's, an arrow head at the target
+    const x1 = px(a.x), y1 = py(a.y), x2 = px(b.x), y2 = py(b.y);
+    const d = Math.hypot(x2 - x1, y2 - y1) || 1, ra = (a.size || 5) + 1, rb = (b.size || 5) + 2;
+    svg.append(s('line', { x1: x1 + (x2 - x1) * ra / d, y1: y1 + (y2 - y1) * ra / d, x2: x2 - (x2 - x1) * rb / d, y2: y2 - (y2 - y1) * rb / d,
+      stroke: '#94a3b8', 'stroke-width': 1, 'marker-end': 'url(#arrow)' },
+    s('title', null, `${g.getEdgeAttribute(e, 'link')}: ${money(g.getEdgeAttribute(e, 'amount'))}`)));
   }
   for (const n of shown) {
     const a = g.getNodeAttributes(n);
