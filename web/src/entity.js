@@ -63,7 +63,7 @@ export async function entityPage(main, id) {
   if (giv.length) main.append(yearChart('Contract money awarded by fiscal year', giv));
   // campaign money (FEC) of a committee or a candidate, by calendar year
   for (const [dir, title] of CAMPAIGN) {
-    const rows = byYear(((e.influence || {}).campaign_money || []).filter((r) => r.direction === dir)
+    const rows = byYear(((e.influence || {}).campaign_money || []).filter((r) => r.direction === dir && r.year)
       .map((r) => ({ fiscal_year: Number(r.year), amount: r.amount, records: r.records })));
     if (rows.length) main.append(yearChart(title, rows, 'Year'));
   }
