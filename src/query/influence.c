@@ -148,14 +148,17 @@ static const part PARTS[] = {
 	 "Committees that gave it money, with the organization behind each (FEC itpas2 direct and "
 	 "in-kind, memo entries out)",
 	 "fec_txn",
-	 "SELECT c.name AS committee, c.id AS fec_id,"
-	 " (SELECT o.name FROM link l JOIN entity o ON o.rid = " BH_CANON("l.src")
-	 "   WHERE l.kind = 'sponsors' AND l.dst = g.cmte ORDER BY o.name LIMIT 1) AS organization,"
-	 " (SELECT o.id FROM link l JOIN entity o ON o.rid = " BH_CANON("l.src")
-	 "   WHERE l.kind = 'sponsors' AND l.dst = g.cmte ORDER BY o.name LIMIT 1) AS organization_id,"
-	 " sum(g.amount) AS amount_cents, count(*) AS gifts, min(g.date) AS first, max(g.date) AS last"
-	 " FROM fec_gift g JOIN entity c ON c.rid = g.cmte WHERE g.cand_id IN " CAND_IDS
-	 " GROUP BY g.cmte ORDER BY sum(g.amount) DESC LIMIT 25"},
+	 "SELECT c.name AS committee, c.id AS fec_id, o.name AS organization,"
+	 " o.id AS organization_id, t.amount_cents AS amount_cents, t.gifts AS gifts,"
+	 " t.first AS first, t.last AS last"
+	 " FROM (SELECT g.cmte, sum(g.amount) AS amount_cents, count(*) AS gifts,"
+	 "   min(g.date) AS first, max(g.date) AS last"
+	 "   FROM fec_gift g WHERE g.cand_id IN " CAND_IDS " GROUP BY g.cmte) t"
+	 " JOIN entity c ON c.rid = t.cmte"
+	 /* the organization behind the committee (the first by name) */
+	 " LEFT JOIN entity o ON o.rid = (SELECT s.rid FROM link l JOIN entity s ON s.rid = "
+	 BH_CANON("l.src") " WHERE l.kind = 'sponsors' AND l.dst = t.cmte ORDER BY s.name LIMIT 1)"
+	 " ORDER BY t.amount_cents DESC LIMIT 25"},
 	{"sponsored_by", "The organization behind it (FEC connected organization)", "link",
 	 "SELECT o.name AS organization, o.id AS id, sum(l.n) AS records"
 	 " FROM link l JOIN entity o ON o.rid = " BH_CANON("l.src")
