@@ -297,6 +297,8 @@ static int fingerprint(char *out, size_t cap, bh_store *s)
 /* The tables' layout (cluster_edge, who_agg_*, influence's): a build of an
  * older one is never kept, so a change to what any of them holds bumps it. */
 #define LAYOUT 6
+/* how `precomputed.clusters` starts: the layout, which readers check too */
+#define LAYOUT_TAG "layout:%d "
 
 int bh_query_clusters_hash(uint64_t *hash, int64_t *rows, bh_store *s)
 {
@@ -335,7 +337,7 @@ static int clusters_hash(char *out, size_t cap, bh_store *s)
 	/* influence.c's threshold of stored clusters is an input of the build */
 	const char *min = getenv("BEHIND_INFLUENCE_STORE_MIN");
 	/* and the length of who_agg_topaw's lists */
-	snprintf(out, cap, "layout:%d influence_min:%.20s top_awards:%d clusters:%016llx", LAYOUT,
+	snprintf(out, cap, LAYOUT_TAG "influence_min:%.20s top_awards:%d clusters:%016llx", LAYOUT,
 		 min ? min : "-", bh_who_agg_top_awards_n(), (unsigned long long)h);
 	return 0;
 }
@@ -446,7 +448,7 @@ int bh_query_precomputed(int *out, bh_store *s)
 	 * show's influence, say), so the records are read until the next
 	 * resolve rebuilds them */
 	char layout[32];
-	snprintf(layout, sizeof layout, "layout:%d ", LAYOUT);
+	snprintf(layout, sizeof layout, LAYOUT_TAG, LAYOUT);
 	if (sqlite3_step(q) == SQLITE_ROW && (rc = fingerprint(fp, sizeof fp, s)) == 0)
 		*out = strcmp(fp, bh_col_text(q, 0)) == 0 &&
 		       strncmp(bh_col_text(q, 1), layout, strlen(layout)) == 0;
